@@ -1,0 +1,125 @@
+/**
+ * HDF5 datasets of images and labels (the course's format), read with h5wasm
+ * and converted once into the column layout: X (n_x, m), Y (1, m).
+ *
+ * The course flattens each image row-major over (row, column, channel) and
+ * divides by 255: `X = X_orig.reshape(m, -1).T / 255.`, so column j is image j
+ * and X[k, j] = X_orig[j].flat[k] / 255.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { DataError } from '../errors.ts';
+import { Matrix } from '../matrix.ts';
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export interface H5Dataset {
+  /** (n_x, m) examples as columns; uint8 images divided by 255. */
+  X: Matrix;
+  /** (1, m) labels. */
+  Y: Matrix;
+  /** Class names from `list_classes`, when the file has them. */
+  classes?: string[];
+}
+
+export interface H5Options {
+  /** Dataset of the examples, first axis = examples. */
+  xKey: string;
+  /** Dataset of the labels, m values. */
+  yKey: string;
+  /** Dataset of class names (optional). */
+  classesKey?: string;
+}
+
+type H5File = {
+  keys(): string[];
+  get(key: string): { shape?: number[] | null; value?: unknown; dtype?: unknown; metadata?: { type: number; size: number; signed: boolean } } | null;
+  close(): void;
+};
+
+let h5module: Promise<{ File: new (path: string, mode: string) => H5File }> | undefined;
+
+async function h5wasm() {
+  h5module ??= import('h5wasm/node').then(async (m) => {
+    await m.ready;
+    return m as unknown as { File: new (path: string, mode: string) => H5File };
+  });
+  return h5module;
+}
+
+/** Reads one HDF5 file of images/features and labels. Every failure is a `DataError` naming the file. */
+export async function loadH5Dataset(path: string, options: H5Options): Promise<H5Dataset> {
+  checkSignature(path);
+  const { File } = await h5wasm();
+  let file: H5File;
+  try {
+    file = new File(path, 'r');
+  } catch (e) {
+    throw new DataError(`${path}: cannot be read as HDF5 (${(e as Error).message})`, { cause: e });
+  }
+  try {
+    const keys = file.keys();
+    const dataset = (key: string) => {
+      const d = file.get(key);
+      if (!d || d.shape == null) throw new DataError(`${path}: has no dataset "${key}" (it has: ${keys.join(', ') || 'nothing'})`);
+      return d;
+    };
+    const xd = dataset(options.xKey);
+    const yd = dataset(options.yKey);
+    const xShape = xd.shape!, yShape = yd.shape!;
+    if (xShape.length < 2) throw new DataError(`${path}: dataset "${options.xKey}" has shape (${xShape.join(', ')}); it needs one example per entry of its first axis`);
+    const m = xShape[0];
+    const n = xShape.slice(1).reduce((a, b) => a * b, 1);
+    const yCount = yShape.reduce((a, b) => a * b, 1);
+    if (yCount !== m) throw new DataError(`${path}: "${options.yKey}" has ${yCount} labels but "${options.xKey}" has ${m} examples`);
+
+    const raw = numeric(path, options.xKey, xd.value);
+    // Image j is row j of (m, n); it becomes column j of X (n, m). uint8 pixels are divided by 255.
+    const values = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? Float64Array.from(raw, Number) : (raw as ArrayLike<number>);
+    const scale = raw instanceof Uint8Array ? 255 : 1;
+    const X = Matrix.zeros(n, m);
+    const x = X.data;
+    for (let j = 0; j < m; j++) {
+      for (let k = 0, src = j * n; k < n; k++) x[k * m + j] = values[src + k] / scale;
+    }
+    const labels = numeric(path, options.yKey, yd.value);
+    const Y = Matrix.zeros(1, m);
+    for (let j = 0; j < m; j++) Y.data[j] = Number(labels[j]);
+    for (const [M, key] of [[X, options.xKey], [Y, options.yKey]] as const) {
+      const bad = M.data.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new DataError(`${path}: "${key}" has ${M.data[bad]} at flat index ${bad}; data must be finite numbers`);
+    }
+    let classes: string[] | undefined;
+    if (options.classesKey && keys.includes(options.classesKey)) {
+      const v = file.get(options.classesKey)?.value;
+      if (Array.isArray(v)) classes = v.map((c) => String(c));
+    }
+    return { X, Y, ...(classes && { classes }) };
+  } finally {
+    file.close();
+  }
+}
+
+function numeric(path: string, key: string, value: unknown): ArrayLike<number | bigint> {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return value as unknown as ArrayLike<number | bigint>;
+  throw new DataError(`${path}: dataset "${key}" is not numeric (${Array.isArray(value) ? 'strings' : typeof value})`);
+}
+
+function checkSignature(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new DataError(`${path}: file not found`);
+  }
+  const head = Buffer.alloc(8);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    readSync(fd, head, 0, 8, 0);
+  } catch (e) {
+    throw new DataError(`${path}: cannot be read (${(e as Error).message})`, { cause: e });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (size < 8 || HDF5_SIGNATURE.some((b, i) => head[i] !== b)) throw new DataError(`${path}: not an HDF5 file (no HDF5 signature at its start)`);
+}

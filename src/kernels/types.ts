@@ -1,0 +1,71 @@
+/**
+ * The compute interface: the few primitives a fully-connected network needs.
+ *
+ * Legend: examples are columns; W (n[l], n[l-1]), A (n[l], m), b (n[l], 1).
+ * The step functions and the Model call only these primitives, so a faster
+ * implementation (WebAssembly SIMD, threads) replaces the plain TypeScript
+ * reference without touching any formula above it. Every implementation is
+ * checked against the reference by one conformance suite.
+ *
+ * The products the network needs (the course's equation numbers):
+ *   (1)  Z  = W · A_prev + b          gemm(false, false, 1,   W,  A_prev, Z, { bias: b })
+ *   (8)  dW = 1/m · dZ · A_prevᵀ      gemm(false, true,  1/m, dZ, A_prev, dW)
+ *   (10) dA_prev = Wᵀ · dZ            gemm(true,  false, 1,   W,  dZ,     dA_prev)
+ *   (9)  db = 1/m · Σ_columns dZ      rowSum(dZ, 1/m, db)
+ *
+ * Rules every implementation keeps:
+ * - Outputs never alias inputs.
+ * - `alpha` multiplies the finished sum (NumPy's `1/m * np.dot(...)`), it is
+ *   not folded into the products.
+ * - Shapes are checked by the callers (the public boundary); kernels trust them.
+ */
+import type { DType, FloatArray, Matrix } from '../matrix.ts';
+
+/** Elementwise activations; each has a forward g(Z) and a backward dZ = dA · g'(Z). */
+export type Activation = 'sigmoid' | 'relu' | 'tanh' | 'leakyRelu' | 'linear';
+
+export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'relu', 'tanh', 'leakyRelu', 'linear'];
+
+/** Work done on C after the product, while it is still hot. */
+export interface Epilogue<T extends FloatArray = FloatArray> {
+  /** (n, 1) column added to every column of C: C = alpha · op(A)·op(B) + bias. */
+  bias?: Matrix<T>;
+  /** Also write `out = g(C)` (C keeps the pre-activation Z). */
+  activation?: Activation;
+  /** Destination of the activation, the shape of C. Required with `activation`. */
+  out?: Matrix<T>;
+  /** Slope of leakyRelu for negative inputs. */
+  slope?: number;
+}
+
+export interface Kernels<T extends FloatArray = FloatArray> {
+  /** Short name for reports: 'ref', 'wasm-simd', ... */
+  readonly name: string;
+  readonly dtype: DType;
+
+  /**
+   * A zero-filled (rows, cols) matrix in this implementation's memory; kernels
+   * work fastest on matrices they allocated. Other matrices of the same dtype
+   * are accepted everywhere.
+   */
+  matrix(rows: number, cols: number): Matrix<T>;
+  /** Gives back memory of a matrix from `matrix()` early (no-op where the GC owns it). */
+  release(M: Matrix<T>): void;
+
+  /** C = alpha · op(A) · op(B) (+ bias, then out = g(C)); op(X) is X or Xᵀ. Sums run over k in ascending order. */
+  gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix<T>, B: Matrix<T>, C: Matrix<T>, epilogue?: Epilogue<T>): void;
+  /** Z = Z + b for every column: (n, m) + (n, 1). */
+  addColumn(Z: Matrix<T>, b: Matrix<T>): void;
+
+  /** A = g(Z). */
+  activationForward(activation: Activation, Z: Matrix<T>, A: Matrix<T>, slope?: number): void;
+  /** dZ = dA · g'(Z). */
+  activationBackward(activation: Activation, dA: Matrix<T>, Z: Matrix<T>, dZ: Matrix<T>, slope?: number): void;
+  /** A[:, j] = softmax(Z[:, j]) for every column (example), shifted by the column maximum. */
+  softmaxColumns(Z: Matrix<T>, A: Matrix<T>): void;
+
+  /** out[i] = alpha · Σ_j X[i, j] with NumPy's pairwise summation; out is (n, 1). */
+  rowSum(X: Matrix<T>, alpha: number, out: Matrix<T>): void;
+  /** y = y + alpha · x over whole arrays (one loop over a parameter arena). */
+  axpy(alpha: number, x: T, y: T): void;
+}

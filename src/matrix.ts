@@ -1,0 +1,140 @@
+/**
+ * The matrix type of dnn and the errors raised where data enters.
+ *
+ * Legend (the course's notation, used throughout dnn):
+ *   m       number of examples; examples are columns
+ *   n[l]    units in layer l, n[0] = n_x features
+ *   X, A[l] (n[l], m)        activations, A[0] = X
+ *   W[l]    (n[l], n[l-1])   weights
+ *   b[l]    (n[l], 1)        biases
+ *   Z[l]    (n[l], m)        pre-activations
+ *
+ * A `Matrix` is a row-major view `data[i * cols + j]` over a typed array. The
+ * view may be part of a larger array (a parameter arena, WebAssembly memory):
+ * `data` always has exactly `rows * cols` elements.
+ */
+import { DataError, ShapeError } from './errors.ts';
+
+export type DType = 'float64' | 'float32';
+export type FloatArray = Float64Array | Float32Array;
+
+/** A row-major (rows, cols) matrix of float64 (the default) or float32 values. */
+export class Matrix<T extends FloatArray = Float64Array> {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major values; `rows * cols` elements. Kernels may rebind it when their memory moves. */
+  data: T;
+
+  constructor(rows: number, cols: number, data: T) {
+    if (!isDimension(rows) || !isDimension(cols)) {
+      throw new ShapeError(`Matrix: shape (${rows}, ${cols}) is not a pair of non-negative integers`);
+    }
+    if (data.length !== rows * cols) {
+      throw new ShapeError(`Matrix: shape (${rows}, ${cols}) needs ${rows * cols} values but data has ${data.length}`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.data = data;
+  }
+
+  /** A zero-filled float64 matrix. */
+  static zeros(rows: number, cols: number): Matrix {
+    return new Matrix(rows, cols, new Float64Array(checkedSize('Matrix.zeros', rows, cols)));
+  }
+
+  /**
+   * A float64 matrix from nested rows, e.g. `Matrix.fromRows([[1, 2], [3, 4]])`.
+   * Rows must have equal lengths and hold finite numbers: this is where data enters.
+   */
+  static fromRows(rows: ArrayLike<number>[], name = 'rows'): Matrix {
+    const r = rows.length;
+    const c = r === 0 ? 0 : rows[0].length;
+    const data = new Float64Array(r * c);
+    for (let i = 0; i < r; i++) {
+      if (rows[i].length !== c) {
+        throw new ShapeError(`Matrix.fromRows: ${name}[${i}] has ${rows[i].length} values but ${name}[0] has ${c}; all rows must have the same length`);
+      }
+      for (let j = 0; j < c; j++) data[i * c + j] = rows[i][j];
+    }
+    return assertFinite(new Matrix(r, c, data), `Matrix.fromRows: ${name}`);
+  }
+
+  /** A float64 matrix of the given shape from row-major values, checked for NaN and Infinity. */
+  static from(shape: readonly [number, number], values: ArrayLike<number>, name = 'values'): Matrix {
+    const [r, c] = shape;
+    const size = checkedSize('Matrix.from', r, c);
+    if (values.length !== size) {
+      throw new ShapeError(`Matrix.from: shape (${r}, ${c}) needs ${size} values but ${name} has ${values.length}`);
+    }
+    return assertFinite(new Matrix(r, c, Float64Array.from(values)), `Matrix.from: ${name}`);
+  }
+
+  get shape(): [number, number] {
+    return [this.rows, this.cols];
+  }
+
+  get size(): number {
+    return this.rows * this.cols;
+  }
+
+  get dtype(): DType {
+    return this.data instanceof Float32Array ? 'float32' : 'float64';
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j];
+  }
+
+  set(i: number, j: number, value: number): void {
+    this.data[i * this.cols + j] = value;
+  }
+
+  /** A deep copy with its own storage (float64 unless the source is float32). */
+  clone(): Matrix<T> {
+    return new Matrix(this.rows, this.cols, this.data.slice() as T);
+  }
+
+  /** Nested rows, for printing and JSON. */
+  toArray(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
+    return out;
+  }
+
+  /** `(rows, cols)`, as NumPy prints a shape. */
+  shapeString(): string {
+    return formatShape(this.rows, this.cols);
+  }
+
+  toString(): string {
+    return `Matrix${this.shapeString()} ${JSON.stringify(this.toArray())}`;
+  }
+}
+
+export function formatShape(rows: number, cols: number): string {
+  return `(${rows}, ${cols})`;
+}
+
+/** Throws a `DataError` naming the first NaN or Infinity of `M` and where it is. Use where data enters, not in loops. */
+export function assertFinite<M extends Matrix<FloatArray>>(M: M, what: string): M {
+  const d = M.data;
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k];
+    if (v - v !== 0) {
+      const i = Math.floor(k / M.cols);
+      throw new DataError(`${what} ${M.shapeString()} has ${v} at row ${i}, column ${k - i * M.cols}; data must be finite numbers`);
+    }
+  }
+  return M;
+}
+
+function isDimension(n: number): boolean {
+  return Number.isInteger(n) && n >= 0;
+}
+
+function checkedSize(fn: string, rows: number, cols: number): number {
+  if (!isDimension(rows) || !isDimension(cols)) {
+    throw new ShapeError(`${fn}: shape (${rows}, ${cols}) is not a pair of non-negative integers`);
+  }
+  return rows * cols;
+}

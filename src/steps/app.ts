@@ -1,0 +1,144 @@
+/**
+ * The course's cat application: the two-layer and the L-layer model trained
+ * by gradient descent with the step functions, and `predict`.
+ *
+ * Legend: X (n[0], m) examples as columns, Y (1, m) labels 0/1,
+ * layersDims = [n[0], ..., n[L]].
+ */
+import { OptionError, ShapeError } from '../errors.ts';
+import { pairwiseSum } from '../kernels/pairwise.ts';
+import { assertFinite, Matrix } from '../matrix.ts';
+import type { Parameters } from '../parameters.ts';
+import { random } from '../random.ts';
+import { expectMatrix, mismatch } from './checks.ts';
+import { appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
+import { linearActivationBackward, linearActivationForward } from './linear.ts';
+import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelBackward, lModelForward, updateParameters } from './model.ts';
+
+export interface TrainOptions {
+  /** α, 0.0075 in the course. */
+  learningRate?: number;
+  /** 3000 in the course's defaults; the course runs 2500. */
+  numIterations?: number;
+  /** Print "Cost after iteration i: J" every 100 iterations and at the last. */
+  printCost?: boolean;
+  /** Called with every iteration's cost (the cost before that iteration's update). */
+  onIteration?: (iteration: number, cost: number) => void;
+}
+
+export interface TrainResult {
+  parameters: Parameters;
+  /** The cost at iterations 0, 100, 200, ... (the course's plotted curve). */
+  costs: number[];
+}
+
+/**
+ * The application's two-layer model LINEAR -> RELU -> LINEAR -> SIGMOID,
+ * initialized by `appInitializeParameters` (seed 1, ·0.01).
+ * @param X - (n_x, m) inputs
+ * @param Y - (1, m) labels
+ * @param layersDims - [n_x, n_h, n_y]
+ */
+export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number, number, number], options: TrainOptions = {}): TrainResult {
+  const fn = 'twoLayerModel';
+  const { learningRate, numIterations } = checkTraining(fn, X, Y, layersDims, options, 3);
+  random.seed(1);
+  const [nX, nH, nY] = layersDims;
+  const parameters = appInitializeParameters(nX, nH, nY);
+  const costs: number[] = [];
+  for (let i = 0; i < numIterations; i++) {
+    const [A1, cache1] = linearActivationForward(X, parameters.W1, parameters.b1, 'relu');
+    const [A2, cache2] = linearActivationForward(A1, parameters.W2, parameters.b2, 'sigmoid');
+    const cost = computeCost(A2, Y);
+    const dA2 = crossEntropyDA(A2, Y);
+    const [dA1, dW2, db2] = linearActivationBackward(dA2, cache2, 'sigmoid');
+    const [, dW1, db1] = linearActivationBackward(dA1, cache1, 'relu');
+    updateParameters(parameters, { dW1, db1, dW2, db2 }, learningRate);
+    report(i, cost, numIterations, costs, options);
+  }
+  return { parameters, costs };
+}
+
+/**
+ * The application's L-layer model [LINEAR -> RELU] × (L-1) -> LINEAR -> SIGMOID,
+ * initialized by `appInitializeParametersDeep` (seed 1, /sqrt(n[l-1])).
+ * @param X - (n[0], m) inputs
+ * @param Y - (1, m) labels
+ * @param layersDims - [n[0], ..., n[L]] with n[L] = 1
+ */
+export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[], options: TrainOptions = {}): TrainResult {
+  const fn = 'lLayerModel';
+  const { learningRate, numIterations } = checkTraining(fn, X, Y, layersDims, options, 0);
+  random.seed(1);
+  const parameters = appInitializeParametersDeep(layersDims);
+  const costs: number[] = [];
+  for (let i = 0; i < numIterations; i++) {
+    const [AL, caches] = lModelForward(X, parameters);
+    const cost = computeCost(AL, Y);
+    const grads = lModelBackward(AL, Y, caches);
+    updateParameters(parameters, grads, learningRate);
+    report(i, cost, numIterations, costs, options);
+  }
+  return { parameters, costs };
+}
+
+export interface Prediction {
+  /** (1, m) predictions: 1 where the probability is above 0.5, else 0. */
+  p: Matrix;
+  /** (1, m) probabilities AL. */
+  probas: Matrix;
+  /** Fraction of correct predictions, computed as the course does: np.sum((p == y) / m). */
+  accuracy: number;
+}
+
+/**
+ * The application's `predict`: forward propagation, 0/1 predictions at 0.5, accuracy.
+ * @param X - (n[0], m) inputs
+ * @param y - (1, m) labels
+ * @param parameters - trained W1, b1, ..., WL, bL
+ */
+export function predict(X: Matrix, y: Matrix, parameters: Parameters): Prediction {
+  const fn = 'predict';
+  expectMatrix(fn, 'X', X);
+  expectMatrix(fn, 'y', y);
+  checkLayers(fn, X, parameters, layerCount(fn, parameters));
+  if (y.rows !== 1 || y.cols !== X.cols) throw mismatch(fn, ['y', y], ['X', X], `y must be (1, m) = (1, ${X.cols})`);
+  assertFinite(X, `${fn}: X`);
+  const m = X.cols;
+  const [probas] = lModelForward(X, parameters);
+  const p = Matrix.zeros(1, m);
+  const hits = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    p.data[i] = probas.data[i] > 0.5 ? 1 : 0;
+    hits[i] = (p.data[i] === y.data[i] ? 1 : 0) / m;
+  }
+  return { p, probas, accuracy: pairwiseSum(hits) };
+}
+
+function report(i: number, cost: number, numIterations: number, costs: number[], options: TrainOptions): void {
+  if (i % 100 === 0) costs.push(cost);
+  if (options.printCost && (i % 100 === 0 || i === numIterations - 1)) console.log(`Cost after iteration ${i}: ${cost}`);
+  options.onIteration?.(i, cost);
+}
+
+function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly number[], options: TrainOptions, exactLayers: number) {
+  expectMatrix(fn, 'X', X);
+  expectMatrix(fn, 'Y', Y);
+  if (!Array.isArray(layersDims) || layersDims.length < 2 || (exactLayers && layersDims.length !== exactLayers)) {
+    throw new ShapeError(`${fn}: layersDims is ${JSON.stringify(layersDims)}; it must be ${exactLayers === 3 ? '[n_x, n_h, n_y]' : '[n[0], n[1], ..., n[L]] with at least two sizes'}`);
+  }
+  if (X.rows !== layersDims[0]) {
+    throw new ShapeError(`${fn}: X is ${X.shapeString()} but layersDims[0] is ${layersDims[0]}; X's rows must equal n[0], the number of features`);
+  }
+  if (layersDims[layersDims.length - 1] !== 1) {
+    throw new ShapeError(`${fn}: layersDims ends with ${layersDims[layersDims.length - 1]}; the output layer must have one unit (n[L] = 1)`);
+  }
+  if (Y.rows !== 1 || Y.cols !== X.cols) throw mismatch(fn, ['Y', Y], ['X', X], `Y must be (1, m) = (1, ${X.cols})`);
+  assertFinite(X, `${fn}: X`);
+  assertFinite(Y, `${fn}: Y`);
+  const learningRate = options.learningRate ?? 0.0075;
+  const numIterations = options.numIterations ?? 3000;
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new OptionError(`${fn}: learningRate is ${learningRate}; it must be a positive finite number`);
+  if (!Number.isInteger(numIterations) || numIterations < 0) throw new OptionError(`${fn}: numIterations is ${numIterations}; it must be a non-negative integer`);
+  return { learningRate, numIterations };
+}

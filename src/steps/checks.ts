@@ -1,0 +1,56 @@
+/**
+ * Shape checks in the course's words. Each throws a `ShapeError` of the form
+ * `fn: X is (r, c) but Y is (r, c); rule`, naming the function, the operands,
+ * their shapes and the rule (the course's "核对矩阵的维数": check every shape).
+ */
+import { ShapeError } from '../errors.ts';
+import { Matrix, type FloatArray } from '../matrix.ts';
+
+type Named = readonly [name: string, M: Matrix<FloatArray>];
+
+/** `fn: a is (..) but b is (..); rule` */
+export function mismatch(fn: string, [an, a]: Named, [bn, b]: Named, rule: string): ShapeError {
+  return new ShapeError(`${fn}: ${an} is ${a.shapeString()} but ${bn} is ${b.shapeString()}; ${rule}`);
+}
+
+/** Throws unless `value` is a Matrix. */
+export function expectMatrix(fn: string, name: string, value: unknown): asserts value is Matrix<FloatArray> {
+  if (!(value instanceof Matrix)) {
+    const what = value === undefined ? 'missing' : value === null ? 'null' : `a ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value}`;
+    throw new ShapeError(`${fn}: ${name} is ${what}; it must be a Matrix`);
+  }
+}
+
+/** Throws unless both matrices have the same shape. */
+export function expectSameShape(fn: string, a: Named, b: Named, rule = `${a[0]} must have ${b[0]}'s shape`): void {
+  expectMatrix(fn, a[0], a[1]);
+  expectMatrix(fn, b[0], b[1]);
+  if (a[1].rows !== b[1].rows || a[1].cols !== b[1].cols) throw mismatch(fn, a, b, rule);
+}
+
+/**
+ * The linear step's shapes: W (n[l], n[l-1]), A_prev (n[l-1], m), b (n[l], 1).
+ * `l` numbers the layer in messages when known (e.g. W2, A1, b2).
+ */
+export function checkLinear(fn: string, APrev: Matrix<FloatArray>, W: Matrix<FloatArray>, b: Matrix<FloatArray>, l?: number): void {
+  const w = l === undefined ? 'W' : `W${l}`;
+  const a = l === undefined ? 'A_prev' : l === 1 ? 'X' : `A${l - 1}`;
+  const bn = l === undefined ? 'b' : `b${l}`;
+  const lp = l === undefined ? 'l-1' : String(l - 1);
+  expectMatrix(fn, a, APrev);
+  expectMatrix(fn, w, W);
+  expectMatrix(fn, bn, b);
+  if (W.cols !== APrev.rows) {
+    throw mismatch(fn, [w, W], [a, APrev], `${w}'s columns must equal ${a}'s rows (n[${lp}])`);
+  }
+  if (b.rows !== W.rows || b.cols !== 1) {
+    throw mismatch(fn, [bn, b], [w, W], `${bn} must be (n[${l ?? 'l'}], 1) = (${W.rows}, 1)`);
+  }
+}
+
+/** A positive integer layer size. */
+export function checkUnits(fn: string, name: string, n: unknown): asserts n is number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new ShapeError(`${fn}: ${name} is ${String(n)}; a layer size must be a positive integer`);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The L-layer model [LINEAR -> RELU] × (L-1) -> LINEAR -> SIGMOID: forward
+ * beside backward, the cross-entropy cost, and the gradient descent update.
+ *
+ * Legend: X (n[0], m), W[l] (n[l], n[l-1]), b[l] (n[l], 1), A[l] (n[l], m),
+ * AL = A[L] (1, m), Y (1, m) of 0/1 labels. Examples are columns.
+ */
+import { OptionError, ShapeError } from '../errors.ts';
+import { getKernels } from '../kernels/index.ts';
+import { pairwiseSum } from '../kernels/pairwise.ts';
+import { Matrix } from '../matrix.ts';
+import { Arena, layerEntries, type Grads, type Parameters } from '../parameters.ts';
+import { checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
+import { linearActivationBackward, linearActivationForward, type LayerCache } from './linear.ts';
+import type { Activation } from '../kernels/types.ts';
+
+/**
+ * Forward propagation of [LINEAR -> RELU] × (L-1) -> LINEAR -> SIGMOID.
+ * @param X - (n[0], m) input, examples as columns
+ * @param parameters - W1, b1, ..., WL, bL (L = number of entries / 2)
+ * @param hidden - activation of the hidden layers; "relu" as in the course
+ * @returns `[AL, caches]`: AL (1, m); caches[l-1] is layer l's [[A_prev, W, b], Z]
+ */
+export function lModelForward(X: Matrix, parameters: Parameters, hidden: Activation = 'relu'): [AL: Matrix, caches: LayerCache[]] {
+  const fn = 'lModelForward';
+  const L = layerCount(fn, parameters);
+  checkLayers(fn, X, parameters, L);
+  const caches: LayerCache[] = [];
+  let A = X;
+  for (let l = 1; l < L; l++) {
+    const [next, cache] = linearActivationForward(A, parameters['W' + l], parameters['b' + l], hidden);
+    caches.push(cache);
+    A = next;
+  }
+  const [AL, cache] = linearActivationForward(A, parameters['W' + L], parameters['b' + L], 'sigmoid');
+  caches.push(cache);
+  return [AL, caches];
+}
+
+/**
+ * Backward propagation of the whole model, from the cross-entropy's dAL.
+ *
+ * Numbering is the course's (the step-by-step notebook the tutorial follows):
+ * `grads["dA" + l]` is the dA_prev returned by layer l, so `dA1` has X's shape
+ * and `dAL` is not stored; `dW` + l and `db` + l are layer l's. When the caches'
+ * W and b are the entries of one parameter arena, dW and db are written into
+ * a twin arena, so `updateParameters` is one loop.
+ * @param AL - (1, m) output of `lModelForward`
+ * @param Y - (1, m) true labels (0 or 1), any shape with m values
+ * @param caches - from `lModelForward`
+ * @param hidden - activation of the hidden layers, as given to `lModelForward`
+ * @returns grads with dA1..dAL, dW1..dWL, db1..dbL
+ */
+export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidden: Activation = 'relu'): Grads {
+  const fn = 'lModelBackward';
+  expectMatrix(fn, 'AL', AL);
+  expectMatrix(fn, 'Y', Y);
+  if (Y.size !== AL.size) throw mismatch(fn, ['Y', Y], ['AL', AL], 'Y must have as many labels as AL has columns (m)');
+  if (!Array.isArray(caches) || caches.length === 0) throw new ShapeError(`${fn}: caches is empty; pass the caches lModelForward returned`);
+  const L = caches.length;
+  const last = caches[L - 1][1];
+  if (last.rows !== AL.rows || last.cols !== AL.cols) throw mismatch(fn, ['AL', AL], [`Z${L} (caches[${L - 1}])`, last], `AL must have Z${L}'s shape`);
+
+  const grads: Grads = {};
+  const arena = Arena.of(caches.flatMap(([[, W, b]]) => [W, b]));
+  const gradArena = arena?.twin(getKernels());
+  const into = (l: number) => gradArena && { dW: gradArena.entries[2 * (l - 1)], db: gradArena.entries[2 * (l - 1) + 1] };
+
+  const dAL = crossEntropyDA(AL, Y);
+  [grads['dA' + L], grads['dW' + L], grads['db' + L]] = linearActivationBackward(dAL, caches[L - 1], 'sigmoid', into(L));
+  for (let i = L - 2; i >= 0; i--) {
+    const [dAPrev, dW, db] = linearActivationBackward(grads['dA' + (i + 2)], caches[i], hidden, into(i + 1));
+    grads['dA' + (i + 1)] = dAPrev;
+    grads['dW' + (i + 1)] = dW;
+    grads['db' + (i + 1)] = db;
+  }
+  return grads;
+}
+
+/**
+ * The cross-entropy cost, equation (3) of the cost section:
+ * J = −1/m · Σ (y·log(a) + (1 − y)·log(1 − a)), summed as `np.sum` does.
+ * @param AL - (1, m) predicted probabilities
+ * @param Y - (1, m) true labels
+ */
+export function computeCost(AL: Matrix, Y: Matrix): number {
+  const fn = 'computeCost';
+  expectSameShape(fn, ['AL', AL], ['Y', Y], "Y must have AL's shape (1, m)");
+  if (AL.rows !== 1) throw mismatch(fn, ['AL', AL], ['Y', Y], 'AL and Y must be (1, m): one row of probabilities and one of labels');
+  const m = Y.cols;
+  const terms = new Float64Array(m);
+  const a = AL.data, y = Y.data;
+  for (let j = 0; j < m; j++) terms[j] = y[j] * Math.log(a[j]) + (1 - y[j]) * Math.log(1 - a[j]);
+  return (-1 / m) * pairwiseSum(terms);
+}
+
+/**
+ * dAL = −(Y / AL − (1 − Y) / (1 − AL)), the derivative of the cross-entropy
+ * with respect to AL, as the course's `L_model_backward` starts.
+ */
+export function crossEntropyDA(AL: Matrix, Y: Matrix): Matrix {
+  const dAL = getKernels().matrix(AL.rows, AL.cols);
+  const a = AL.data, y = Y.data, d = dAL.data;
+  for (let j = 0; j < d.length; j++) d[j] = -(y[j] / a[j] - (1 - y[j]) / (1 - a[j]));
+  return dAL;
+}
+
+/**
+ * Gradient descent, W[l] = W[l] − α·dW[l] and b[l] = b[l] − α·db[l], in place.
+ * Returns the same `parameters` (the course reassigns it; both work). One loop
+ * over the arena when parameters and grads are twin arenas.
+ * @param parameters - W1, b1, ..., WL, bL
+ * @param grads - dW1, db1, ..., dWL, dbL (from `lModelBackward`)
+ * @param learningRate - α
+ */
+export function updateParameters(parameters: Parameters, grads: Grads, learningRate: number): Parameters {
+  const fn = 'updateParameters';
+  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate)) {
+    throw new OptionError(`${fn}: learningRate is ${String(learningRate)}; it must be a finite number`);
+  }
+  const L = layerCount(fn, parameters);
+  for (let l = 1; l <= L; l++) {
+    expectSameShape(fn, ['dW' + l, grads['dW' + l]], ['W' + l, parameters['W' + l]]);
+    expectSameShape(fn, ['db' + l, grads['db' + l]], ['b' + l, parameters['b' + l]]);
+  }
+  const k = getKernels();
+  const params = layerEntries(parameters, L);
+  const gradients = layerEntries(grads, L, 'dW', 'db');
+  const p = Arena.of(params);
+  const g = Arena.of(gradients);
+  if (p && g && p.sameLayout(g)) {
+    k.axpy(-learningRate, g.data, p.data);
+  } else {
+    for (let i = 0; i < params.length; i++) k.axpy(-learningRate, gradients[i]!.data, params[i]!.data);
+  }
+  return parameters;
+}
+
+/** L = len(parameters) // 2, with W1..WL and b1..bL present. */
+export function layerCount(fn: string, parameters: Parameters): number {
+  if (parameters === null || typeof parameters !== 'object') throw new ShapeError(`${fn}: parameters is ${String(parameters)}; it must be a dictionary W1, b1, ..., WL, bL`);
+  const L = Math.floor(Object.keys(parameters).length / 2);
+  if (L < 1) throw new ShapeError(`${fn}: parameters has ${Object.keys(parameters).length} entries; it needs W1, b1 at least`);
+  for (let l = 1; l <= L; l++) {
+    for (const key of ['W' + l, 'b' + l]) {
+      if (!(parameters[key] instanceof Matrix)) {
+        throw new ShapeError(`${fn}: parameters has no matrix ${key}; with ${Object.keys(parameters).length} entries it must hold W1..W${L} and b1..b${L}`);
+      }
+    }
+  }
+  return L;
+}
+
+/** Checks X and every W[l], b[l] of an L-layer network, naming the layer. The output layer must have one unit. */
+export function checkLayers(fn: string, X: Matrix, parameters: Parameters, L: number): void {
+  checkLinear(fn, X, parameters.W1, parameters.b1, 1);
+  for (let l = 2; l <= L; l++) {
+    const W = parameters['W' + l], prev = parameters['W' + (l - 1)], b = parameters['b' + l];
+    if (W.cols !== prev.rows) throw mismatch(fn, ['W' + l, W], ['W' + (l - 1), prev], `W${l}'s columns must equal W${l - 1}'s rows (n[${l - 1}])`);
+    if (b.rows !== W.rows || b.cols !== 1) throw mismatch(fn, ['b' + l, b], ['W' + l, W], `b${l} must be (n[${l}], 1) = (${W.rows}, 1)`);
+  }
+  const WL = parameters['W' + L];
+  if (WL.rows !== 1) throw new ShapeError(`${fn}: W${L} is ${WL.shapeString()} but AL must be (1, m); the output layer must have one unit (n[${L}] = 1)`);
+}
