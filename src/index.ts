@@ -11,7 +11,7 @@ export { Arena, type Parameters, type Grads } from './parameters.ts';
 export type { Kernels, Activation, Epilogue } from './kernels/types.ts';
 export { ACTIVATIONS } from './kernels/types.ts';
 export { createRefKernels, refKernels } from './kernels/ref/index.ts';
-export { getKernels, useKernels } from './kernels/index.ts';
+export { getKernels, useKernels, kernelsFor } from './kernels/index.ts';
 export { pairwiseSum } from './kernels/pairwise.ts';
 
 // The course's step functions, 1:1

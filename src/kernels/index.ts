@@ -1,12 +1,15 @@
 /**
- * Which implementation of the compute interface the step functions use.
- * The reference is the default; faster float64 implementations that pass the
- * conformance suite can be installed with `useKernels`.
+ * Which implementation of the compute interface runs the math.
+ * The reference is the default; faster implementations that pass the
+ * conformance suite can be installed with `useKernels`, and `kernelsFor`
+ * gives the Model the best kernels for a dtype.
  */
-import { refKernels } from './ref/index.ts';
+import type { DType, FloatArray } from '../matrix.ts';
+import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
 
 let active: Kernels<Float64Array> = refKernels;
+const ref32 = createRefKernels('float32');
 
 /** The float64 kernels the step functions currently run on. */
 export function getKernels(): Kernels<Float64Array> {
@@ -19,4 +22,12 @@ export function useKernels(k: Kernels<Float64Array>): Kernels<Float64Array> {
   const previous = active;
   active = k;
   return previous;
+}
+
+/** The kernels a Model of this dtype runs on by default. */
+export function kernelsFor(dtype: 'float64'): Kernels<Float64Array>;
+export function kernelsFor(dtype: 'float32'): Kernels<Float32Array>;
+export function kernelsFor(dtype: DType): Kernels<FloatArray>;
+export function kernelsFor(dtype: DType): Kernels<FloatArray> {
+  return dtype === 'float32' ? ref32 : active;
 }
