@@ -123,3 +123,20 @@ function checkSignature(path: string): void {
   }
   if (size < 8 || HDF5_SIGNATURE.some((b, i) => head[i] !== b)) throw new DataError(`${path}: not an HDF5 file (no HDF5 signature at its start)`);
 }
+
+/** The names of the datasets at the root of an HDF5 file. */
+export async function h5Keys(path: string): Promise<string[]> {
+  checkSignature(path);
+  const { File } = await h5wasm();
+  let file: H5File;
+  try {
+    file = new File(path, 'r');
+  } catch (e) {
+    throw new DataError(`${path}: cannot be read as HDF5 (${(e as Error).message})`, { cause: e });
+  }
+  try {
+    return file.keys();
+  } finally {
+    file.close();
+  }
+}

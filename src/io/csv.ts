@@ -1,0 +1,90 @@
+/**
+ * CSV datasets: a header line naming the columns, one example per line, one
+ * label column (by default the last). Parsed with csv-parse (quotes, CRLF,
+ * BOM) and converted once into the column layout:
+ *   X (n_x, m): column j holds the features of line j + 2 (line 1 is the header)
+ *   Y (1, m):   the label of every example
+ * Labels that are all numbers are kept as numbers; otherwise they are class
+ * names, numbered 0, 1, ... in sorted order (the names are kept as `classes`).
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { DataError } from '../errors.ts';
+import { Matrix } from '../matrix.ts';
+import type { Split } from './dataset.ts';
+
+export interface CsvOptions {
+  /** Name of the label column; the last column when absent. `null`: no label column (prediction input). */
+  label?: string | null;
+}
+
+export interface CsvTable extends Split {
+  /** Feature column names, in X's row order. */
+  features: string[];
+  /** Class names when the labels are not numbers. */
+  classes?: string[];
+  /** True when the file had a label column. */
+  labeled: boolean;
+}
+
+export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DataError(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, trim: true, skip_empty_lines: true }) as string[][];
+  } catch (e) {
+    throw new DataError(`${path}: not a well-formed CSV file (${(e as Error).message})`, { cause: e });
+  }
+  if (rows.length === 0) throw new DataError(`${path}: is empty; a CSV dataset needs a header line and one line per example`);
+  const header = rows[0];
+  if (rows.length < 2) throw new DataError(`${path}: has a header (${header.join(', ')}) but no examples`);
+  let labelCol = -1;
+  if (options.label !== null) {
+    labelCol = options.label === undefined ? header.length - 1 : header.indexOf(options.label);
+    if (labelCol < 0) throw new DataError(`${path}: has no column "${options.label}" for --label (columns: ${header.join(', ')})`);
+  }
+  const featureCols = header.map((_, i) => i).filter((i) => i !== labelCol);
+  if (featureCols.length === 0) throw new DataError(`${path}: has only the label column "${header[labelCol]}"; it needs at least one feature column`);
+  const m = rows.length - 1;
+  const n = featureCols.length;
+  const X = Matrix.zeros(n, m);
+  const rawLabels: string[] = [];
+  for (let j = 0; j < m; j++) {
+    const row = rows[j + 1];
+    // Without multi-line quoted fields (csv-parse rejects a column-count change), row j is line j + 2.
+    const where = `line ${j + 2} (example ${j + 1})`;
+    for (let k = 0; k < n; k++) {
+      const cell = row[featureCols[k]];
+      X.data[k * m + j] = number(path, where, header[featureCols[k]], cell);
+    }
+    if (labelCol >= 0) rawLabels.push(row[labelCol]);
+  }
+  const Y = Matrix.zeros(1, m);
+  let classes: string[] | undefined;
+  if (labelCol >= 0) {
+    const numeric = rawLabels.every((v) => v !== '' && !Number.isNaN(Number(v)));
+    if (numeric) {
+      for (let j = 0; j < m; j++) Y.data[j] = number(path, `line ${j + 2} (example ${j + 1})`, header[labelCol], rawLabels[j]);
+    } else {
+      const empty = rawLabels.findIndex((v) => v === '');
+      if (empty >= 0) throw new DataError(`${path}: line ${empty + 2} (example ${empty + 1}), column "${header[labelCol]}": the label is empty`);
+      classes = [...new Set(rawLabels)].sort();
+      const index = new Map(classes.map((c, i) => [c, i]));
+      for (let j = 0; j < m; j++) Y.data[j] = index.get(rawLabels[j])!;
+    }
+  }
+  return { X, Y, features: featureCols.map((i) => header[i]), labeled: labelCol >= 0, ...(classes && { classes }) };
+}
+
+function number(path: string, where: string, column: string, cell: string | undefined): number {
+  const v = cell === undefined || cell === '' ? NaN : Number(cell);
+  if (Number.isFinite(v)) return v;
+  const shown = cell === undefined || cell === '' ? 'an empty cell' : JSON.stringify(cell);
+  const rule = Number.isNaN(v) && cell !== undefined && cell !== '' && !/^[+-]?nan$/i.test(cell) ? 'is not a number' : 'is not a finite number; data must be finite numbers';
+  throw new DataError(`${path}: ${where}, column "${column}": ${shown} ${rule}`);
+}

@@ -1,0 +1,247 @@
+/**
+ * Datasets for training and evaluation, converted once at load into the
+ * course's column layout:
+ *   X (n_x, m)  one example per column
+ *   Y (1, m)    one label (a class index, 0/1, or a target value) per example
+ *
+ * Formats (chosen by what `data` names):
+ *   mnist                the built-in digits (see ./mnist.ts), with its own test split
+ *   DIR                  the course's HDF5 pair train_*.h5 + test_*.h5, or X.npy + Y.npy
+ *                        (+ X_test.npy, Y_test.npy)
+ *   FILE.h5 / .hdf5      train_set_x / train_set_y (and test_set_x / test_set_y when present)
+ *   FILE.csv             header line, one example per line, label column by name
+ *   FILE.npz             arrays X and Y (and X_test, Y_test when present)
+ * Every problem is a DataError naming the file and what is wrong with it.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { DataError, OptionError } from '../errors.ts';
+import { Matrix } from '../matrix.ts';
+import { RandomState } from '../random.ts';
+import { loadCsv } from './csv.ts';
+import { h5Keys, loadH5Dataset } from './h5.ts';
+import { loadMnist } from './mnist.ts';
+import { readNpyFile, readNpzFile, type NdArray } from './npy.ts';
+
+/** Examples and labels in the column layout. */
+export interface Split {
+  /** (n_x, m) examples as columns. */
+  X: Matrix;
+  /** (1, m) labels. */
+  Y: Matrix;
+}
+
+export interface Dataset {
+  /** What was loaded: 'mnist' or the path. */
+  name: string;
+  train: Split;
+  /** Held-out examples, when the data has them (built-in split, test file, --split). */
+  test?: Split;
+  /** Class names, when known (label strings of a CSV, list_classes of an HDF5 file, the digits). */
+  classes?: string[];
+}
+
+/** How examples are laid out in .npy/.npz arrays: one per row (m, n_x) or one per column (n_x, m). */
+export type Layout = 'rows' | 'columns';
+
+export interface DatasetOptions {
+  /** 'mnist' (the default) or a path. */
+  data?: string;
+  /** A separate file of test examples, in the same format. */
+  test?: string;
+  /** Fraction of the examples held out for testing, after a seeded shuffle. */
+  split?: number;
+  /** Seed of the --split shuffle. */
+  seed?: number;
+  /** HDF5 dataset or .npz array of the examples. */
+  xKey?: string;
+  /** HDF5 dataset or .npz array of the labels. */
+  yKey?: string;
+  /** CSV label column; `null` when the file has none (prediction input). */
+  label?: string | null;
+  /** Orientation of .npy/.npz arrays; 'rows' by default. */
+  layout?: Layout;
+}
+
+export const DATA_FORMATS = 'mnist, a directory of train_*.h5 + test_*.h5 or X.npy + Y.npy, .h5, .csv or .npz';
+
+export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset> {
+  const data = options.data ?? 'mnist';
+  const loaded = await loadOne(data, options, 'train');
+  if (options.test !== undefined) {
+    if (loaded.test) throw new OptionError(`--test: ${data} already has its own test examples; drop --test or use a file without them`);
+    const t = await loadOne(options.test, options, 'test');
+    loaded.test = t.test ?? t.train;
+    loaded.classes ??= t.classes;
+  }
+  if (options.split !== undefined) {
+    if (loaded.test) throw new OptionError(`--split: ${data} already has test examples${options.test ? ` (--test ${options.test})` : ''}; use one of them, not both`);
+    const { train, test } = splitExamples(loaded.train, options.split, options.seed ?? 1);
+    loaded.train = train;
+    loaded.test = test;
+  }
+  return loaded;
+}
+
+/** Loads `path` as a dataset; `role` says which keys an HDF5 file is read with when it has only one set. */
+async function loadOne(path: string, options: DatasetOptions, role: 'train' | 'test'): Promise<Dataset> {
+  if (path === 'mnist') return loadMnist();
+  if (!existsSync(path)) throw new DataError(`${path}: file not found${path.includes('.') || path.includes('/') ? '' : ` (the built-in dataset is "mnist")`}`);
+  if (statSync(path).isDirectory()) return loadDirectory(path, options);
+  const ext = extname(path).toLowerCase();
+  switch (ext) {
+    case '.h5':
+    case '.hdf5':
+      return loadH5File(path, options, role);
+    case '.csv': {
+      const t = loadCsv(path, { label: options.label });
+      return { name: path, train: checked({ X: t.X, Y: t.Y }, path), ...(t.classes && { classes: t.classes }) };
+    }
+    case '.npz':
+      return loadNpz(path, options);
+    case '.npy':
+      throw new DataError(`${path}: a .npy file holds one array, a dataset needs X and Y: use an .npz archive (np.savez(path, X=X, Y=Y)) or a directory with X.npy and Y.npy`);
+    default:
+      throw new DataError(`${path}: unknown data format "${ext || basename(path)}"; --data takes ${DATA_FORMATS}`);
+  }
+}
+
+async function loadDirectory(dir: string, options: DatasetOptions): Promise<Dataset> {
+  const names = readdirSync(dir);
+  const h5 = names.filter((n) => /\.(h5|hdf5)$/i.test(n)).sort();
+  const trainH5 = h5.find((n) => /^train/i.test(n));
+  const testH5 = h5.find((n) => /^test/i.test(n));
+  if (trainH5) {
+    const train = await loadH5File(join(dir, trainH5), options, 'train');
+    if (testH5 && !train.test) {
+      const test = await loadH5File(join(dir, testH5), options, 'test');
+      train.test = test.train;
+      train.classes ??= test.classes;
+    }
+    return { ...train, name: dir };
+  }
+  if (names.includes('X.npy') && names.includes('Y.npy')) {
+    const layout = options.layout ?? 'rows';
+    const read = (n: string) => readNpyFile(join(dir, n));
+    const train = fromArrays(read('X.npy'), read('Y.npy'), layout, join(dir, 'X.npy'), join(dir, 'Y.npy'));
+    const hasTest = names.includes('X_test.npy') && names.includes('Y_test.npy');
+    return { name: dir, train, ...(hasTest && { test: fromArrays(read('X_test.npy'), read('Y_test.npy'), layout, join(dir, 'X_test.npy'), join(dir, 'Y_test.npy')) }) };
+  }
+  throw new DataError(`${dir}: a data directory needs train_*.h5 (and test_*.h5) or X.npy and Y.npy; it has ${names.length ? names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : '') : 'nothing'}`);
+}
+
+async function loadH5File(path: string, options: DatasetOptions, role: 'train' | 'test'): Promise<Dataset> {
+  const keys = await h5Keys(path);
+  const pick = (given: string | undefined, kind: 'x' | 'y') => {
+    if (given !== undefined) return given;
+    const preferred = `${role}_set_${kind}`, other = `${role === 'train' ? 'test' : 'train'}_set_${kind}`;
+    return keys.includes(preferred) || !keys.includes(other) ? preferred : other;
+  };
+  const xKey = pick(options.xKey, 'x'), yKey = pick(options.yKey, 'y');
+  for (const [key, flag] of [[xKey, '--x-key'], [yKey, '--y-key']]) {
+    if (!keys.includes(key)) throw new DataError(`${path}: has no dataset "${key}" (it has: ${keys.join(', ') || 'nothing'}); name the right one with ${flag}`);
+  }
+  const d = await loadH5Dataset(path, { xKey, yKey, classesKey: 'list_classes' });
+  const result: Dataset = { name: path, train: checked({ X: d.X, Y: d.Y }, path), ...(d.classes && { classes: d.classes }) };
+  // One file holding both sets (train_set_* and test_set_*), unless keys were named explicitly.
+  if (role === 'train' && options.xKey === undefined && keys.includes('test_set_x') && keys.includes('test_set_y') && xKey === 'train_set_x') {
+    const t = await loadH5Dataset(path, { xKey: 'test_set_x', yKey: 'test_set_y' });
+    result.test = checked({ X: t.X, Y: t.Y }, path);
+  }
+  return result;
+}
+
+function loadNpz(path: string, options: DatasetOptions): Dataset {
+  const arrays = readNpzFile(path);
+  const xKey = options.xKey ?? 'X', yKey = options.yKey ?? 'Y';
+  const get = (key: string, flag: string) => {
+    const a = arrays.get(key);
+    if (!a) throw new DataError(`${path}: has no array "${key}" (it has: ${[...arrays.keys()].join(', ') || 'nothing'}); name the right one with ${flag}`);
+    return a;
+  };
+  const layout = options.layout ?? 'rows';
+  const train = fromArrays(get(xKey, '--x-key'), get(yKey, '--y-key'), layout, `${path}: ${xKey}`, `${path}: ${yKey}`);
+  const tx = arrays.get(`${xKey}_test`), ty = arrays.get(`${yKey}_test`);
+  return { name: path, train, ...(tx && ty && { test: fromArrays(tx, ty, layout, `${path}: ${xKey}_test`, `${path}: ${yKey}_test`) }) };
+}
+
+/**
+ * X and Y arrays into the column layout. With layout 'rows', X is (m, ...) and
+ * each example's trailing dimensions are flattened (like the course's
+ * reshape(m, -1).T); with 'columns', X is already (n_x, m). Y holds m labels:
+ * (m,), (m, 1), (1, m), or one-hot rows (m, C) / columns (C, m).
+ */
+export function fromArrays(x: NdArray, y: NdArray, layout: Layout, xName: string, yName: string): Split {
+  let X: Matrix;
+  if (layout === 'rows') {
+    if (x.shape.length < 2) throw new DataError(`${xName}: shape (${x.shape.join(', ')}); with --layout rows X must be (m, n_x), one example per row`);
+    const m = x.shape[0], n = x.data.length / Math.max(m, 1);
+    X = Matrix.zeros(n, m);
+    for (let j = 0; j < m; j++) for (let k = 0; k < n; k++) X.data[k * m + j] = x.data[j * n + k];
+  } else {
+    if (x.shape.length !== 2) throw new DataError(`${xName}: shape (${x.shape.join(', ')}); with --layout columns X must be (n_x, m), one example per column`);
+    X = new Matrix(x.shape[0], x.shape[1], x.data);
+  }
+  const m = X.cols;
+  const Y = Matrix.zeros(1, m);
+  const [a = 1, b = 1] = y.shape.length === 1 ? [y.shape[0], 1] : y.shape;
+  if (y.shape.length > 2) throw new DataError(`${yName}: shape (${y.shape.join(', ')}); Y must hold one label per example`);
+  if (y.data.length === m) {
+    Y.data.set(y.data);
+  } else {
+    // One-hot: (m, C) with layout rows, (C, m) with columns.
+    const [rows, cols] = [a, b];
+    const byRows = layout === 'rows' && rows === m, byCols = layout === 'columns' && cols === m;
+    if (!byRows && !byCols) throw new DataError(`${yName}: shape (${y.shape.join(', ')}) does not fit X's ${m} examples (${xName} is (${x.shape.join(', ')}), --layout ${layout}); Y must be (m,), (m, 1), (1, m) or one-hot`);
+    const C = byRows ? cols : rows;
+    for (let j = 0; j < m; j++) {
+      let hot = -1;
+      for (let c = 0; c < C; c++) {
+        const v = byRows ? y.data[j * C + c] : y.data[c * m + j];
+        if (v === 1 && hot < 0) hot = c;
+        else if (v !== 0) hot = -2;
+      }
+      if (hot < 0) throw new DataError(`${yName}: example ${j} is not one-hot (a single 1 among ${C} zeros and ones)`);
+      Y.data[j] = hot;
+    }
+  }
+  return checked({ X, Y }, `${xName} / ${yName}`);
+}
+
+/** Names the first NaN/Infinity by example and feature: data must be finite. */
+export function checked(split: Split, where: string): Split {
+  for (const [M, what] of [[split.X, 'X'], [split.Y, 'Y']] as const) {
+    const d = M.data;
+    for (let k = 0; k < d.length; k++) {
+      if (!Number.isFinite(d[k])) {
+        const feature = Math.floor(k / M.cols), example = k % M.cols;
+        throw new DataError(`${where}: ${what} has ${d[k]} at example ${example}${what === 'X' ? `, feature ${feature}` : ''}; data must be finite numbers`);
+      }
+    }
+  }
+  return split;
+}
+
+/**
+ * Holds out round(fraction · m) examples for testing, chosen by a seeded
+ * permutation (NumPy's `np.random.RandomState(seed).permutation(m)`: the last
+ * ones go to the test set).
+ */
+export function splitExamples(all: Split, fraction: number, seed: number): { train: Split; test: Split } {
+  const m = all.X.cols;
+  const nTest = Math.round(fraction * m);
+  if (!(fraction > 0 && fraction < 1) || nTest < 1 || nTest >= m) {
+    throw new OptionError(`--split is ${fraction}; it must be between 0 and 1 and leave at least one example on each side (${m} examples)`);
+  }
+  const order = new RandomState(seed).permutation(m);
+  return { train: columns(all, order.slice(0, m - nTest)), test: columns(all, order.slice(m - nTest)) };
+}
+
+/** The examples `idx` of a split, in that order. */
+export function columns(s: Split, idx: readonly number[]): Split {
+  const n = s.X.rows, m = s.X.cols, k = idx.length;
+  const X = Matrix.zeros(n, k), Y = Matrix.zeros(1, k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) X.data[i * k + j] = s.X.data[i * m + idx[j]];
+  for (let j = 0; j < k; j++) Y.data[j] = s.Y.data[idx[j]];
+  return { X, Y };
+}
