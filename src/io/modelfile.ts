@@ -1,0 +1,204 @@
+/**
+ * The dnn model file (`.dnn`), format version 1. All integers little-endian.
+ *
+ *   offset  size  content
+ *   0       8     signature 89 44 4E 4E 0D 0A 1A 0A  ("\x89DNN\r\n\x1a\n": a binary file,
+ *                 and line-ending or 7-bit mangling shows up as a bad signature)
+ *   8       4     format version, uint32 (1)
+ *   12      4     H: byte length of the header, uint32
+ *   16      H     header: UTF-8 JSON (see ModelHeader), padded with spaces so that
+ *                 16 + H is a multiple of 8
+ *   16+H    P·s   the parameters, P = header.parameters.count values of s bytes
+ *                 (float64: 8, float32: 4, header.dtype), little-endian, in arena
+ *                 order W1, b1, W2, b2, ..., WL, bL, each matrix row-major:
+ *                 W[l] is (n[l], n[l-1]), b[l] is (n[l], 1)
+ *   end-32  32    SHA-256 of every byte before it (signature, header and parameters)
+ *
+ * Files are written atomically (see ./atomic.ts). Reading checks, in order:
+ * the signature, the version, the length and the checksum, then that the
+ * header describes a network whose parameter count matches the data.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DataError } from '../errors.ts';
+import type { DType, FloatArray } from '../matrix.ts';
+import { writeFileAtomic } from './atomic.ts';
+
+export const MODEL_SIGNATURE = Uint8Array.of(0x89, 0x44, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
+export const MODEL_FORMAT_VERSION = 1;
+const PREFIX = 16;
+const CHECKSUM = 32;
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+export const OUTPUT_ACTIVATIONS = ['sigmoid', 'softmax', 'linear'] as const;
+export const HIDDEN_ACTIVATIONS = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'linear'] as const;
+
+/** One layer l: n[l] units and the activation g[l]. */
+export interface LayerHeader {
+  units: number;
+  activation: string;
+  /** Slope of leakyRelu for negative inputs. */
+  slope?: number;
+}
+
+/** The JSON header of a model file. */
+export interface ModelHeader {
+  format: 'dnn-model';
+  version: number;
+  /** Element type of the parameters. */
+  dtype: DType;
+  /** n[0], the number of input features. */
+  inputSize: number;
+  /** Layers 1 ... L. */
+  layers: LayerHeader[];
+  parameters: {
+    /** Total number of values, Σ n[l]·(n[l-1] + 1). */
+    count: number;
+    /** 'W1,b1,...,WL,bL row-major' */
+    layout: string;
+  };
+  /** How the parameters were initialised: 'he', 'lecun', ... and the seed. */
+  init?: { method: string; seed?: number };
+  /** The options the model was trained with (learning rate, optimizer, epochs, ...). */
+  training?: Record<string, unknown>;
+  /** Final metrics: train/test cost and accuracy, time. */
+  metrics?: Record<string, number | null>;
+  /** Names of the output classes (index i is class i). */
+  classes?: string[];
+  /** Where the training data came from. */
+  data?: Record<string, unknown>;
+  /** When the file was written (ISO 8601) and by which dnn version. */
+  created?: string;
+  dnnVersion?: string;
+}
+
+export interface ModelFile {
+  header: ModelHeader;
+  /** The parameters, W1, b1, ..., WL, bL, in the header's dtype. */
+  weights: FloatArray;
+}
+
+/** Σ n[l]·(n[l-1] + 1) for layerDims = [n[0], ..., n[L]]. */
+export function parameterCount(layerDims: readonly number[]): number {
+  let count = 0;
+  for (let l = 1; l < layerDims.length; l++) count += layerDims[l] * (layerDims[l - 1] + 1);
+  return count;
+}
+
+/** The parts of a model file, in order; the SHA-256 is computed as they are produced. */
+export function* modelFileChunks(header: ModelHeader, weights: FloatArray): Generator<Uint8Array> {
+  const hash = createHash('sha256');
+  const emit = (bytes: Uint8Array) => {
+    hash.update(bytes);
+    return bytes;
+  };
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const padding = (8 - ((PREFIX + json.length) % 8)) % 8;
+  if (padding) json = Buffer.concat([json, Buffer.alloc(padding, 0x20)]);
+  const prefix = new Uint8Array(PREFIX);
+  prefix.set(MODEL_SIGNATURE, 0);
+  const view = new DataView(prefix.buffer);
+  view.setUint32(8, MODEL_FORMAT_VERSION, true);
+  view.setUint32(12, json.length, true);
+  yield emit(prefix);
+  yield emit(json);
+  // Parameters in slices, so a large model is never copied whole.
+  const step = 1 << 16;
+  for (let i = 0; i < weights.length; i += step) yield emit(littleEndianBytes(weights.subarray(i, i + step)));
+  yield new Uint8Array(hash.digest());
+}
+
+/** Writes a model file atomically: the destination holds the old file or the whole new one. */
+export function writeModelFile(path: string, header: ModelHeader, weights: FloatArray): void {
+  checkHeader(path, header, weights.length);
+  writeFileAtomic(path, modelFileChunks(header, weights));
+}
+
+/** Reads and validates a model file; every problem is a DataError naming the file. */
+export function readModelFile(path: string): ModelFile {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(code === 'ENOENT' ? `${path}: model file not found` : `${path}: cannot be read (${code ?? (e as Error).message})`, { cause: e });
+  }
+  return parseModelFile(bytes, path);
+}
+
+export function parseModelFile(bytes: Uint8Array, path: string): ModelFile {
+  if (bytes.length < MODEL_SIGNATURE.length || MODEL_SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new DataError(`${path}: not a dnn model file (it does not start with the dnn model signature)`);
+  }
+  if (bytes.length < PREFIX) throw new DataError(`${path}: truncated model file (${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw new DataError(`${path}: model file format version ${version}; this dnn reads version ${MODEL_FORMAT_VERSION}${version > MODEL_FORMAT_VERSION ? ' (written by a newer dnn)' : ''}`);
+  }
+  const H = view.getUint32(12, true);
+  // What the header says the size should be, when the header can be read at all.
+  let header: ModelHeader | undefined;
+  let headerProblem: string | undefined;
+  if (PREFIX + H <= bytes.length) {
+    try {
+      header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX, PREFIX + H))) as ModelHeader;
+    } catch (e) {
+      headerProblem = `its header is not valid JSON (${(e as Error).message})`;
+    }
+  }
+  const elementSize = header?.dtype === 'float32' ? 4 : 8;
+  const expected = header && Number.isInteger(header.parameters?.count) ? PREFIX + H + header.parameters.count * elementSize + CHECKSUM : undefined;
+  if (PREFIX + H > bytes.length || (expected !== undefined && bytes.length < expected)) {
+    throw new DataError(`${path}: truncated model file: ${bytes.length} bytes, ${expected !== undefined ? `its header says ${expected}` : `the header alone needs ${PREFIX + H}`}`);
+  }
+  if (bytes.length < PREFIX + CHECKSUM) throw new DataError(`${path}: truncated model file (${bytes.length} bytes)`);
+  const body = bytes.subarray(0, bytes.length - CHECKSUM);
+  const digest = createHash('sha256').update(body).digest();
+  if (!digest.equals(bytes.subarray(bytes.length - CHECKSUM))) {
+    throw new DataError(`${path}: corrupted model file: the SHA-256 checksum does not match its contents${headerProblem ? `; ${headerProblem}` : ''}`);
+  }
+  if (!header) throw new DataError(`${path}: corrupted model file: ${headerProblem}`);
+  if (expected !== bytes.length) throw new DataError(`${path}: corrupted model file: ${bytes.length} bytes, its header says ${expected}`);
+  checkHeader(path, header);
+  const start = PREFIX + H;
+  const count = header.parameters.count;
+  const weights = header.dtype === 'float32' ? new Float32Array(count) : new Float64Array(count);
+  if (weights instanceof Float32Array) for (let i = 0; i < count; i++) weights[i] = view.getFloat32(start + 4 * i, true);
+  else for (let i = 0; i < count; i++) weights[i] = view.getFloat64(start + 8 * i, true);
+  const bad = weights.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new DataError(`${path}: parameter ${bad} is ${weights[bad]}; a model's parameters must be finite`);
+  return { header, weights };
+}
+
+/** The header describes a network whose parameters have `count` values (when given). */
+function checkHeader(path: string, header: ModelHeader, count?: number): void {
+  const bad = (what: string) => new DataError(`${path}: invalid model header: ${what}`);
+  if (header === null || typeof header !== 'object') throw bad('not a JSON object');
+  if (header.format !== 'dnn-model') throw bad(`format is ${JSON.stringify(header.format)}, expected "dnn-model"`);
+  if (header.dtype !== 'float64' && header.dtype !== 'float32') throw bad(`dtype is ${JSON.stringify(header.dtype)}; it must be "float64" or "float32"`);
+  if (!Number.isInteger(header.inputSize) || header.inputSize < 1) throw bad(`inputSize is ${JSON.stringify(header.inputSize)}; it must be a positive integer`);
+  if (!Array.isArray(header.layers) || header.layers.length < 1) throw bad('layers must be a non-empty list');
+  header.layers.forEach((layer, i) => {
+    const l = i + 1, last = l === header.layers.length;
+    if (!Number.isInteger(layer?.units) || layer.units < 1) throw bad(`layer ${l} has ${JSON.stringify(layer?.units)} units; it must be a positive integer`);
+    const allowed: readonly string[] = last ? OUTPUT_ACTIVATIONS : HIDDEN_ACTIVATIONS;
+    if (!allowed.includes(layer.activation)) throw bad(`layer ${l} has activation ${JSON.stringify(layer.activation)}; ${last ? 'the output layer' : 'a hidden layer'} takes ${allowed.join(', ')}`);
+  });
+  const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
+  const want = parameterCount(dims);
+  if (header.parameters?.count !== want) throw bad(`parameters.count is ${JSON.stringify(header.parameters?.count)} but layers ${dims.join('-')} have ${want} parameters`);
+  if (count !== undefined && count !== want) throw bad(`${count} parameter values given but layers ${dims.join('-')} have ${want}`);
+}
+
+function littleEndianBytes(values: FloatArray): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const size = values.BYTES_PER_ELEMENT;
+  const out = new Uint8Array(values.length * size);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    if (size === 8) view.setFloat64(i * 8, values[i], true);
+    else view.setFloat32(i * 4, values[i], true);
+  }
+  return out;
+}
