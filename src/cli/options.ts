@@ -1,0 +1,171 @@
+/**
+ * The `dnn` command's flags: one table, parsed with node:util parseArgs and
+ * checked here, where options enter (a bad value is an OptionError naming the
+ * flag, the value and what it takes). Commands read typed values from here
+ * and never look at raw strings.
+ */
+import { parseArgs } from 'node:util';
+import { OptionError } from '../errors.ts';
+
+export type FlagType = 'string' | 'boolean';
+
+export interface Flag {
+  type: FlagType;
+  /** Placeholder for the value in --help, e.g. 'N' or 'FILE'. */
+  value?: string;
+  help: string;
+  short?: string;
+}
+
+/** Flags every command takes. */
+export const COMMON_FLAGS: Record<string, Flag> = {
+  json: { type: 'boolean', help: 'JSON Lines on stdout, one object per event (the default when stdout is not a terminal)' },
+  text: { type: 'boolean', help: 'human-readable output even when stdout is not a terminal' },
+  debug: { type: 'boolean', help: 'print the stack trace of an error' },
+  help: { type: 'boolean', short: 'h', help: 'show help for the command' },
+};
+
+/** Flags that say which data to read. */
+export const DATA_FLAGS: Record<string, Flag> = {
+  data: { type: 'string', value: 'PATH', help: 'mnist (built-in, default), a directory (train_*.h5 + test_*.h5, or X.npy + Y.npy), .h5, .csv or .npz' },
+  test: { type: 'string', value: 'PATH', help: 'separate test examples, same format as --data' },
+  split: { type: 'string', value: 'F', help: 'hold out fraction F of the examples for testing (seeded shuffle)' },
+  'x-key': { type: 'string', value: 'NAME', help: 'HDF5 dataset / .npz array of the examples (default train_set_x / X)' },
+  'y-key': { type: 'string', value: 'NAME', help: 'HDF5 dataset / .npz array of the labels (default train_set_y / Y)' },
+  label: { type: 'string', value: 'NAME', help: 'CSV label column (default: the last column)' },
+  layout: { type: 'string', value: 'rows|columns', help: '.npy/.npz orientation: one example per row (m, n_x), default, or per column (n_x, m)' },
+};
+
+export const TRAIN_FLAGS: Record<string, Flag> = {
+  ...DATA_FLAGS,
+  layers: { type: 'string', value: 'N0,N1,...,NL', help: 'layer sizes n[0]..n[L]; default n_x,128,64,classes' },
+  hidden: { type: 'string', value: 'ACT', help: 'hidden activation: relu (default), leakyRelu, tanh, sigmoid' },
+  output: { type: 'string', value: 'ACT', help: 'output: sigmoid (0/1 labels), softmax (classes), linear (regression); default from the labels' },
+  init: { type: 'string', value: 'NAME', help: 'initialisation: he (default), lecun (the course\'s /sqrt(n[l-1])), xavier, small (·0.01)' },
+  seed: { type: 'string', value: 'N', help: 'random seed (default 1)' },
+  lr: { type: 'string', value: 'ALPHA', help: 'learning rate (default 0.001 for adam/rmsprop, 0.0075 for gd, 0.01 for momentum)' },
+  iterations: { type: 'string', value: 'N', help: 'N gradient steps; without --batch-size each uses all examples and the default optimizer is gd (the course)' },
+  epochs: { type: 'string', value: 'N', help: 'N passes over the data in mini-batches (default 5, with adam and --batch-size 64)' },
+  'batch-size': { type: 'string', value: 'N', help: 'examples per gradient step (default 64 with --epochs, all with --iterations)' },
+  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam' },
+  l2: { type: 'string', value: 'LAMBDA', help: 'L2 regularisation strength λ (default 0)' },
+  'keep-prob': { type: 'string', value: 'P', help: 'dropout keep probability of hidden units (default 1: no dropout)' },
+  'print-every': { type: 'string', value: 'N', help: 'report the cost every N iterations (default 100 with --iterations, each epoch with --epochs)' },
+  out: { type: 'string', value: 'FILE', help: 'save the trained model there (.dnn)' },
+  plot: { type: 'string', value: 'FILE', help: 'draw the cost (and accuracy) curve to FILE.svg or FILE.png' },
+};
+
+export const EVALUATE_FLAGS: Record<string, Flag> = { ...DATA_FLAGS };
+
+export const PREDICT_FLAGS: Record<string, Flag> = {
+  ...DATA_FLAGS,
+  out: { type: 'string', value: 'FILE', help: 'write predictions there instead of stdout' },
+  probabilities: { type: 'boolean', help: 'CSV with the predicted label and the output probabilities' },
+};
+
+export const GRADCHECK_FLAGS: Record<string, Flag> = {
+  layers: { type: 'string', value: 'N0,...,NL', help: 'layer sizes (default 4,5,3,1)' },
+  hidden: TRAIN_FLAGS.hidden,
+  output: TRAIN_FLAGS.output,
+  examples: { type: 'string', value: 'M', help: 'number of random examples (default 5)' },
+  seed: TRAIN_FLAGS.seed,
+  epsilon: { type: 'string', value: 'E', help: 'finite-difference step ε (default 1e-7)' },
+};
+
+export const INFO_FLAGS: Record<string, Flag> = {};
+
+/** Parses `args` for a command's flags plus the common ones; unknown flags are an OptionError. */
+export function parse(command: string, args: string[], flags: Record<string, Flag>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const all = { ...flags, ...COMMON_FLAGS };
+  const options = Object.fromEntries(Object.entries(all).map(([name, f]) => [name, { type: f.type, ...(f.short && { short: f.short }) }]));
+  // parseArgs refuses "--lr -0.1" as ambiguous; join negative numbers to their flag so the value's own check can explain.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name && all[name]?.type === 'string' && i + 1 < args.length && /^-(\d|\.\d|inf)/i.test(args[i + 1])) {
+      joined.push(`${a}=${args[++i]}`);
+    } else joined.push(a);
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const unknown = /Unknown option '([^']+)'/.exec(err.message);
+    if (unknown) {
+      const near = suggest(unknown[1].replace(/^-+/, ''), Object.keys(all));
+      throw new OptionError(`unknown flag ${unknown[1]} for "dnn ${command}"${near ? `; did you mean --${near}?` : ''} (see dnn ${command} --help)`);
+    }
+    const missing = /Option '(-\S+)[^']*' argument missing/.exec(err.message);
+    if (missing) throw new OptionError(`${missing[1].replace(/^(-\w), /, '')} needs a value (see dnn ${command} --help)`);
+    const boolWithValue = /Option '(-\S+)' does not take an argument/.exec(err.message);
+    if (boolWithValue) throw new OptionError(`${boolWithValue[1].replace(/^(-\w), /, '')} takes no value (see dnn ${command} --help)`);
+    throw new OptionError(err.message.split('\n')[0]);
+  }
+}
+
+function suggest(name: string, names: string[]): string | undefined {
+  let best: string | undefined, bestD = 3;
+  for (const n of names) {
+    const d = distance(name, n);
+    if (d < bestD) (bestD = d), (best = n);
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return dp[a.length][b.length];
+}
+
+// Typed readers: each names the flag and the rule when the value breaks it.
+
+export function str(values: Record<string, unknown>, name: string): string | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new OptionError(`--${name} needs a value`);
+  return v;
+}
+
+export function num(values: Record<string, unknown>, name: string, rule: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean; text: string }): number | undefined {
+  const s = str(values, name);
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  const ok = s.trim() !== '' && Number.isFinite(v)
+    && (!rule.integer || Number.isInteger(v))
+    && (rule.min === undefined || (rule.exclusiveMin ? v > rule.min : v >= rule.min))
+    && (rule.max === undefined || v <= rule.max);
+  if (!ok) throw new OptionError(`--${name} is ${s}; it must be ${rule.text}`);
+  return v;
+}
+
+export function choice<T extends string>(values: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const s = str(values, name);
+  if (s === undefined) return undefined;
+  const found = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
+  if (!found) throw new OptionError(`--${name} is "${s}"; it must be one of ${allowed.join(', ')}`);
+  return found;
+}
+
+/** "784,128,64,10" -> [784, 128, 64, 10]: at least two positive integers. */
+export function layerList(values: Record<string, unknown>, name = 'layers'): number[] | undefined {
+  const s = str(values, name);
+  if (s === undefined) return undefined;
+  const parts = s.split(/[,\s]+/).filter((p) => p !== '');
+  const dims = parts.map(Number);
+  if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new OptionError(`--${name} is "${s}"; it must be at least two positive integers separated by commas, n[0],n[1],...,n[L], e.g. 784,128,64,10`);
+  }
+  return dims;
+}
+
+/** The help text of one command: usage line, description and its flags in a table. */
+export function helpText(usage: string, description: string, flags: Record<string, Flag>): string {
+  const rows = Object.entries({ ...flags, ...COMMON_FLAGS }).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.help]);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return `Usage: ${usage}\n\n${description}\n\nOptions:\n${rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`).join('\n')}\n`;
+}

@@ -1,0 +1,243 @@
+/**
+ * `dnn train`: load data, check that the layers fit it, train with live
+ * progress, report train/test accuracy and cost, then save the model and the
+ * plot (each written atomically, only after training succeeded).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataError, OptionError } from '../errors.ts';
+import { loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
+import { writeModelFile, type ModelHeader } from '../io/modelfile.ts';
+import type { Matrix } from '../matrix.ts';
+import { checkPlotPath, writePlot, type Series } from '../plot/index.ts';
+import { duration, fmt, Output } from './output.ts';
+import { choice, layerList, num, parse, str, TRAIN_FLAGS } from './options.ts';
+import { createNet, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, type FitOptions, type Hidden, type Init, type Net, type Optimizer } from './network.ts';
+import { accuracy, checkLayersFit, chooseOutput, classify, outputUnits, summarizeLabels } from './task.ts';
+import { VERSION } from './version.ts';
+
+/** Training went wrong in a way the options can fix (NaN cost). */
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
+
+const DEFAULT_HIDDEN_UNITS = [128, 64];
+const DEFAULT_EPOCHS = 5;
+const DEFAULT_BATCH = 64;
+const DEFAULT_LR: Record<Optimizer, number> = { gd: 0.0075, momentum: 0.01, rmsprop: 0.001, adam: 0.001 };
+
+export interface TrainSettings {
+  data: { data?: string; test?: string; split?: number; xKey?: string; yKey?: string; label?: string; layout?: Layout };
+  layers?: number[];
+  hidden: Hidden;
+  output?: (typeof OUTPUTS)[number];
+  init: Init;
+  seed: number;
+  lr?: number;
+  iterations?: number;
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: Optimizer;
+  l2: number;
+  keepProb: number;
+  printEvery?: number;
+  out?: string;
+  plot?: string;
+}
+
+/** Reads and checks every flag before any data is loaded. */
+export function trainSettings(args: string[]): { settings: TrainSettings; values: Record<string, unknown> } {
+  const { values, positionals } = parse('train', args, TRAIN_FLAGS);
+  if (positionals.length) throw new OptionError(`dnn train takes no positional arguments, got "${positionals[0]}" (the data goes after --data)`);
+  const iterations = num(values, 'iterations', { min: 1, integer: true, text: 'a positive integer' });
+  const epochs = num(values, 'epochs', { min: 1, integer: true, text: 'a positive integer' });
+  if (iterations !== undefined && epochs !== undefined) throw new OptionError('--iterations and --epochs both given; train by one of them');
+  const split = num(values, 'split', { min: 0, max: 1, exclusiveMin: true, text: 'a fraction between 0 and 1, e.g. 0.2' });
+  const out = str(values, 'out'), plot = str(values, 'plot');
+  for (const [flag, path] of [['--out', out], ['--plot', plot]] as const) {
+    if (path === undefined) continue;
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OptionError(`${flag} ${path}: directory ${dir} does not exist`);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new OptionError(`${flag} ${path}: is a directory; give a file name`);
+  }
+  if (plot !== undefined) checkPlotPath(plot);
+  if (out !== undefined && plot !== undefined && resolve(out) === resolve(plot)) throw new OptionError(`--out and --plot are the same file (${out})`);
+  const settings: TrainSettings = {
+    data: {
+      data: str(values, 'data'),
+      test: str(values, 'test'),
+      split,
+      xKey: str(values, 'x-key'),
+      yKey: str(values, 'y-key'),
+      label: str(values, 'label'),
+      layout: choice(values, 'layout', ['rows', 'columns'] as const),
+    },
+    layers: layerList(values),
+    hidden: choice(values, 'hidden', HIDDENS) ?? 'relu',
+    output: choice(values, 'output', OUTPUTS),
+    init: choice(values, 'init', INITS) ?? 'he',
+    seed: num(values, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true, text: 'an integer between 0 and 4294967295' }) ?? 1,
+    lr: num(values, 'lr', { min: 0, exclusiveMin: true, text: 'a positive number, e.g. 0.001' }),
+    iterations,
+    epochs,
+    batchSize: num(values, 'batch-size', { min: 1, integer: true, text: 'a positive integer' }),
+    optimizer: choice(values, 'optimizer', OPTIMIZERS),
+    l2: num(values, 'l2', { min: 0, text: 'a number ≥ 0' }) ?? 0,
+    keepProb: num(values, 'keep-prob', { min: 0, max: 1, exclusiveMin: true, text: 'a probability in (0, 1]' }) ?? 1,
+    printEvery: num(values, 'print-every', { min: 1, integer: true, text: 'a positive integer' }),
+    out,
+    plot,
+  };
+  return { settings, values };
+}
+
+export async function train(args: string[], output: Output): Promise<void> {
+  const { settings: s } = trainSettings(args);
+  const started = Date.now();
+  const data = await loadDataset({ ...s.data, seed: s.seed });
+  const { X, Y } = data.train;
+  const nX = X.rows, m = X.cols;
+  if (m === 0) throw new DataError(`${data.name}: has no training examples`);
+  const labels = summarizeLabels(data);
+  const outputAct = chooseOutput(s.output, labels, s.layers?.[s.layers.length - 1]);
+  const layers = s.layers ?? [nX, ...DEFAULT_HIDDEN_UNITS, outputUnits(outputAct, labels)];
+  checkLayersFit(layers, nX, outputAct, labels, data.name);
+
+  // --iterations without a batch size is the course's full-batch gradient descent; otherwise mini-batches.
+  const courseStyle = s.iterations !== undefined && s.batchSize === undefined;
+  const optimizer = s.optimizer ?? (courseStyle ? 'gd' : 'adam');
+  const batchSize = courseStyle ? m : Math.min(s.batchSize ?? DEFAULT_BATCH, m);
+  const epochs = s.iterations === undefined ? (s.epochs ?? DEFAULT_EPOCHS) : undefined;
+  const stepsPerEpoch = Math.ceil(m / batchSize);
+  const totalSteps = s.iterations ?? epochs! * stepsPerEpoch;
+  const learningRate = s.lr ?? DEFAULT_LR[optimizer];
+  const printEvery = s.printEvery ?? (epochs !== undefined ? undefined : 100);
+
+  const spec = {
+    inputSize: nX,
+    layers: layers.slice(1).map((units, i) => ({ units, activation: i === layers.length - 2 ? outputAct : s.hidden })),
+    dtype: 'float64' as const,
+    init: s.init,
+    seed: s.seed,
+  };
+  const training = {
+    optimizer, learningRate, batchSize, seed: s.seed, l2: s.l2, keepProb: s.keepProb,
+    ...(epochs !== undefined ? { epochs } : { iterations: s.iterations }),
+  };
+  output.event('start', {
+    data: data.name, train_examples: m, test_examples: data.test?.X.cols ?? 0, features: nX,
+    layers, hidden: s.hidden, output: outputAct, init: s.init, ...training, iterations: totalSteps, version: VERSION,
+  });
+  output.line(`dnn ${VERSION}: training ${layers.join('-')} (${s.hidden}, ${outputAct}) on ${data.name}: ${m} examples${data.test ? `, ${data.test.X.cols} test` : ''}`);
+  output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${epochs} epochs of ${stepsPerEpoch} batches of ${batchSize}` : `${totalSteps} iterations${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}`);
+
+  const net = createNet(spec);
+  const costs: [number, number][] = [];
+  const epochPoints: { epoch: number; cost: number; trainAcc?: number; testAcc?: number }[] = [];
+  let examples = 0, lastCost = NaN;
+  const t0 = Date.now();
+  const fit: FitOptions = {
+    optimizer, learningRate, l2: s.l2, keepProb: s.keepProb, seed: s.seed,
+    ...(epochs !== undefined ? { epochs, batchSize } : { iterations: s.iterations, ...(batchSize < m && { batchSize }) }),
+    onIteration: (i, cost, batch) => {
+      if (!Number.isFinite(cost)) {
+        throw new TrainingError(`cost became ${cost} at iteration ${i}${epochs ? ` (epoch ${Math.floor(i / stepsPerEpoch) + 1})` : ''}: training diverged; try a lower learning rate than --lr ${learningRate} (e.g. ${learningRate / 10})`);
+      }
+      examples += batch;
+      lastCost = cost;
+      const recorded = printEvery ? i % printEvery === 0 || i === totalSteps - 1 : i % Math.max(1, Math.round(stepsPerEpoch / 20)) === 0 || i === totalSteps - 1;
+      if (recorded) costs.push([epochs ? i / stepsPerEpoch : i, cost]);
+      if (printEvery && (i % printEvery === 0 || i === totalSteps - 1)) {
+        output.event('progress', { iteration: i, ...(epochs && { epoch: Math.floor(i / stepsPerEpoch) + 1 }), cost });
+        output.line(`Cost after iteration ${i}: ${cost}`);
+      }
+      const elapsed = (Date.now() - t0) / 1000;
+      const rate = elapsed > 0 ? examples / elapsed : undefined;
+      output.progress({
+        iteration: i + 1, iterations: totalSteps, cost,
+        ...(epochs && { epoch: Math.min(epochs, Math.floor(i / stepsPerEpoch) + 1), epochs }),
+        ...(rate && { rate, eta: ((totalSteps - i - 1) * batchSize) / rate }),
+      });
+    },
+    onEpoch: (epoch, cost) => {
+      if (epochs === undefined) return;
+      const point: (typeof epochPoints)[number] = { epoch, cost };
+      if (data.test) point.testAcc = accuracy(classify(outputAct, net.predict(data.test.X)), data.test.Y);
+      epochPoints.push(point);
+      output.event('epoch', { epoch, cost, ...(point.testAcc !== undefined && { test_accuracy: point.testAcc }) });
+      output.line(`Epoch ${epoch}/${epochs}: cost ${fmt(cost, 6)}${point.testAcc !== undefined ? `, test accuracy ${fmt(point.testAcc, 4)}` : ''}`);
+    },
+  };
+  net.fit(X, Y, fit);
+  output.clearBar();
+  const trainSeconds = (Date.now() - t0) / 1000;
+
+  const metrics = measure(net, outputAct, data);
+  const header: ModelHeader = {
+    format: 'dnn-model',
+    version: 1,
+    dtype: spec.dtype,
+    inputSize: nX,
+    layers: spec.layers,
+    parameters: { count: net.weights().length, layout: 'W1,b1,...,WL,bL row-major' },
+    init: { method: s.init, seed: s.seed },
+    training: { ...training, iterations: totalSteps },
+    metrics: { ...metrics, final_cost: lastCost, train_seconds: trainSeconds },
+    ...(data.classes && { classes: data.classes }),
+    data: { name: data.name, train_examples: m, test_examples: data.test?.X.cols ?? 0 },
+    created: new Date().toISOString(),
+    dnnVersion: VERSION,
+  };
+  if (s.out) {
+    writeModelFile(s.out, header, net.weights());
+    output.event('saved', { model: s.out });
+  }
+  if (s.plot) {
+    const series: Series[] = [{ name: epochs ? 'cost (per batch)' : 'cost', points: costs, axis: 'left' }];
+    if (epochPoints.some((p) => p.testAcc !== undefined)) {
+      series.push({ name: 'test accuracy', points: epochPoints.filter((p) => p.testAcc !== undefined).map((p) => [p.epoch, p.testAcc!] as const), axis: 'right', dashed: true });
+    }
+    await writePlot(s.plot, series, {
+      title: `dnn ${layers.join('-')} on ${data.name === 'mnist' ? 'MNIST' : data.name}`,
+      xLabel: epochs ? 'epoch' : 'iteration',
+      leftLabel: 'cost',
+      rightLabel: 'accuracy',
+    });
+    output.event('plot', { plot: s.plot, points: costs.length });
+  }
+  const seconds = (Date.now() - started) / 1000;
+  output.event('done', {
+    train_accuracy: metrics.train_accuracy, test_accuracy: metrics.test_accuracy,
+    train_cost: metrics.train_cost, test_cost: metrics.test_cost,
+    seconds, train_seconds: trainSeconds, model: s.out ?? null, plot: s.plot ?? null,
+  });
+  if (!output.json) {
+    if (metrics.train_accuracy !== null) output.line(`Train accuracy: ${metrics.train_accuracy}`);
+    if (metrics.test_accuracy !== null) output.line(`Test accuracy: ${metrics.test_accuracy}`);
+    output.line('');
+    output.table([
+      ['', 'train', 'test'],
+      ['examples', String(m), data.test ? String(data.test.X.cols) : '-'],
+      ['cost', metrics.train_cost ?? undefined, metrics.test_cost ?? '-'],
+      ...(metrics.train_accuracy !== null ? [['accuracy', metrics.train_accuracy, metrics.test_accuracy ?? '-']] : []),
+    ]);
+    output.line('');
+    output.line(`time     ${duration(seconds)} (training ${duration(trainSeconds)}, ${Math.round(examples / Math.max(trainSeconds, 1e-9)).toLocaleString('en-US')} examples/s)`);
+    output.line(`model    ${s.out ? resolve(s.out) : 'not saved (use --out FILE.dnn)'}`);
+    output.line(`plot     ${s.plot ? resolve(s.plot) : 'not drawn (use --plot FILE.png)'}`);
+  }
+}
+
+/** Cost and accuracy on the training and test examples (accuracy is null for a linear output). */
+export function measure(net: Net, output: string, data: Dataset): { train_cost: number; test_cost: number | null; train_accuracy: number | null; test_accuracy: number | null } {
+  const score = (X: Matrix, Y: Matrix) => ({
+    cost: net.cost(X, Y),
+    accuracy: output === 'linear' ? null : accuracy(classify(output as 'sigmoid', net.predict(X)), Y),
+  });
+  const tr = score(data.train.X, data.train.Y);
+  const te = data.test ? score(data.test.X, data.test.Y) : undefined;
+  return { train_cost: tr.cost, test_cost: te?.cost ?? null, train_accuracy: tr.accuracy, test_accuracy: te?.accuracy ?? null };
+}

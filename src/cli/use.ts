@@ -1,0 +1,128 @@
+/**
+ * `dnn evaluate MODEL`, `dnn predict MODEL` and `dnn info MODEL`: commands that
+ * read a saved model file (validated in full by readModelFile).
+ */
+import { extname } from 'node:path';
+import { DataError, OptionError } from '../errors.ts';
+import { loadDataset, type Dataset, type Split } from '../io/dataset.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
+import { fmt, Output } from './output.ts';
+import { choice, EVALUATE_FLAGS, INFO_FLAGS, num, parse, PREDICT_FLAGS, str } from './options.ts';
+import { netWithWeights, type Init, type Net, type Output as OutputAct } from './network.ts';
+import { accuracy, classify } from './task.ts';
+
+export function loadNet(path: string): { net: Net; header: ModelHeader; output: OutputAct } {
+  const { header, weights } = readModelFile(path);
+  const net = netWithWeights({ inputSize: header.inputSize, layers: header.layers, dtype: header.dtype, init: (header.init?.method ?? 'he') as Init, seed: header.init?.seed ?? 1 }, weights);
+  return { net, header, output: header.layers[header.layers.length - 1].activation as OutputAct };
+}
+
+function modelArg(command: string, positionals: string[]): string {
+  if (positionals.length === 0) throw new OptionError(`dnn ${command} needs a model file: dnn ${command} MODEL.dnn${command === 'info' ? '' : ' [--data PATH]'}`);
+  if (positionals.length > 1) throw new OptionError(`dnn ${command} takes one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+function dataOptions(values: Record<string, unknown>, labeled: boolean) {
+  return {
+    data: str(values, 'data'),
+    test: str(values, 'test'),
+    split: num(values, 'split', { min: 0, max: 1, exclusiveMin: true, text: 'a fraction between 0 and 1' }),
+    xKey: str(values, 'x-key'),
+    yKey: str(values, 'y-key'),
+    label: labeled ? str(values, 'label') : (str(values, 'label') ?? undefined),
+    layout: choice(values, 'layout', ['rows', 'columns'] as const),
+  };
+}
+
+/** The examples a saved model is used on: the data's test part when it has one, else all of it. */
+async function examplesFor(header: ModelHeader, values: Record<string, unknown>, allowUnlabeled: boolean): Promise<{ data: Dataset; split: Split; part: string }> {
+  const options = dataOptions(values, true);
+  let data = await loadDataset(options);
+  // A CSV without a label column: every column is a feature (prediction input).
+  const isCsv = extname(options.data ?? '').toLowerCase() === '.csv';
+  if (allowUnlabeled && isCsv && options.label === undefined && data.train.X.rows === header.inputSize - 1) {
+    data = await loadDataset({ ...options, label: null });
+  }
+  const split = data.test ?? data.train;
+  if (split.X.rows !== header.inputSize) {
+    throw new DataError(`${data.name}: has ${split.X.rows} features per example but the model's first layer takes ${header.inputSize} (n[0]); use data with ${header.inputSize} features`);
+  }
+  return { data, split, part: data.test ? 'test' : 'all' };
+}
+
+export async function evaluate(args: string[], output: Output): Promise<void> {
+  const { values, positionals } = parse('evaluate', args, EVALUATE_FLAGS);
+  const path = modelArg('evaluate', positionals);
+  const { net, header, output: act } = loadNet(path);
+  const { data, split, part } = await examplesFor(header, values, false);
+  checkLabels(act, header, split, data.name);
+  const cost = net.cost(split.X, split.Y);
+  const predicted = act === 'linear' ? undefined : classify(act, net.predict(split.X));
+  const acc = predicted ? accuracy(predicted, split.Y) : null;
+  const correct = predicted ? predicted.reduce((n, p, j) => n + (p === split.Y.data[j] ? 1 : 0), 0) : null;
+  output.event('done', { model: path, data: data.name, part, examples: split.X.cols, cost, accuracy: acc, correct });
+  output.line(`Model ${path} (${[header.inputSize, ...header.layers.map((l) => l.units)].join('-')}) on ${data.name} (${part === 'test' ? 'test examples' : 'all examples'}, m = ${split.X.cols})`);
+  output.line(`Cost: ${cost}`);
+  if (acc !== null) output.line(`Accuracy: ${acc} (${correct}/${split.X.cols})`);
+}
+
+export async function predict(args: string[], output: Output): Promise<void> {
+  const { values, positionals } = parse('predict', args, PREDICT_FLAGS);
+  const path = modelArg('predict', positionals);
+  const out = str(values, 'out');
+  const probabilities = values.probabilities === true;
+  const { net, output: act, header } = loadNet(path);
+  const { split } = await examplesFor(header, values, true);
+  const AL = net.predict(split.X);
+  const labels = classify(act, AL);
+  const m = AL.cols, n = AL.rows;
+  const lines: string[] = [];
+  if (probabilities) {
+    const cols = act === 'softmax' ? Array.from({ length: n }, (_, i) => `p${i}`) : act === 'sigmoid' ? ['p1'] : ['value'];
+    lines.push(['prediction', ...cols].join(','));
+  }
+  for (let j = 0; j < m; j++) {
+    const row = [String(labels[j])];
+    if (probabilities) for (let i = 0; i < n; i++) row.push(String(AL.data[i * m + j]));
+    lines.push(row.join(','));
+  }
+  if (out) {
+    writeFileAtomic(out, [lines.join('\n') + '\n']);
+    output.event('done', { model: path, examples: m, predictions: out });
+    output.line(`${m} predictions written to ${out}`);
+  } else if (output.json && values.json === true) {
+    for (let j = 0; j < m; j++) {
+      output.event('prediction', { example: j, prediction: labels[j], ...(probabilities && { outputs: Array.from({ length: n }, (_, i) => AL.data[i * m + j]) }) });
+    }
+    output.event('done', { model: path, examples: m });
+  } else {
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+}
+
+export function info(args: string[], output: Output): void {
+  const { positionals } = parse('info', args, INFO_FLAGS);
+  const path = modelArg('info', positionals);
+  const { header } = readModelFile(path);
+  output.event('info', { model: path, ...header });
+  if (output.json) return;
+  const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
+  output.line(`${path}: dnn model file, format version ${header.version}${header.dnnVersion ? `, written by dnn ${header.dnnVersion}` : ''}${header.created ? ` on ${header.created}` : ''}`);
+  output.line(`layers      ${dims.join('-')}: ${header.layers.map((l, i) => `${l.units} ${l.activation}${i === header.layers.length - 1 ? ' (output)' : ''}`).join(', ')}`);
+  output.line(`parameters  ${header.parameters.count.toLocaleString('en-US')} ${header.dtype}`);
+  if (header.init) output.line(`init        ${header.init.method}${header.init.seed !== undefined ? `, seed ${header.init.seed}` : ''}`);
+  if (header.training) output.line(`training    ${Object.entries(header.training).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (header.data) output.line(`data        ${Object.entries(header.data).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (header.classes) output.line(`classes     ${header.classes.join(', ')}`);
+  if (header.metrics) output.line(`metrics     ${Object.entries(header.metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v, 4) : v}`).join(', ')}`);
+}
+
+function checkLabels(act: OutputAct, header: ModelHeader, split: Split, name: string): void {
+  if (act === 'linear') return;
+  const units = header.layers[header.layers.length - 1].units;
+  const classes = act === 'softmax' ? units : 2;
+  const bad = split.Y.data.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < classes));
+  if (bad >= 0) throw new DataError(`${name}: label ${split.Y.data[bad]} of example ${bad} does not fit the model's ${act} output (labels 0 to ${classes - 1})`);
+}
