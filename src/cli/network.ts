@@ -11,7 +11,7 @@ import type { Activation } from '../kernels/types.ts';
 import { Arena, layerEntries, type Parameters } from '../parameters.ts';
 import { appInitializeParametersDeep, initializeParametersDeep, allocateParameters } from '../steps/initialize.ts';
 import { computeCost, lModelBackward, lModelForward, updateParameters } from '../steps/model.ts';
-import type { LayerHeader } from '../io/modelfile.ts';
+import type { LayerHeader, ModelHeader } from '../io/modelfile.ts';
 
 export type Output = 'sigmoid' | 'softmax' | 'linear';
 export type Hidden = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid';
@@ -58,7 +58,12 @@ export interface Net {
   predict(X: Matrix): Matrix<FloatArray>;
   /** The loss of the output layer on (X, Y). */
   cost(X: Matrix, Y: Matrix): number;
+  /** The serializable description a model file's header is built on (everything but the values). */
+  toSpec(): SpecFields;
 }
+
+/** The spec fields of a model file header. */
+export type SpecFields = Pick<ModelHeader, 'inputSize' | 'layers' | 'dtype' | 'init' | 'seed' | 'loss' | 'parameterShapes' | 'parameterCount'>;
 
 /** A new network with freshly initialised parameters. */
 export function createNet(spec: NetSpec): Net {
@@ -121,5 +126,10 @@ class StepsNet implements Net {
 
   cost(X: Matrix, Y: Matrix): number {
     return computeCost(this.predict(X), Y);
+  }
+
+  toSpec(): SpecFields {
+    const { inputSize, layers, dtype, init, seed } = this.spec;
+    return { inputSize, layers, dtype, init, seed, loss: 'binaryCrossEntropy', parameterShapes: Arena.layerShapes(this.layerDims), parameterCount: this.weights().length };
   }
 }

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataError, OptionError } from '../errors.ts';
 import { loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
-import { writeModelFile, type ModelHeader } from '../io/modelfile.ts';
+import { PARAMETER_LAYOUT, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
 import type { Matrix } from '../matrix.ts';
 import { checkPlotPath, writePlot, type Series } from '../plot/index.ts';
 import { duration, fmt, Output } from './output.ts';
@@ -179,11 +179,8 @@ export async function train(args: string[], output: Output): Promise<void> {
   const header: ModelHeader = {
     format: 'dnn-model',
     version: 1,
-    dtype: spec.dtype,
-    inputSize: nX,
-    layers: spec.layers,
-    parameters: { count: net.weights().length, layout: 'W1,b1,...,WL,bL row-major' },
-    init: { method: s.init, seed: s.seed },
+    ...net.toSpec(),
+    layout: PARAMETER_LAYOUT,
     training: { ...training, iterations: totalSteps },
     metrics: { ...metrics, final_cost: lastCost, train_seconds: trainSeconds },
     ...(data.classes && { classes: data.classes }),

@@ -14,7 +14,7 @@ import { accuracy, classify } from './task.ts';
 
 export function loadNet(path: string): { net: Net; header: ModelHeader; output: OutputAct } {
   const { header, weights } = readModelFile(path);
-  const net = netWithWeights({ inputSize: header.inputSize, layers: header.layers, dtype: header.dtype, init: (header.init?.method ?? 'he') as Init, seed: header.init?.seed ?? 1 }, weights);
+  const net = netWithWeights({ inputSize: header.inputSize, layers: header.layers, dtype: header.dtype, init: header.init as Init, seed: header.seed ?? 1 }, weights);
   return { net, header, output: header.layers[header.layers.length - 1].activation as OutputAct };
 }
 
@@ -111,8 +111,8 @@ export function info(args: string[], output: Output): void {
   const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
   output.line(`${path}: dnn model file, format version ${header.version}${header.dnnVersion ? `, written by dnn ${header.dnnVersion}` : ''}${header.created ? ` on ${header.created}` : ''}`);
   output.line(`layers      ${dims.join('-')}: ${header.layers.map((l, i) => `${l.units} ${l.activation}${i === header.layers.length - 1 ? ' (output)' : ''}`).join(', ')}`);
-  output.line(`parameters  ${header.parameters.count.toLocaleString('en-US')} ${header.dtype}`);
-  if (header.init) output.line(`init        ${header.init.method}${header.init.seed !== undefined ? `, seed ${header.init.seed}` : ''}`);
+  output.line(`parameters  ${header.parameterCount.toLocaleString('en-US')} ${header.dtype}`);
+  output.line(`init        ${header.init}${header.seed !== undefined ? `, seed ${header.seed}` : ''}`);
   if (header.training) output.line(`training    ${Object.entries(header.training).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (header.data) output.line(`data        ${Object.entries(header.data).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (header.classes) output.line(`classes     ${header.classes.join(', ')}`);

@@ -8,7 +8,7 @@
  *   12      4     H: byte length of the header, uint32
  *   16      H     header: UTF-8 JSON (see ModelHeader), padded with spaces so that
  *                 16 + H is a multiple of 8
- *   16+H    P·s   the parameters, P = header.parameters.count values of s bytes
+ *   16+H    P·s   the parameters, P = header.parameterCount values of s bytes
  *                 (float64: 8, float32: 4, header.dtype), little-endian, in arena
  *                 order W1, b1, W2, b2, ..., WL, bL, each matrix row-major:
  *                 W[l] is (n[l], n[l-1]), b[l] is (n[l], 1)
@@ -41,28 +41,35 @@ export interface LayerHeader {
   slope?: number;
 }
 
-/** The JSON header of a model file. */
+/**
+ * The JSON header of a model file: the Model's serializable spec
+ * (`Model.toSpec()`: inputSize, layers, dtype, init, seed, loss,
+ * parameterShapes, parameterCount, training, metrics) plus the file's own fields.
+ */
 export interface ModelHeader {
   format: 'dnn-model';
   version: number;
-  /** Element type of the parameters. */
-  dtype: DType;
   /** n[0], the number of input features. */
   inputSize: number;
   /** Layers 1 ... L. */
   layers: LayerHeader[];
-  parameters: {
-    /** Total number of values, Σ n[l]·(n[l-1] + 1). */
-    count: number;
-    /** 'W1,b1,...,WL,bL row-major' */
-    layout: string;
-  };
-  /** How the parameters were initialised: 'he', 'lecun', ... and the seed. */
-  init?: { method: string; seed?: number };
+  /** Element type of the parameters. */
+  dtype: DType;
+  /** How the weights were initialised: 'he', 'lecun', 'xavier', 'small'. */
+  init: string;
+  seed?: number;
+  /** The loss that follows from the output activation. */
+  loss?: string;
+  /** Shapes of W1, b1, ..., WL, bL, in the order of the parameter data. */
+  parameterShapes?: [number, number][];
+  /** Total number of parameter values, Σ n[l]·(n[l-1] + 1). */
+  parameterCount: number;
+  /** Byte layout of the parameters: "W1,b1,...,WL,bL row-major little-endian". */
+  layout: string;
   /** The options the model was trained with (learning rate, optimizer, epochs, ...). */
   training?: Record<string, unknown>;
   /** Final metrics: train/test cost and accuracy, time. */
-  metrics?: Record<string, number | null>;
+  metrics?: Record<string, unknown>;
   /** Names of the output classes (index i is class i). */
   classes?: string[];
   /** Where the training data came from. */
@@ -71,6 +78,8 @@ export interface ModelHeader {
   created?: string;
   dnnVersion?: string;
 }
+
+export const PARAMETER_LAYOUT = 'W1,b1,...,WL,bL row-major little-endian';
 
 export interface ModelFile {
   header: ModelHeader;
@@ -148,7 +157,7 @@ export function parseModelFile(bytes: Uint8Array, path: string): ModelFile {
     }
   }
   const elementSize = header?.dtype === 'float32' ? 4 : 8;
-  const expected = header && Number.isInteger(header.parameters?.count) ? PREFIX + H + header.parameters.count * elementSize + CHECKSUM : undefined;
+  const expected = header && Number.isInteger(header.parameterCount) ? PREFIX + H + header.parameterCount * elementSize + CHECKSUM : undefined;
   if (PREFIX + H > bytes.length || (expected !== undefined && bytes.length < expected)) {
     throw new DataError(`${path}: truncated model file: ${bytes.length} bytes, ${expected !== undefined ? `its header says ${expected}` : `the header alone needs ${PREFIX + H}`}`);
   }
@@ -162,7 +171,7 @@ export function parseModelFile(bytes: Uint8Array, path: string): ModelFile {
   if (expected !== bytes.length) throw new DataError(`${path}: corrupted model file: ${bytes.length} bytes, its header says ${expected}`);
   checkHeader(path, header);
   const start = PREFIX + H;
-  const count = header.parameters.count;
+  const count = header.parameterCount;
   const weights = header.dtype === 'float32' ? new Float32Array(count) : new Float64Array(count);
   if (weights instanceof Float32Array) for (let i = 0; i < count; i++) weights[i] = view.getFloat32(start + 4 * i, true);
   else for (let i = 0; i < count; i++) weights[i] = view.getFloat64(start + 8 * i, true);
@@ -187,7 +196,8 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
   });
   const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
   const want = parameterCount(dims);
-  if (header.parameters?.count !== want) throw bad(`parameters.count is ${JSON.stringify(header.parameters?.count)} but layers ${dims.join('-')} have ${want} parameters`);
+  if (header.parameterCount !== want) throw bad(`parameterCount is ${JSON.stringify(header.parameterCount)} but layers ${dims.join('-')} have ${want} parameters`);
+  if (typeof header.init !== 'string') throw bad(`init is ${JSON.stringify(header.init)}; it must name the initializer`);
   if (count !== undefined && count !== want) throw bad(`${count} parameter values given but layers ${dims.join('-')} have ${want}`);
 }
 

@@ -1,0 +1,304 @@
+/**
+ * The `dnn` command, run as a user runs it: a child process of bin/dnn.mjs.
+ * Checks the JSON Lines of a training run, the save / evaluate / predict
+ * round trip, the plot file, and that every bad input ends with one line on
+ * stderr, exit code 2, no stack trace and no file written.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { blobsCsv, dnn, events, tempDir, threeClassCsv, write } from './cli-helpers.ts';
+import { ROOT } from './cli-helpers.ts';
+
+const tmp = tempDir();
+after(() => tmp.remove());
+
+// A training run that works, shared by the round-trip tests.
+const SMALL = ['--layers', '2,4,1', '--init', 'lecun', '--seed', '1', '--lr', '0.5', '--iterations', '30', '--print-every', '10'];
+let csv: string;
+
+before(() => {
+  csv = write(tmp.dir, 'blobs.csv', blobsCsv(60, 0));
+});
+
+describe('dnn --version and --help', () => {
+  test('--version prints the package version', () => {
+    const r = dnn(['--version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  test('--help lists every command; a command\'s --help lists its flags', () => {
+    const r = dnn(['--help']);
+    assert.equal(r.code, 0);
+    for (const c of ['train', 'evaluate', 'predict', 'gradcheck', 'info']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+    const t = dnn(['train', '--help']);
+    assert.equal(t.code, 0);
+    for (const f of ['--data', '--test', '--split', '--layers', '--hidden', '--output', '--init', '--seed', '--lr', '--iterations', '--epochs', '--batch-size', '--optimizer', '--l2', '--keep-prob', '--print-every', '--out', '--plot', '--json', '--debug', '--x-key', '--y-key', '--label']) {
+      assert.ok(t.stdout.includes(f + ' ') || t.stdout.includes(f + '\n'), `train --help lacks ${f}`);
+    }
+  });
+});
+
+describe('dnn train --json', () => {
+  let run: ReturnType<typeof dnn>;
+  let lines: Record<string, any>[];
+  const model = () => join(tmp.dir, 'small.dnn');
+  const plot = () => join(tmp.dir, 'small.svg');
+
+  before(() => {
+    run = dnn(['train', '--data', csv, '--split', '0.25', ...SMALL, '--out', model(), '--plot', plot(), '--json']);
+    lines = events(run.stdout);
+  });
+
+  test('every stdout line is a JSON event, in order start, progress..., saved, plot, done', () => {
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const names = lines.map((e) => e.event);
+    assert.equal(names[0], 'start');
+    assert.deepEqual(names.slice(-3), ['saved', 'plot', 'done']);
+    const progress = lines.filter((e) => e.event === 'progress');
+    assert.deepEqual(progress.map((e) => e.iteration), [0, 10, 20, 29]);
+    assert.ok(progress.every((e) => Number.isFinite(e.cost) && e.cost > 0));
+    assert.ok(progress[3].cost < progress[0].cost, 'the cost goes down');
+    assert.deepEqual(names.slice(1, -3), progress.map(() => 'progress'));
+  });
+
+  test('start and done describe the run', () => {
+    const start = lines[0], done = lines[lines.length - 1];
+    assert.equal(start.train_examples, 45);
+    assert.equal(start.test_examples, 15);
+    assert.deepEqual(start.layers, [2, 4, 1]);
+    assert.equal(start.output, 'sigmoid');
+    assert.equal(done.model, model());
+    assert.equal(done.plot, plot());
+    // The course's accuracy, np.sum((p == y) / m), may round a little above 1.
+    assert.ok(done.train_accuracy > 0.8 && done.train_accuracy <= 1 + 1e-12, `train accuracy ${done.train_accuracy}`);
+    assert.ok(done.test_accuracy >= 0 && done.test_accuracy <= 1);
+  });
+
+  test('the plot is an SVG with one point per recorded cost', () => {
+    const svg = readFileSync(plot(), 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /<\/svg>\n$/);
+    const line = /<polyline data-series="cost" data-points="(\d+)"[^>]* points="([^"]*)"/.exec(svg);
+    assert.ok(line, 'a cost polyline');
+    const points = line[2].split(' ');
+    assert.equal(points.length, 4, 'iterations 0, 10, 20, 29');
+    assert.equal(Number(line[1]), 4);
+    assert.ok(points.every((p) => /^-?[\d.]+,-?[\d.]+$/.test(p)));
+    for (const label of ['iteration', 'cost']) assert.ok(svg.includes(`>${label}</text>`), `axis label ${label}`);
+  });
+
+  test('evaluate reproduces the final test metrics bit for bit from the saved file', () => {
+    const done = lines[lines.length - 1];
+    const r = dnn(['evaluate', model(), '--data', csv, '--split', '0.25', '--seed', '1', '--json']);
+    // --seed is not an evaluate flag: the split uses the default seed 1, the same as training.
+    assert.equal(r.code, 2);
+    const e = dnn(['evaluate', model(), '--data', csv, '--split', '0.25', '--json']);
+    assert.equal(e.code, 0, e.stderr);
+    const [result] = events(e.stdout);
+    assert.equal(result.event, 'done');
+    assert.equal(result.examples, 15);
+    assert.equal(result.accuracy, done.test_accuracy);
+    assert.equal(result.cost, done.test_cost);
+  });
+
+  test('predict writes one prediction per line, identical on every load; --probabilities writes CSV', () => {
+    const a = dnn(['predict', model(), '--data', csv]);
+    assert.equal(a.code, 0, a.stderr);
+    const labels = a.stdout.trim().split('\n');
+    assert.equal(labels.length, 60);
+    assert.ok(labels.every((l) => l === '0' || l === '1'));
+    const p = dnn(['predict', model(), '--data', csv, '--probabilities', '--out', join(tmp.dir, 'pred.csv')]);
+    assert.equal(p.code, 0, p.stderr);
+    const rows = readFileSync(join(tmp.dir, 'pred.csv'), 'utf8').trim().split('\n');
+    assert.equal(rows[0], 'prediction,p1');
+    assert.equal(rows.length, 61);
+    rows.slice(1).forEach((row, j) => {
+      const [label, prob] = row.split(',').map(Number);
+      assert.equal(label, prob > 0.5 ? 1 : 0);
+      assert.equal(String(label), labels[j]);
+    });
+    // A CSV without the label column is prediction input too.
+    const unlabeled = write(tmp.dir, 'unlabeled.csv', readFileSync(csv, 'utf8').split('\n').map((l) => l.split(',').slice(0, 2).join(',')).join('\n'));
+    const u = dnn(['predict', model(), '--data', unlabeled]);
+    assert.equal(u.code, 0, u.stderr);
+    assert.equal(u.stdout, a.stdout);
+  });
+
+  test('info shows the header', () => {
+    const r = dnn(['info', model(), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [h] = events(r.stdout);
+    assert.equal(h.format, 'dnn-model');
+    assert.equal(h.inputSize, 2);
+    assert.deepEqual(h.layers.map((l: any) => l.units), [4, 1]);
+    assert.equal(h.parameterCount, 4 * 3 + 5);
+    assert.equal(h.training.learningRate, 0.5);
+    assert.equal(typeof h.metrics.test_accuracy, 'number');
+    const t = dnn(['info', model(), '--text']);
+    assert.match(t.stdout, /layers\s+2-4-1/);
+  });
+
+  test('a model file with one flipped byte is rejected, wherever the byte is', () => {
+    const good = readFileSync(model());
+    const H = good.readUInt32LE(12);
+    const places = { signature: 1, version: 8, 'header length': 13, header: 16 + Math.floor(H / 2), parameters: 16 + H + 5, checksum: good.length - 3 };
+    for (const [where, at] of Object.entries(places)) {
+      const bad = Buffer.from(good);
+      bad[at] ^= 0x10;
+      const path = write(tmp.dir, `flipped-${where.replace(' ', '-')}.dnn`, bad);
+      const r = dnn(['evaluate', path, '--data', csv]);
+      assert.equal(r.code, 2, `${where}: ${r.stderr}`);
+      assert.match(r.stderr, /^dnn: .*(not a dnn model file|corrupted|version|truncated)/, where);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${where}: one line`);
+    }
+  });
+
+  test('truncated, wrong-version and non-model files get their own message', () => {
+    const good = readFileSync(model());
+    const cases: [string, Buffer, RegExp][] = [
+      ['truncated', good.subarray(0, good.length - 40), /truncated model file/],
+      ['half', good.subarray(0, 20), /truncated model file/],
+      ['version', (() => { const b = Buffer.from(good); b.writeUInt32LE(7, 8); return b; })(), /format version 7; this dnn reads version 1/],
+      ['csv', Buffer.from('x1,x2,label\n1,2,0\n'), /not a dnn model file/],
+      ['empty', Buffer.alloc(0), /not a dnn model file/],
+    ];
+    for (const [name, bytes, message] of cases) {
+      const path = write(tmp.dir, `bad-${name}.dnn`, bytes);
+      const r = dnn(['info', path]);
+      assert.equal(r.code, 2, name);
+      assert.match(r.stderr, message, name);
+    }
+    const missing = dnn(['info', join(tmp.dir, 'nope.dnn')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /model file not found/);
+  });
+});
+
+describe('bad input: one line on stderr, exit code 2, no stack trace, no file written', () => {
+  /** Runs train with --out and --plot in a fresh directory and checks the failure contract. */
+  function fails(args: string[], message: RegExp, code = 2) {
+    const out = tempDir();
+    try {
+      const files = ['--out', join(out.dir, 'm.dnn'), ...(args.includes('--plot') ? [] : ['--plot', join(out.dir, 'p.png')])];
+      const r = dnn(['train', ...args, ...files], out.dir);
+      assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
+      assert.match(lines[0], /^dnn: /);
+      assert.match(lines[0], message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.deepEqual(out.files(), [], 'no file written');
+      for (const l of r.stdout.split('\n').filter(Boolean)) JSON.parse(l);
+      return lines[0];
+    } finally {
+      out.remove();
+    }
+  }
+
+  test('missing data file', () => {
+    fails(['--data', join(tmp.dir, 'missing.csv')], /missing\.csv: file not found/);
+  });
+
+  test('unknown data format', () => {
+    const path = write(tmp.dir, 'data.txt', '1 2 3\n');
+    fails(['--data', path], /data\.txt: unknown data format "\.txt"; --data takes/);
+  });
+
+  test('HDF5 file without the expected keys', async () => {
+    const h5 = await import('h5wasm/node');
+    await h5.ready;
+    const path = join(tmp.dir, 'other-keys.h5');
+    const f = new h5.File(path, 'w');
+    f.create_dataset({ name: 'features', data: new Float64Array([1, 2, 3, 4, 5, 6]), shape: [3, 2] });
+    f.create_dataset({ name: 'labels', data: new Float64Array([0, 1, 1]), shape: [3] });
+    f.close();
+    fails(['--data', path, ...SMALL], /other-keys\.h5: has no dataset "train_set_x" \(it has: features, labels\); name the right one with --x-key/);
+    // With the keys named, the same file trains.
+    const ok = dnn(['train', '--data', path, '--x-key', 'features', '--y-key', 'labels', ...SMALL, '--json']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(events(ok.stdout)[0].train_examples, 3);
+  });
+
+  test('CSV with a non-numeric cell names the line and the column', () => {
+    const text = blobsCsv(10, 1).split('\n');
+    text[4] = text[4].replace(/^[^,]+/, 'abc');
+    const path = write(tmp.dir, 'text-cell.csv', text.join('\n'));
+    fails(['--data', path, ...SMALL], /text-cell\.csv: line 5 \(example 4\), column "x1": "abc" is not a number/);
+  });
+
+  test('NaN or Infinity in the data', () => {
+    const text = blobsCsv(10, 2).split('\n');
+    text[3] = text[3].replace(/,[^,]+,/, ',NaN,');
+    fails(['--data', write(tmp.dir, 'nan.csv', text.join('\n')), ...SMALL], /nan\.csv: line 4 \(example 3\), column "x2": "NaN" is not a finite number/);
+    text[3] = text[3].replace('NaN', 'Infinity');
+    fails(['--data', write(tmp.dir, 'inf.csv', text.join('\n')), ...SMALL], /inf\.csv: line 4 \(example 3\), column "x2": "Infinity" is not a finite number/);
+  });
+
+  test('labels that do not fit the output: three classes with --output sigmoid', () => {
+    const path = write(tmp.dir, 'three.csv', threeClassCsv(30));
+    fails(['--data', path, '--layers', '2,4,1', '--output', 'sigmoid', '--iterations', '5'], /labels have 3 distinct values \(0, 1, 2\) but --output sigmoid needs labels 0 and 1; use --output softmax --layers 2,4,3/);
+  });
+
+  test('first layer size not equal to the number of features says both and the right --layers', () => {
+    fails(['--data', csv, '--layers', '5,4,1', '--iterations', '5'], /--layers starts with 5 but .*blobs\.csv has 2 features per example; .*use --layers 2,4,1/);
+  });
+
+  test('last layer size not equal to the number of classes', () => {
+    const path = write(tmp.dir, 'three-b.csv', threeClassCsv(30, 1));
+    fails(['--data', path, '--layers', '2,4,5', '--output', 'softmax', '--iterations', '5'], /--layers ends with 5 but the labels have 3 classes \(0 to 2\); .*use --layers 2,4,3/);
+  });
+
+  test('unknown flag', () => {
+    fails(['--data', csv, '--learning-rate', '0.1'], /unknown flag --learning-rate for "dnn train"/);
+    fails(['--data', csv, '--epoch', '3'], /unknown flag --epoch .*did you mean --epochs\?/);
+  });
+
+  test('negative learning rate', () => {
+    fails(['--data', csv, '--lr', '-0.1'], /--lr is -0\.1; it must be a positive number/);
+  });
+
+  test('other bad values name the flag and what it takes', () => {
+    fails(['--data', csv, '--iterations', '2.5'], /--iterations is 2\.5; it must be a positive integer/);
+    fails(['--data', csv, '--optimizer', 'sgd'], /--optimizer is "sgd"; it must be one of gd, momentum, rmsprop, adam/);
+    fails(['--data', csv, '--plot', 'curve.jpg'], /--plot curve\.jpg: unknown plot format "\.jpg"/);
+    fails(['--data', csv, '--layers', '2,0,1'], /--layers is "2,0,1"; it must be at least two positive integers/);
+    fails(['--data', csv, '--iterations', '5', '--epochs', '2'], /--iterations and --epochs both given/);
+  });
+
+  test('--debug adds the stack trace', () => {
+    const r = dnn(['train', '--data', join(tmp.dir, 'missing.csv'), '--debug']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^dnn: .*file not found\n/);
+    assert.match(r.stderr, /\n\s+at /);
+  });
+
+  test('a cost that becomes NaN stops training and suggests a lower learning rate', () => {
+    const big = blobsCsv(40, 3).split('\n').map((l, i) => (i === 0 || l === '' ? l : l.split(',').map((v, k) => (k < 2 ? String(Number(v) * 1000) : v)).join(','))).join('\n');
+    const path = write(tmp.dir, 'big.csv', big);
+    fails(['--data', path, '--layers', '2,4,1', '--init', 'lecun', '--lr', '1000', '--iterations', '50'], /cost became (NaN|Infinity|-Infinity) at iteration \d+.*lower learning rate than --lr 1000/, 3);
+  });
+});
+
+describe('other commands', () => {
+  test('gradcheck passes on the default network and reports the difference', () => {
+    const r = dnn(['gradcheck', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [e] = events(r.stdout);
+    assert.ok(e.difference < 2e-7 && e.difference > 0, `difference ${e.difference}`);
+    assert.equal(e.ok, true);
+  });
+
+  test('an unknown command or a missing model argument is exit code 2', () => {
+    const r = dnn(['fit']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command "fit"; the commands are train, evaluate, predict, gradcheck, info/);
+    const e = dnn(['evaluate']);
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /dnn evaluate needs a model file/);
+  });
+});
+
