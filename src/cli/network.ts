@@ -41,16 +41,17 @@ export interface FitOptions {
   l2: number;
   keepProb: number;
   seed: number;
+  /** Evaluated after every epoch (its accuracy is reported to onEpoch). */
+  validation?: { X: Matrix; Y: Matrix };
   /** After every gradient step, with the cost of that step's forward pass (before the update). */
-  onIteration(iteration: number, cost: number, examples: number): void;
-  /** After every epoch, with the mean cost of its steps. */
-  onEpoch?(epoch: number, cost: number): void;
+  onIteration(iteration: number, cost: number, examples: number, accuracy?: number): void;
+  /** After every epoch (1-based), with the mean cost of its steps and the validation accuracy. */
+  onEpoch?(epoch: number, cost: number, validationAccuracy?: number): void;
 }
 
 export interface Net {
-  readonly spec: NetSpec;
   /** [n[0], ..., n[L]] */
-  readonly layerDims: number[];
+  readonly layerDims: readonly number[];
   /** The parameters W1, b1, ..., WL, bL in one array (a view, not a copy). */
   weights(): FloatArray;
   fit(X: Matrix, Y: Matrix, options: FitOptions): void;
@@ -70,8 +71,17 @@ export function createNet(spec: NetSpec): Net {
   return new StepsNet(spec, true);
 }
 
+/** Training stopped because the cost stopped being a finite number. */
+export class DivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}
+
 /** A network with the given parameters (from a model file). */
-export function netWithWeights(spec: NetSpec, weights: FloatArray): Net {
+export function netWithWeights(header: ModelHeader, weights: FloatArray): Net {
+  const spec: NetSpec = { inputSize: header.inputSize, layers: header.layers, dtype: header.dtype, init: header.init as Init, seed: header.seed ?? 1 };
   const net = new StepsNet(spec, false);
   net.weights().set(weights);
   return net;
@@ -113,6 +123,7 @@ class StepsNet implements Net {
     for (let i = 0; i < iterations; i++) {
       const [AL, caches] = lModelForward(X, this.parameters, this.hidden);
       const cost = computeCost(AL, Y);
+      if (!Number.isFinite(cost)) throw new DivergedError(`the cost became ${cost} at iteration ${i}`);
       o.onIteration(i, cost, X.cols);
       const grads = lModelBackward(AL, Y, caches, this.hidden);
       updateParameters(this.parameters, grads, o.learningRate);

@@ -12,7 +12,7 @@ import type { Matrix } from '../matrix.ts';
 import { checkPlotPath, writePlot, type Series } from '../plot/index.ts';
 import { duration, fmt, Output } from './output.ts';
 import { choice, layerList, num, parse, str, TRAIN_FLAGS } from './options.ts';
-import { createNet, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, type FitOptions, type Hidden, type Init, type Net, type Optimizer } from './network.ts';
+import { createNet, DivergedError, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, type FitOptions, type Hidden, type Init, type Net, type Optimizer } from './network.ts';
 import { accuracy, checkLayersFit, chooseOutput, classify, outputUnits, summarizeLabels } from './task.ts';
 import { VERSION } from './version.ts';
 
@@ -138,40 +138,55 @@ export async function train(args: string[], output: Output): Promise<void> {
   const costs: [number, number][] = [];
   const epochPoints: { epoch: number; cost: number; trainAcc?: number; testAcc?: number }[] = [];
   let examples = 0, lastCost = NaN;
+  let barAccuracy: number | undefined;
+  const plotStep = Math.max(1, Math.round(stepsPerEpoch / 20));
   const t0 = Date.now();
+  const diverged = (cost: number, i: number) => new TrainingError(
+    `cost became ${cost} at iteration ${i}${epochs ? ` (epoch ${Math.floor(i / stepsPerEpoch) + 1})` : ''}: training diverged; try a lower learning rate than --lr ${learningRate} (e.g. ${learningRate / 10})`,
+  );
   const fit: FitOptions = {
     optimizer, learningRate, l2: s.l2, keepProb: s.keepProb, seed: s.seed,
     ...(epochs !== undefined ? { epochs, batchSize } : { iterations: s.iterations, ...(batchSize < m && { batchSize }) }),
-    onIteration: (i, cost, batch) => {
-      if (!Number.isFinite(cost)) {
-        throw new TrainingError(`cost became ${cost} at iteration ${i}${epochs ? ` (epoch ${Math.floor(i / stepsPerEpoch) + 1})` : ''}: training diverged; try a lower learning rate than --lr ${learningRate} (e.g. ${learningRate / 10})`);
-      }
+    ...(epochs !== undefined && data.test && { validation: data.test }),
+    onIteration: (i, cost, batch, acc) => {
+      if (!Number.isFinite(cost)) throw diverged(cost, i);
       examples += batch;
       lastCost = cost;
-      const recorded = printEvery ? i % printEvery === 0 || i === totalSteps - 1 : i % Math.max(1, Math.round(stepsPerEpoch / 20)) === 0 || i === totalSteps - 1;
-      if (recorded) costs.push([epochs ? i / stepsPerEpoch : i, cost]);
-      if (printEvery && (i % printEvery === 0 || i === totalSteps - 1)) {
-        output.event('progress', { iteration: i, ...(epochs && { epoch: Math.floor(i / stepsPerEpoch) + 1 }), cost });
-        output.line(`Cost after iteration ${i}: ${cost}`);
+      // The plot and the JSON progress events get every --print-every-th cost, or about 20 points per epoch.
+      const last = i === totalSteps - 1;
+      const printed = printEvery !== undefined && (i % printEvery === 0 || last);
+      const recorded = printEvery !== undefined ? printed : i % plotStep === 0 || last;
+      if (recorded) {
+        costs.push([epochs ? i / stepsPerEpoch : i, cost]);
+        output.event('progress', { iteration: i, ...(epochs && { epoch: Math.floor(i / stepsPerEpoch) + 1 }), cost, ...(acc !== undefined && { accuracy: acc }) });
       }
+      if (printed) output.line(`Cost after iteration ${i}: ${cost}`);
+      // Smoothed batch accuracy for the progress bar.
+      if (acc !== undefined) barAccuracy = barAccuracy === undefined ? acc : 0.95 * barAccuracy + 0.05 * acc;
       const elapsed = (Date.now() - t0) / 1000;
       const rate = elapsed > 0 ? examples / elapsed : undefined;
       output.progress({
         iteration: i + 1, iterations: totalSteps, cost,
+        ...(barAccuracy !== undefined && { accuracy: barAccuracy }),
         ...(epochs && { epoch: Math.min(epochs, Math.floor(i / stepsPerEpoch) + 1), epochs }),
         ...(rate && { rate, eta: ((totalSteps - i - 1) * batchSize) / rate }),
       });
     },
-    onEpoch: (epoch, cost) => {
+    onEpoch: (epoch, cost, testAcc) => {
       if (epochs === undefined) return;
-      const point: (typeof epochPoints)[number] = { epoch, cost };
-      if (data.test) point.testAcc = accuracy(classify(outputAct, net.predict(data.test.X)), data.test.Y);
+      const point: (typeof epochPoints)[number] = { epoch, cost, ...(testAcc !== undefined && { testAcc }) };
       epochPoints.push(point);
-      output.event('epoch', { epoch, cost, ...(point.testAcc !== undefined && { test_accuracy: point.testAcc }) });
-      output.line(`Epoch ${epoch}/${epochs}: cost ${fmt(cost, 6)}${point.testAcc !== undefined ? `, test accuracy ${fmt(point.testAcc, 4)}` : ''}`);
+      output.event('epoch', { epoch, cost, ...(testAcc !== undefined && { test_accuracy: testAcc }) });
+      output.line(`Epoch ${epoch}/${epochs}: cost ${fmt(cost, 6)}${testAcc !== undefined ? `, test accuracy ${fmt(testAcc, 4)}` : ''}`);
     },
   };
-  net.fit(X, Y, fit);
+  try {
+    net.fit(X, Y, fit);
+  } catch (e) {
+    if (!(e instanceof DivergedError)) throw e;
+    const found = /cost became (\S+) at iteration (\d+)/.exec(e.message);
+    throw found ? diverged(Number(found[1]), Number(found[2])) : new TrainingError(`${e.message}; try a lower --lr than ${learningRate}`);
+  }
   output.clearBar();
   const trainSeconds = (Date.now() - t0) / 1000;
 

@@ -9,12 +9,12 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { fmt, Output } from './output.ts';
 import { choice, EVALUATE_FLAGS, INFO_FLAGS, num, parse, PREDICT_FLAGS, str } from './options.ts';
-import { netWithWeights, type Init, type Net, type Output as OutputAct } from './network.ts';
+import { netWithWeights, type Net, type Output as OutputAct } from './network.ts';
 import { accuracy, classify } from './task.ts';
 
 export function loadNet(path: string): { net: Net; header: ModelHeader; output: OutputAct } {
   const { header, weights } = readModelFile(path);
-  const net = netWithWeights({ inputSize: header.inputSize, layers: header.layers, dtype: header.dtype, init: header.init as Init, seed: header.seed ?? 1 }, weights);
+  const net = netWithWeights(header, weights);
   return { net, header, output: header.layers[header.layers.length - 1].activation as OutputAct };
 }
 
