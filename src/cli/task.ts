@@ -77,7 +77,11 @@ export function checkLayersFit(layers: number[], nX: number, output: Output, lab
   }
 }
 
-/** Predicted labels: argmax of each column for softmax, 1 where AL > 0.5 for sigmoid, the value for linear. */
+/**
+ * Predicted labels: argmax of each column for softmax, 1 where AL > 0.5 for sigmoid, the value for linear.
+ * @param AL - (n[L], m) outputs of the network
+ * @returns m labels
+ */
 export function classify(output: Output, AL: Matrix<FloatArray>): Float64Array {
   const m = AL.cols, n = AL.rows, out = new Float64Array(m);
   if (output === 'linear') return Float64Array.from(AL.data);
@@ -93,7 +97,11 @@ export function classify(output: Output, AL: Matrix<FloatArray>): Float64Array {
   return out;
 }
 
-/** Fraction of predictions equal to the labels, summed as the course does: np.sum((p == y) / m). */
+/**
+ * Fraction of predictions equal to the labels, summed as the course does: np.sum((p == y) / m).
+ * @param predicted - m predicted labels
+ * @param Y - (1, m) true labels
+ */
 export function accuracy(predicted: Float64Array, Y: Matrix): number {
   const m = predicted.length;
   const hits = new Float64Array(m);

@@ -208,7 +208,10 @@ export function fromArrays(x: NdArray, y: NdArray, layout: Layout, xName: string
   return checked({ X, Y }, `${xName} / ${yName}`);
 }
 
-/** Names the first NaN/Infinity by example and feature: data must be finite. */
+/**
+ * Names the first NaN/Infinity by example and feature: data must be finite.
+ * @param split - X (n_x, m) and Y (1, m)
+ */
 export function checked(split: Split, where: string): Split {
   for (const [M, what] of [[split.X, 'X'], [split.Y, 'Y']] as const) {
     const d = M.data;
@@ -237,7 +240,11 @@ export function splitExamples(all: Split, fraction: number, seed: number): { tra
   return { train: columns(all, order.slice(0, m - nTest)), test: columns(all, order.slice(m - nTest)) };
 }
 
-/** The examples `idx` of a split, in that order. */
+/**
+ * The examples `idx` of a split, in that order.
+ * @param s - X (n_x, m) and Y (1, m)
+ * @returns X (n_x, k) and Y (1, k), k = idx.length
+ */
 export function columns(s: Split, idx: readonly number[]): Split {
   const n = s.X.rows, m = s.X.cols, k = idx.length;
   const X = Matrix.zeros(n, k), Y = Matrix.zeros(1, k);
