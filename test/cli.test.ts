@@ -267,6 +267,7 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', csv, '--plot', 'curve.jpg'], /--plot curve\.jpg: unknown plot format "\.jpg"/);
     fails(['--data', csv, '--layers', '2,0,1'], /--layers is "2,0,1"; it must be at least two positive integers/);
     fails(['--data', csv, '--iterations', '5', '--epochs', '2'], /--iterations and --epochs both given/);
+    fails(['--data', csv, '--plot', join(tmp.dir, 'no-such-dir', 'p.svg')], /--plot .*p\.svg: directory .*no-such-dir does not exist/);
   });
 
   test('--debug adds the stack trace', () => {
