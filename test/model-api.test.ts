@@ -124,7 +124,10 @@ describe('Model.fit', () => {
     const seen: EpochEvent[] = [];
     const history = model.fit(X, Y, {
       epochs: 10, batchSize: 20, learningRate: 0.05, validation: v,
-      onEpoch: (e) => { seen.push(e); return e.epoch < 2; },
+      onEpoch: (e) => {
+        seen.push(e);
+        return e.epoch === 2 ? 'stop' : undefined;
+      },
     });
     assert.equal(history.stopReason, 'callback');
     assert.equal(seen.length, 3);

@@ -56,10 +56,10 @@ export interface FitOptions {
   seed?: number;
   /** Data evaluated after every epoch (no dropout, no L2 term). */
   validation?: { X: Matrix<FloatArray>; Y: Matrix<FloatArray> };
-  /** After every iteration. Returning false stops training after it. */
-  onIteration?: (event: IterationEvent) => void | boolean;
-  /** After every epoch (and validation). Returning false stops training. */
-  onEpoch?: (event: EpochEvent) => void | boolean;
+  /** After every iteration. Returning "stop" ends training after it. */
+  onIteration?: (event: IterationEvent) => void | 'stop';
+  /** After every epoch (and its validation). Returning "stop" ends training. */
+  onEpoch?: (event: EpochEvent) => void | 'stop';
   /** Stop when the validation cost has not improved for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
 }
@@ -199,7 +199,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
       if (options.onIteration) {
         const event: IterationEvent = { iteration: t - 1, epoch, batch, batchSize: mb, cost: J, learningRate: lr };
         if (hasAccuracy) event.accuracy = right / total;
-        if (options.onIteration(event) === false) {
+        if (options.onIteration(event) === 'stop') {
           stopReason = 'callback';
           break;
         }
@@ -228,7 +228,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
       if (hasAccuracy) event.accuracy = epochs.accuracy[epoch];
       if (val) event.validationCost = epochs.validationCost[epoch];
       if (val && hasAccuracy) event.validationAccuracy = epochs.validationAccuracy[epoch];
-      if (options.onEpoch(event) === false && stopReason === 'completed') stopReason = 'callback';
+      if (options.onEpoch(event) === 'stop' && stopReason === 'completed') stopReason = 'callback';
     }
   }
   if (stopReason === 'earlyStopping' && best) model.parameters.data.set(best.data);
