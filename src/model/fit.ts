@@ -209,13 +209,14 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
     epochs.learningRate[epoch] = lr;
     if (hasAccuracy) epochs.accuracy[epoch] = hits / judged;
     if (val) {
+      // The validation cost (no L2 term, no dropout) and accuracy, without allocating.
       forward(model, val.ws, val.X);
-      const v = evaluation(model, val.ws, val.Y);
-      epochs.validationCost[epoch] = v.cost;
-      if (v.accuracy !== undefined) epochs.validationAccuracy[epoch] = v.accuracy;
+      const vCost = cost(model, val.ws, val.Y, 0);
+      epochs.validationCost[epoch] = vCost;
+      if (hasAccuracy) epochs.validationAccuracy[epoch] = correct(model, val.ws, val.Y) / countLabels(model.loss, val.Y.rows, val.ws.m);
       const es = o.earlyStopping;
-      if (v.cost < bestCost - (es?.minDelta ?? 0)) {
-        bestCost = v.cost;
+      if (vCost < bestCost - (es?.minDelta ?? 0)) {
+        bestCost = vCost;
         bestEpoch = epoch;
         waited = 0;
         if (best) best.data.set(model.parameters.data);

@@ -17,7 +17,7 @@
  * use); nothing here allocates. A `Workspace` holds every Z, A, dZ, dA and
  * dropout mask for one batch size and is made once per (model, batch size).
  */
-import type { Kernels } from '../kernels/types.ts';
+import type { Epilogue, Kernels } from '../kernels/types.ts';
 import type { FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import type { RandomState } from '../random.ts';
@@ -61,6 +61,8 @@ export class Workspace<T extends FloatArray = FloatArray> {
   readonly Y?: Matrix<T>;
   /** Scratch for the cost's n[L]·m terms. */
   readonly terms: Float64Array;
+  /** The epilogue of each layer's product (1): its bias, and its activation into A[l] (not for softmax). */
+  readonly epilogues: Epilogue<T>[];
 
   /**
    * @param m - examples per batch
@@ -87,6 +89,10 @@ export class Workspace<T extends FloatArray = FloatArray> {
       this.Y = k.matrix(dims[L], m);
     }
     this.terms = new Float64Array(dims[L] * m);
+    this.epilogues = net.layers.map((layer, i) => {
+      const bias = net.parameters.entries[2 * i + 1];
+      return layer.activation === 'softmax' ? { bias } : { bias, activation: layer.activation, out: this.A[i], slope: layer.slope };
+    });
   }
 
   /** A[L], the output of the last forward pass. */
@@ -106,14 +112,11 @@ export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>,
   let APrev = X;
   for (let l = 1; l <= L; l++) {
     const layer = net.layers[l - 1];
-    const W = params[2 * (l - 1)], b = params[2 * (l - 1) + 1];
+    const W = params[2 * (l - 1)];
     const Z = ws.Z[l - 1], A = ws.A[l - 1];
-    if (layer.activation === 'softmax') {
-      k.gemm(false, false, 1, W, APrev, Z, { bias: b }); // (1)
-      layerForward(k, layer, Z, A); // (2)
-    } else {
-      k.gemm(false, false, 1, W, APrev, Z, { bias: b, activation: layer.activation, out: A, slope: layer.slope }); // (1), (2)
-    }
+    // (1) Z = W · A_prev + b; the epilogue also writes (2) A = g(Z) for the elementwise activations.
+    k.gemm(false, false, 1, W, APrev, Z, ws.epilogues[l - 1]);
+    if (layer.activation === 'softmax') layerForward(k, layer, Z, A); // (2)
     const D = l < L ? ws.D[l - 1] : undefined;
     if (dropout && D) {
       const keep = dropout.keep[l - 1];
