@@ -23,7 +23,7 @@
  * history arrays are made before the first iteration (see `Workspace`).
  */
 import { OptionError } from '../errors.ts';
-import type { FloatArray, Matrix } from '../matrix.ts';
+import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import { RandomState } from '../random.ts';
 import type { ArrayOf, Model } from './model.ts';
@@ -31,7 +31,6 @@ import { countLabels } from './losses.ts';
 import { backward, correct, cost, evaluation, forward, gatherColumns, Workspace, type DropoutPlan, type Evaluation } from './network.ts';
 import { checkKeepProb, checkL2 } from './options.ts';
 import { checkDecay, learningRateAt, Optimizer, resolveOptimizer, type Decay, type OptimizerConfig, type OptimizerOption } from './optimizers.ts';
-import type { DType } from '../matrix.ts';
 
 export interface FitOptions {
   /** Passes over the data set. Give `epochs` or `iterations`. */
