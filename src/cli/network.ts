@@ -1,16 +1,14 @@
 /**
- * The network the `dnn` command trains, saves and loads, behind the few
- * operations the command needs (create, fit, predict, cost, parameters).
+ * The network the `dnn` command trains, saves and loads: a `Model` (the
+ * practical API), behind the few operations the command needs.
  *
- * Legend: X (n[0], m) examples as columns; Y (1, m) labels; the parameters
- * are one arena W1, b1, ..., WL, bL (the model file's layout).
+ * Legend: X (n[0], m) examples as columns; Y (1, m) labels (class indices for
+ * softmax); the parameters are one arena W1, b1, ..., WL, bL (the model
+ * file's layout).
  */
 import { OptionError } from '../errors.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
-import type { Activation } from '../kernels/types.ts';
-import { Arena, layerEntries, type Parameters } from '../parameters.ts';
-import { appInitializeParametersDeep, initializeParametersDeep, allocateParameters } from '../steps/initialize.ts';
-import { computeCost, lModelBackward, lModelForward, updateParameters } from '../steps/model.ts';
+import { lossFor, Model, type InitName, type LayerActivation, type LayerSpec, type Loss, type ModelSpec } from '../model/index.ts';
 import type { LayerHeader, ModelHeader } from '../io/modelfile.ts';
 
 export type Output = 'sigmoid' | 'softmax' | 'linear';
@@ -49,6 +47,9 @@ export interface FitOptions {
   onEpoch?(epoch: number, cost: number, validationAccuracy?: number): void;
 }
 
+/** The spec fields of a model file header. */
+export type SpecFields = Pick<ModelHeader, 'inputSize' | 'layers' | 'dtype' | 'init' | 'seed' | 'loss' | 'parameterShapes' | 'parameterCount'>;
+
 export interface Net {
   /** [n[0], ..., n[L]] */
   readonly layerDims: readonly number[];
@@ -57,18 +58,10 @@ export interface Net {
   fit(X: Matrix, Y: Matrix, options: FitOptions): void;
   /** (n[L], m) outputs: probabilities for sigmoid/softmax, values for linear. */
   predict(X: Matrix): Matrix<FloatArray>;
-  /** The loss of the output layer on (X, Y). */
+  /** The loss of the output layer on (X, Y), without regularisation. */
   cost(X: Matrix, Y: Matrix): number;
   /** The serializable description a model file's header is built on (everything but the values). */
   toSpec(): SpecFields;
-}
-
-/** The spec fields of a model file header. */
-export type SpecFields = Pick<ModelHeader, 'inputSize' | 'layers' | 'dtype' | 'init' | 'seed' | 'loss' | 'parameterShapes' | 'parameterCount'>;
-
-/** A new network with freshly initialised parameters. */
-export function createNet(spec: NetSpec): Net {
-  return new StepsNet(spec, true);
 }
 
 /** Training stopped because the cost stopped being a finite number. */
@@ -79,68 +72,71 @@ export class DivergedError extends Error {
   }
 }
 
-/** A network with the given parameters (from a model file). */
-export function netWithWeights(header: ModelHeader, weights: FloatArray): Net {
-  const spec: NetSpec = { inputSize: header.inputSize, layers: header.layers, dtype: header.dtype, init: header.init as Init, seed: header.seed ?? 1 };
-  const net = new StepsNet(spec, false);
-  net.weights().set(weights);
-  return net;
+/** A new network with freshly initialised parameters. */
+export function createNet(spec: NetSpec): Net {
+  if (spec.dtype !== 'float64') throw new OptionError(`dtype ${spec.dtype}: the dnn command trains float64 models`);
+  return new ModelNet(new Model({ inputSize: spec.inputSize, layers: spec.layers as LayerSpec[], init: spec.init, seed: spec.seed, dtype: 'float64' }));
 }
 
-/**
- * The course's L-layer network run by the step functions: hidden layers of
- * one activation, a sigmoid output, gradient descent on all examples.
- */
-class StepsNet implements Net {
-  readonly layerDims: number[];
-  private readonly parameters: Parameters;
-  private readonly hidden: Activation;
+/** A network with the given parameters (from a model file). */
+export function netWithWeights(header: ModelHeader, weights: FloatArray): Net {
+  const spec: ModelSpec = {
+    inputSize: header.inputSize,
+    layers: header.layers as LayerSpec[],
+    dtype: header.dtype,
+    init: header.init as InitName,
+    ...(header.seed !== undefined && { seed: header.seed }),
+    loss: (header.loss ?? lossFor(header.layers[header.layers.length - 1].activation as LayerActivation)) as Loss,
+    parameterShapes: header.parameterShapes ?? [],
+    parameterCount: header.parameterCount,
+  };
+  if (!header.parameterShapes) delete (spec as Partial<ModelSpec>).parameterShapes;
+  // Model files of either dtype are used in float64 (exact for float32 values).
+  return new ModelNet(Model.fromSpec<'float64'>({ ...spec, dtype: 'float64' }, weights));
+}
 
-  constructor(readonly spec: NetSpec, initialise: boolean) {
-    this.layerDims = [spec.inputSize, ...spec.layers.map((l) => l.units)];
-    const L = spec.layers.length;
-    const out = spec.layers[L - 1].activation;
-    const hidden = new Set(spec.layers.slice(0, -1).map((l) => l.activation));
-    if (out !== 'sigmoid') throw new OptionError(`--output ${out} is not available in this build; use --output sigmoid`);
-    if (hidden.size > 1) throw new OptionError('all hidden layers must share one activation');
-    this.hidden = ([...hidden][0] ?? 'relu') as Activation;
-    if (spec.dtype !== 'float64') throw new OptionError(`dtype ${spec.dtype} is not available in this build; use float64`);
-    if (!initialise) this.parameters = allocateParameters(this.layerDims);
-    else if (spec.init === 'lecun') this.parameters = appInitializeParametersDeep(this.layerDims, { seed: spec.seed });
-    else if (spec.init === 'small') this.parameters = initializeParametersDeep(this.layerDims, { seed: spec.seed });
-    else throw new OptionError(`--init ${spec.init} is not available in this build; use lecun or small`);
+class ModelNet implements Net {
+  constructor(private readonly model: Model<'float64'>) {}
+
+  get layerDims(): readonly number[] {
+    return this.model.layerDims;
   }
 
   weights(): FloatArray {
-    return Arena.of(layerEntries(this.parameters, this.spec.layers.length))!.data;
+    return this.model.parameters.data;
   }
 
   fit(X: Matrix, Y: Matrix, o: FitOptions): void {
-    if (o.optimizer !== 'gd') throw new OptionError(`--optimizer ${o.optimizer} is not available in this build; use gd`);
-    if (o.batchSize !== undefined && o.batchSize < X.cols) throw new OptionError('--batch-size is not available in this build; every step uses all examples');
-    if (o.l2 !== 0 || o.keepProb !== 1) throw new OptionError('--l2 and --keep-prob are not available in this build');
-    const iterations = o.iterations ?? o.epochs ?? 0;
-    for (let i = 0; i < iterations; i++) {
-      const [AL, caches] = lModelForward(X, this.parameters, this.hidden);
-      const cost = computeCost(AL, Y);
-      if (!Number.isFinite(cost)) throw new DivergedError(`the cost became ${cost} at iteration ${i}`);
-      o.onIteration(i, cost, X.cols);
-      const grads = lModelBackward(AL, Y, caches, this.hidden);
-      updateParameters(this.parameters, grads, o.learningRate);
-      if (o.epochs !== undefined) o.onEpoch?.(i + 1, cost);
+    const hidden = this.model.depth > 1;
+    try {
+      this.model.fit(X, Y, {
+        ...(o.epochs !== undefined ? { epochs: o.epochs } : { iterations: o.iterations }),
+        ...(o.batchSize !== undefined && { batchSize: o.batchSize }),
+        optimizer: o.optimizer,
+        learningRate: o.learningRate,
+        l2: o.l2,
+        ...(hidden && o.keepProb < 1 && { keepProb: o.keepProb }),
+        seed: o.seed,
+        ...(o.validation && { validation: o.validation }),
+        onIteration: (e) => o.onIteration(e.iteration, e.cost, e.batchSize, e.accuracy),
+        onEpoch: (e) => o.onEpoch?.(e.epoch + 1, e.cost, e.validationAccuracy),
+      });
+    } catch (e) {
+      if (e instanceof OptionError && /cost became/.test(e.message)) throw new DivergedError(e.message);
+      throw e;
     }
   }
 
-  predict(X: Matrix): Matrix {
-    return lModelForward(X, this.parameters, this.hidden)[0];
+  predict(X: Matrix): Matrix<FloatArray> {
+    return this.model.predict(X);
   }
 
   cost(X: Matrix, Y: Matrix): number {
-    return computeCost(this.predict(X), Y);
+    return this.model.evaluate(X, Y).cost;
   }
 
   toSpec(): SpecFields {
-    const { inputSize, layers, dtype, init, seed } = this.spec;
-    return { inputSize, layers, dtype, init, seed, loss: 'binaryCrossEntropy', parameterShapes: Arena.layerShapes(this.layerDims), parameterCount: this.weights().length };
+    const { inputSize, layers, dtype, init, seed, loss, parameterShapes, parameterCount } = this.model.toSpec();
+    return { inputSize, layers, dtype, init, ...(seed !== undefined && { seed }), loss, parameterShapes, parameterCount };
   }
 }
