@@ -209,6 +209,7 @@ export async function train(args: string[], output: Output): Promise<void> {
   }
   if (s.plot) {
     const series: Series[] = [{ name: epochs ? 'cost (per batch)' : 'cost', points: costs, axis: 'left' }];
+    if (epochPoints.length > 1) series.push({ name: 'cost (epoch mean)', points: epochPoints.map((p) => [p.epoch - 0.5, p.cost] as const), axis: 'left', color: '#0b3d66' });
     if (epochPoints.some((p) => p.testAcc !== undefined)) {
       series.push({ name: 'test accuracy', points: epochPoints.filter((p) => p.testAcc !== undefined).map((p) => [p.epoch, p.testAcc!] as const), axis: 'right', dashed: true });
     }
