@@ -284,6 +284,57 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
   });
 });
 
+describe('softmax, linear and mini-batch training', () => {
+  test('three classes: softmax by epochs with Adam; epoch events carry the test accuracy; predict writes class probabilities', () => {
+    const path = write(tmp.dir, 'three-train.csv', threeClassCsv(120, 4));
+    const model = join(tmp.dir, 'three.dnn'), plot = join(tmp.dir, 'three.svg');
+    const r = dnn(['train', '--data', path, '--split', '0.25', '--layers', '2,16,3', '--epochs', '4', '--batch-size', '16', '--lr', '0.01', '--out', model, '--plot', plot, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = events(r.stdout);
+    assert.equal(lines[0].output, 'softmax');
+    assert.equal(lines[0].optimizer, 'adam');
+    const epochs = lines.filter((e) => e.event === 'epoch');
+    assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3, 4]);
+    assert.ok(epochs.every((e) => e.test_accuracy >= 0 && e.test_accuracy <= 1));
+    // Each epoch's events come before its epoch event: progress iterations rise, epoch numbers never go back.
+    const order = lines.filter((e) => e.event === 'progress' || e.event === 'epoch').map((e) => (e.event === 'epoch' ? e.epoch + 0.5 : e.epoch));
+    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    const done = lines[lines.length - 1];
+    assert.ok(done.train_accuracy > 0.7, `train accuracy ${done.train_accuracy}`);
+    const plotEvent = lines.find((e) => e.event === 'plot')!;
+    const svg = readFileSync(plot, 'utf8');
+    const points = /data-series="cost \(per batch\)" data-points="(\d+)"[^>]* points="([^"]*)"/.exec(svg)!;
+    assert.equal(points[2].split(' ').length, plotEvent.points);
+    assert.equal(lines.filter((e) => e.event === 'progress').length, plotEvent.points);
+    assert.match(svg, /data-series="test accuracy" data-points="4"/);
+    const p = dnn(['predict', model, '--data', path, '--probabilities']);
+    assert.equal(p.code, 0, p.stderr);
+    const rows = p.stdout.trim().split('\n');
+    assert.equal(rows[0], 'prediction,p0,p1,p2');
+    for (const row of rows.slice(1)) {
+      const [label, ...probs] = row.split(',').map(Number);
+      assert.ok(Math.abs(probs.reduce((a, b) => a + b) - 1) < 1e-12);
+      assert.equal(label, probs.indexOf(Math.max(...probs)));
+    }
+    const e = dnn(['evaluate', model, '--data', path, '--split', '0.25']);
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(events(e.stdout)[0].accuracy, done.test_accuracy);
+  });
+
+  test('continuous targets: linear output, no accuracy', () => {
+    const lines = ['x1,x2,y'];
+    for (let j = 0; j < 40; j++) lines.push(`${j / 40},${(j % 7) / 7},${j / 40 + 2 * ((j % 7) / 7)}`);
+    const path = write(tmp.dir, 'regression.csv', lines.join('\n'));
+    const r = dnn(['train', '--data', path, '--layers', '2,8,1', '--iterations', '200', '--lr', '0.05', '--optimizer', 'adam', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const ev = events(r.stdout);
+    assert.equal(ev[0].output, 'linear');
+    const done = ev[ev.length - 1];
+    assert.equal(done.train_accuracy, null);
+    assert.ok(done.train_cost < ev.find((e) => e.event === 'progress')!.cost, 'the mean squared error goes down');
+  });
+});
+
 describe('other commands', () => {
   test('gradcheck passes on the default network and reports the difference', () => {
     const r = dnn(['gradcheck', '--json']);
