@@ -81,3 +81,20 @@ export {
 // Data
 export { loadCatData, type CatData } from './io/cat.ts';
 export { loadH5Dataset, type H5Dataset, type H5Options } from './io/h5.ts';
+export { loadDataset, splitExamples, DATA_FORMATS, type Dataset, type DatasetOptions, type Split, type Layout } from './io/dataset.ts';
+export { loadMnist, MNIST_CLASSES } from './io/mnist.ts';
+export { loadCsv, type CsvOptions, type CsvTable } from './io/csv.ts';
+export { readNpyFile, readNpzFile, parseNpy, type NdArray } from './io/npy.ts';
+
+// Model files and plots
+export {
+  readModelFile,
+  writeModelFile,
+  parseModelFile,
+  MODEL_FORMAT_VERSION,
+  PARAMETER_LAYOUT,
+  type ModelHeader,
+  type ModelFile,
+} from './io/modelfile.ts';
+export { writeFileAtomic } from './io/atomic.ts';
+export { renderPlotSvg, svgToPng, writePlot, type Series, type PlotOptions } from './plot/index.ts';
