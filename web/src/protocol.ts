@@ -1,0 +1,55 @@
+/**
+ * Messages between the page and the training worker. Matrices travel as
+ * row-major Float32Arrays (the pictures need no more precision); costs and
+ * accuracies as numbers.
+ */
+import type { PlaygroundConfig } from './config.ts';
+
+/** The input plane the pictures cover: [x1 min, x1 max] × [x2 min, x2 max]. */
+export interface Extent {
+  x1: [number, number];
+  x2: [number, number];
+}
+
+export type ToWorker =
+  | { type: 'init'; config: PlaygroundConfig; boundaryGrid: number; neuronGrid: number }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step'; count: number }
+  | { type: 'reset' };
+
+/** The dataset, sent once after each init: columns are examples. */
+export interface DataMessage {
+  type: 'data';
+  /** 2 × m_train, row-major (x1 row then x2 row) */
+  trainX: Float32Array;
+  trainY: Float32Array;
+  testX: Float32Array;
+  testY: Float32Array;
+  extent: Extent;
+  layerDims: number[];
+}
+
+/** The state of training, sent after every chunk of updates. */
+export interface SnapshotMessage {
+  type: 'snapshot';
+  iteration: number;
+  playing: boolean;
+  train: { cost: number; accuracy: number };
+  test: { cost: number; accuracy: number };
+  /** Output probability A[L] over a boundaryGrid × boundaryGrid grid of the plane, row 0 at the top (largest x2). */
+  boundary: Float32Array;
+  /** For every layer l = 1..L, A[l] (n[l], g²) over a neuronGrid × neuronGrid grid, row-major. */
+  neurons: Float32Array[];
+  /** W[1..L], row-major, with their shapes. */
+  weights: { rows: number; cols: number; data: Float32Array }[];
+  /** Updates per second over the last chunk, when playing. */
+  rate: number;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type FromWorker = DataMessage | SnapshotMessage | ErrorMessage;
