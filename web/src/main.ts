@@ -28,7 +28,7 @@ import { drawBoundary } from './views/boundary.ts';
 import { drawCost, type CostPoint } from './views/chart.ts';
 import { drawNetwork } from './views/network.ts';
 
-const BOUNDARY_GRID = 48;
+const BOUNDARY_GRID = 64;
 const NEURON_GRID = 20;
 const LEARNING_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1, 1.2, 3];
 const BATCH_SIZES = [0, 1, 8, 16, 32, 64, 128];
