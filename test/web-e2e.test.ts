@@ -51,7 +51,7 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
     await page.goto(url);
     // Loaded = the first snapshot from the worker is on screen.
-    await page.waitForFunction(() => document.getElementById('train-cost')?.textContent !== '–');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
     const ms = await page.evaluate(() => performance.now());
     console.log(`playground: first snapshot drawn ${ms.toFixed(0)} ms after navigation (built files, 127.0.0.1)`);
     mkdirSync(SHOTS, { recursive: true });
@@ -72,7 +72,10 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
   });
 
   it('shows the tutorial dimension table for the network, and again right after a layer is added', async () => {
+    await page.selectOption('#dataset', 'spiral');
+    await page.waitForFunction(() => document.getElementById('noise-value')?.textContent === '0.15');
     await page.selectOption('#dataset', 'flower');
+    assert.equal(await page.textContent('#noise-value'), '0.20', "the flower's noise is the course's 0.2");
     assert.deepEqual(await dimsTable(page), [['1', '(4, 2)', '(4, 1)', '(4, 280)', '(4, 280)', '(4, 2)', '(4, 1)'], ['2', '(1, 4)', '(1, 1)', '(1, 280)', '(1, 280)', '(1, 4)', '(1, 1)']]);
     await page.click('#add-layer');
     assert.deepEqual(await dimsTable(page), [
@@ -90,7 +93,8 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
   });
 
   it('trains the flower with two hidden layers: the cost falls and the test accuracy reaches 0.85', async () => {
-    await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0' && document.getElementById('train-cost')?.textContent !== '–');
+    // data-state is "ready" once the snapshot of the current configuration is on screen.
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.getElementById('iteration')?.textContent === '0');
     const start = Number(await page.textContent('#train-cost'));
     assert.ok(start > 0.3 && Number.isFinite(start), `cost at iteration 0 should be near ln 2, shown ${start}`);
     await page.click('#play');

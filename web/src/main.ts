@@ -81,6 +81,8 @@ let history: CostPoint[] = [];
 let playing = false;
 let drawQueued = false;
 let error = '';
+/** Counts configurations sent to the worker; messages about older ones are dropped. */
+let generation = 0;
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
@@ -91,6 +93,7 @@ function send(msg: ToWorker): void {
 }
 
 function receive(msg: FromWorker): void {
+  if (msg.generation !== generation) return;
   switch (msg.type) {
     case 'data':
       data = msg;
@@ -100,6 +103,7 @@ function receive(msg: FromWorker): void {
       break;
     case 'snapshot': {
       snapshot = msg;
+      document.body.dataset.state = 'ready';
       if (playing && !msg.playing && !Number.isFinite(msg.train.cost)) showError(t('diverged'));
       setPlaying(msg.playing);
       const last = history[history.length - 1];
@@ -131,7 +135,9 @@ function clearError(): void {
 /** Sends the configuration: the worker rebuilds the data and the network (and keeps playing if it was). */
 function restart(): void {
   clearError();
-  send({ type: 'init', config, boundaryGrid: BOUNDARY_GRID, neuronGrid: NEURON_GRID });
+  generation++;
+  document.body.dataset.state = 'pending';
+  send({ type: 'init', generation, config, boundaryGrid: BOUNDARY_GRID, neuronGrid: NEURON_GRID });
   renderEditor();
   renderDims();
 }

@@ -12,7 +12,8 @@ export interface Extent {
 }
 
 export type ToWorker =
-  | { type: 'init'; config: PlaygroundConfig; boundaryGrid: number; neuronGrid: number }
+  /** Rebuild data and network; `generation` comes back on every later message, so the page can drop messages about an older configuration. */
+  | { type: 'init'; generation: number; config: PlaygroundConfig; boundaryGrid: number; neuronGrid: number }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; count: number }
@@ -21,6 +22,7 @@ export type ToWorker =
 /** The dataset, sent once after each init: columns are examples. */
 export interface DataMessage {
   type: 'data';
+  generation: number;
   /** 2 × m_train, row-major (x1 row then x2 row) */
   trainX: Float32Array;
   trainY: Float32Array;
@@ -33,6 +35,7 @@ export interface DataMessage {
 /** The state of training, sent after every chunk of updates. */
 export interface SnapshotMessage {
   type: 'snapshot';
+  generation: number;
   iteration: number;
   playing: boolean;
   train: { cost: number; accuracy: number };
@@ -49,6 +52,7 @@ export interface SnapshotMessage {
 
 export interface ErrorMessage {
   type: 'error';
+  generation: number;
   message: string;
 }
 

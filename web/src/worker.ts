@@ -16,6 +16,7 @@ const CHUNK_MS = 30;
 const scope = self as unknown as { postMessage(message: FromWorker, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
 
 let config: PlaygroundConfig | undefined;
+let generation = 0;
 let grids = { boundary: 48, neuron: 20 };
 let state: { trainer: Trainer; trainX: Matrix; trainY: Matrix; testX: Matrix; testY: Matrix; boundaryX: Matrix; neuronX: Matrix } | undefined;
 let playing = false;
@@ -27,7 +28,7 @@ scope.onmessage = (e) => {
     handle(e.data);
   } catch (err) {
     playing = false;
-    scope.postMessage({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    scope.postMessage({ type: 'error', generation, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
   }
 };
 
@@ -35,6 +36,7 @@ function handle(msg: ToWorker): void {
   switch (msg.type) {
     case 'init':
       config = msg.config;
+      generation = msg.generation;
       grids = { boundary: msg.boundaryGrid, neuron: msg.neuronGrid };
       reset();
       break;
@@ -78,6 +80,7 @@ function reset(): void {
   perCall = 1;
   scope.postMessage({
     type: 'data',
+    generation,
     trainX: Float32Array.from(data.trainX.data),
     trainY: Float32Array.from(data.trainY.data),
     testX: Float32Array.from(data.testX.data),
@@ -115,7 +118,7 @@ function chunk(): void {
     send(done / ((performance.now() - start) / 1000));
   } catch (err) {
     playing = false;
-    scope.postMessage({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    scope.postMessage({ type: 'error', generation, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
     return;
   }
   schedule();
@@ -132,6 +135,6 @@ function send(rate: number): void {
   const neurons = trainer.activations(state.neuronX).map((A) => Float32Array.from(A.data));
   const boundary = Float32Array.from(boundaryA[boundaryA.length - 1].data);
   const weights = trainer.weights().map((W) => ({ rows: W.rows, cols: W.cols, data: Float32Array.from(W.data) }));
-  const msg: SnapshotMessage = { type: 'snapshot', iteration: trainer.iteration, playing, train, test, boundary, neurons, weights, rate };
+  const msg: SnapshotMessage = { type: 'snapshot', generation, iteration: trainer.iteration, playing, train, test, boundary, neurons, weights, rate };
   scope.postMessage(msg, [boundary.buffer, ...neurons.map((a) => a.buffer), ...weights.map((w) => w.data.buffer)]);
 }
