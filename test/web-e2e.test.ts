@@ -3,7 +3,8 @@
  * drives them in headless Chromium (playwright-core with the system
  * Chromium). A learner's path: the flower dataset, a second hidden layer
  * (the dimension table follows), train until the cost has fallen and the
- * test accuracy reaches 0.85, within a bounded number of updates; keyboard
+ * test accuracy reaches 0.85, within a bounded number of updates; Adam with
+ * mini-batches and L2; keyboard
  * use, the Chinese toggle, a phone-sized viewport; no console errors.
  * Screenshots go to tmp/web-e2e/ (not committed).
  *
@@ -116,6 +117,26 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     assert.ok(iteration < MAX_ITERATIONS);
     assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
     await page.screenshot({ path: join(SHOTS, 'playground-1280x800.png') });
+  });
+
+  it('trains with Adam, mini-batches and L2 as well', async () => {
+    await page.selectOption('#optimizer', 'adam');
+    await page.selectOption('#learning-rate', '0.03');
+    await page.selectOption('#batch-size', '32');
+    await page.selectOption('#l2', '0.01');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.getElementById('iteration')?.textContent === '0');
+    assert.match((await page.textContent('#dims-batch')) ?? '', /mini-batch of 32 examples/);
+    const start = Number(await page.textContent('#train-cost'));
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('iteration')?.textContent) >= 300, undefined, { timeout: 120_000 });
+    await page.click('#play');
+    const cost = Number(await page.textContent('#train-cost'));
+    console.log(`flower, Adam, batch 32, L2 0.01: cost ${start} -> ${cost}`);
+    assert.ok(cost < start, `cost ${cost} should fall below ${start}`);
+    await page.selectOption('#optimizer', 'gd');
+    await page.selectOption('#learning-rate', '1.2');
+    await page.selectOption('#batch-size', '0');
+    await page.selectOption('#l2', '0');
   });
 
   it('is keyboard operable: Step and Reset work from the keyboard', async () => {

@@ -5,7 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadPlanarDataset, Matrix, OptionError } from '../src/index.ts';
+import {
+  appInitializeParametersDeep,
+  linearActivationBackward,
+  linearActivationForward,
+  loadPlanarDataset,
+  Matrix,
+  updateParameters,
+  type Grads,
+  type LayerCache,
+} from '../src/index.ts';
+import { crossEntropyDA } from '../src/steps/model.ts';
+import { assertMatrix, TOLERANCE } from './helpers.ts';
 import { defaultConfig, layerDims, type HiddenLayer, type TrainConfig } from '../web/src/config.ts';
 import { extentOf, gridPoints, makeData } from '../web/src/data.ts';
 import { dimensionRows, shape } from '../web/src/dims.ts';
@@ -95,10 +106,57 @@ describe('trainer adapter', () => {
     assert.deepEqual(A4.shape, [1, trainX.cols]);
   });
 
-  it('names what it cannot do', () => {
-    const unsupported = { ...train, optimizer: 'adam' as const };
-    assert.throws(() => createTrainer(trainX, trainY, defaultConfig().hidden, unsupported), OptionError);
-    assert.throws(() => createTrainer(trainX, trainY, defaultConfig().hidden, { ...train, l2: 0.1 }), OptionError);
+  it("runs the course's gradient descent: the same weights as the step functions", () => {
+    // lecun init with seed s = appInitializeParametersDeep(dims, { seed: s }); then forward, backward, update.
+    const hidden: HiddenLayer[] = [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'relu' }];
+    const trainer = createTrainer(trainX, trainY, hidden, { ...train, learningRate: 0.5 });
+    trainer.train(20);
+    const dims = layerDims(hidden);
+    const L = dims.length - 1;
+    const parameters = appInitializeParametersDeep(dims, { seed: train.seed });
+    const act = (l: number) => (l === L ? 'sigmoid' : hidden[l - 1].activation);
+    for (let i = 0; i < 20; i++) {
+      const caches: LayerCache[] = [];
+      let A = trainX;
+      for (let l = 1; l <= L; l++) {
+        const [next, cache] = linearActivationForward(A, parameters['W' + l], parameters['b' + l], act(l));
+        caches.push(cache);
+        A = next;
+      }
+      const grads: Grads = {};
+      let dA = crossEntropyDA(A, trainY);
+      for (let l = L; l >= 1; l--) {
+        [dA, grads['dW' + l], grads['db' + l]] = linearActivationBackward(dA, caches[l - 1], act(l));
+      }
+      updateParameters(parameters, grads, 0.5);
+    }
+    trainer.weights().forEach((W, i) => assertMatrix(W, parameters['W' + (i + 1)], `W${i + 1} after 20 updates`, TOLERANCE.float64));
+  });
+
+  it('keeps the optimizer between calls: Adam over 10 + 15 updates equals 25 at once', () => {
+    const config: TrainConfig = { ...train, optimizer: 'adam', learningRate: 0.01, batchSize: 64 };
+    const a = createTrainer(trainX, trainY, defaultConfig().hidden, config);
+    const b = createTrainer(trainX, trainY, defaultConfig().hidden, config);
+    a.train(10);
+    a.train(15);
+    b.train(25);
+    assert.equal(a.iteration, 25);
+    a.weights().forEach((W, i) => assert.deepEqual(W.data, b.weights()[i].data));
+    const plain = createTrainer(trainX, trainY, defaultConfig().hidden, { ...config, optimizer: 'gd' });
+    plain.train(25);
+    assert.notDeepEqual(plain.weights()[0].data, a.weights()[0].data, 'Adam moves the weights differently from gradient descent');
+  });
+
+  it('L2 regularization keeps the weights smaller', () => {
+    const norm = (t: ReturnType<typeof createTrainer>) => t.weights().reduce((s, W) => s + W.data.reduce((a, w) => a + w * w, 0), 0);
+    const free = createTrainer(trainX, trainY, [{ units: 8, activation: 'tanh' }], train);
+    const held = createTrainer(trainX, trainY, [{ units: 8, activation: 'tanh' }], { ...train, l2: 1 });
+    free.train(200);
+    held.train(200);
+    assert.ok(norm(held) < 0.8 * norm(free), `Σ W² with λ = 1: ${norm(held)}, without: ${norm(free)}`);
+  });
+
+  it('has no cost for an empty set', () => {
     assert.ok(Number.isNaN(createTrainer(trainX, trainY, defaultConfig().hidden, train).evaluate(Matrix.zeros(2, 0), Matrix.zeros(1, 0)).cost));
   });
 });

@@ -83,14 +83,18 @@ let drawQueued = false;
 let error = '';
 /** Counts configurations sent to the worker; messages about older ones are dropped. */
 let generation = 0;
+/** Counts control messages; a snapshot's `playing` counts only once the worker has seen the latest. */
+let control = 0;
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
 worker.onerror = (e) => showError(e.message || 'the training worker failed to start');
 
-function send(msg: ToWorker): void {
-  worker.postMessage(msg);
+function send(msg: DistributiveOmit<ToWorker, 'control'>): void {
+  worker.postMessage({ ...msg, control: ++control } as ToWorker);
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function receive(msg: FromWorker): void {
   if (msg.generation !== generation) return;
@@ -104,8 +108,10 @@ function receive(msg: FromWorker): void {
     case 'snapshot': {
       snapshot = msg;
       document.body.dataset.state = 'ready';
-      if (playing && !msg.playing && !Number.isFinite(msg.train.cost)) showError(t('diverged'));
-      setPlaying(msg.playing);
+      if (msg.control === control) {
+        if (playing && !msg.playing && !Number.isFinite(msg.train.cost)) showError(t('diverged'));
+        setPlaying(msg.playing);
+      }
       const last = history[history.length - 1];
       if (!last || last.iteration !== msg.iteration) {
         if (last && msg.iteration < last.iteration) history = [];
@@ -115,6 +121,7 @@ function receive(msg: FromWorker): void {
       break;
     }
     case 'error':
+      if (playing) send({ type: 'pause' });
       setPlaying(false);
       showError(msg.message);
       break;

@@ -13,11 +13,11 @@ export interface Extent {
 
 export type ToWorker =
   /** Rebuild data and network; `generation` comes back on every later message, so the page can drop messages about an older configuration. */
-  | { type: 'init'; generation: number; config: PlaygroundConfig; boundaryGrid: number; neuronGrid: number }
-  | { type: 'play' }
-  | { type: 'pause' }
-  | { type: 'step'; count: number }
-  | { type: 'reset' };
+  | { type: 'init'; generation: number; control: number; config: PlaygroundConfig; boundaryGrid: number; neuronGrid: number }
+  | { type: 'play'; control: number }
+  | { type: 'pause'; control: number }
+  | { type: 'step'; control: number; count: number }
+  | { type: 'reset'; control: number };
 
 /** The dataset, sent once after each init: columns are examples. */
 export interface DataMessage {
@@ -38,6 +38,8 @@ export interface SnapshotMessage {
   generation: number;
   iteration: number;
   playing: boolean;
+  /** The number of the last control message (init, play, pause, step, reset) the worker had handled: the page trusts `playing` only from a snapshot that has seen its latest one. */
+  control: number;
   train: { cost: number; accuracy: number };
   test: { cost: number; accuracy: number };
   /** Output probability A[L] over a boundaryGrid × boundaryGrid grid of the plane, row 0 at the top (largest x2). */

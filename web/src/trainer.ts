@@ -7,26 +7,14 @@
  * Legend: X (2, m), Y (1, m); W[l] (n[l], n[l-1]), b[l] (n[l], 1),
  * A[l] (n[l], m); layerDims = [2, n[1], ..., n[L-1], 1].
  *
- * This implementation runs the course's step functions (forward, the
- * cross-entropy cost, backward, gradient descent) layer by layer, so every
- * hidden layer can have its own activation.
+ * This implementation drives a `Model` one update at a time, as `fit` does
+ * each iteration: `model.gradients` (forward, cost with the L2 term,
+ * backward) then the optimizer's `step`. The optimizer is kept between
+ * calls, so momentum and Adam's moments carry on across Play, Pause and Step.
  */
-import {
-  appInitializeParametersDeep,
-  computeCost,
-  linearActivationBackward,
-  linearActivationForward,
-  Matrix,
-  OptionError,
-  RandomState,
-  updateParameters,
-  type Grads,
-  type LayerCache,
-  type Parameters,
-} from '../../src/browser.ts';
-import { crossEntropyDA } from '../../src/steps/model.ts';
+import { Matrix, Model, OPTIMIZER_DEFAULTS, Optimizer, RandomState, type OptimizerConfig } from '../../src/browser.ts';
 import type { HiddenLayer, OptimizerName, TrainConfig } from './config.ts';
-import { layerDims as dimsOf } from './config.ts';
+import { layerDims as dimsOf, OPTIMIZERS } from './config.ts';
 
 export interface Evaluation {
   cost: number;
@@ -41,7 +29,7 @@ export interface Trainer {
   readonly iteration: number;
   /** Runs `count` parameter updates on the training set. */
   train(count: number): void;
-  /** Cross-entropy cost and accuracy of the current parameters on (X, Y). */
+  /** Cross-entropy cost (without the L2 term) and accuracy of the current parameters on (X, Y). */
   evaluate(X: Matrix, Y: Matrix): Evaluation;
   /** A[1], ..., A[L] for the examples X (2, k): every unit's activation, for the pictures. */
   activations(X: Matrix): Matrix[];
@@ -51,80 +39,73 @@ export interface Trainer {
 
 /** What this trainer supports; the editor disables the rest and says why. */
 export const CAPABILITIES: { optimizers: readonly OptimizerName[]; l2: boolean } = {
-  optimizers: ['gd'],
-  l2: false,
+  optimizers: OPTIMIZERS,
+  l2: true,
 };
 
 /**
  * A trainer for the network 2 → hidden → 1 (sigmoid) on the training set
- * (X, Y), initialized as the course's application does (W[l] = randn / √n[l-1],
- * b[l] = 0) from a generator seeded with `train.seed`.
+ * (X, Y), initialized as the course's application does (init "lecun":
+ * W[l] = randn / √n[l-1], b[l] = 0) from a generator seeded with `train.seed`.
  * @param X - (2, m) training examples
  * @param Y - (1, m) training labels
  */
 export function createTrainer(X: Matrix, Y: Matrix, hidden: readonly HiddenLayer[], train: TrainConfig): Trainer {
-  if (!CAPABILITIES.optimizers.includes(train.optimizer)) {
-    throw new OptionError(`createTrainer: optimizer is "${train.optimizer}"; this trainer runs ${CAPABILITIES.optimizers.map((o) => `"${o}"`).join(', ')}`);
-  }
-  if (train.l2 !== 0 && !CAPABILITIES.l2) throw new OptionError(`createTrainer: l2 is ${train.l2}; this trainer runs without L2 regularization (l2 = 0)`);
-  const layerDims = dimsOf(hidden);
-  const L = layerDims.length - 1;
-  const activation = (l: number) => (l === L ? 'sigmoid' : hidden[l - 1].activation);
+  const model = new Model({
+    inputSize: 2,
+    layers: [...hidden.map((h) => ({ units: h.units, activation: h.activation })), { units: 1, activation: 'sigmoid' as const }],
+    init: 'lecun',
+    seed: train.seed,
+  });
+  const optimizer = new Optimizer(optimizerConfig(train.optimizer), model.parameters, model.kernels);
   const rng = new RandomState(train.seed);
-  const parameters: Parameters = appInitializeParametersDeep(layerDims, { rng, seed: train.seed });
   const m = X.cols;
   const batchSize = train.batchSize > 0 && train.batchSize < m ? train.batchSize : m;
   const batches = new MiniBatches(X, Y, batchSize, rng);
+  const L = model.depth;
   let iteration = 0;
 
-  function forward(A0: Matrix): [AL: Matrix, caches: LayerCache[]] {
-    const caches: LayerCache[] = [];
-    let A = A0;
-    for (let l = 1; l <= L; l++) {
-      const [next, cache] = linearActivationForward(A, parameters['W' + l], parameters['b' + l], activation(l)); // (1), (2)
-      caches.push(cache);
-      A = next;
-    }
-    return [A, caches];
-  }
-
   return {
-    layerDims,
+    layerDims: model.layerDims,
     get iteration() {
       return iteration;
     },
     train(count: number) {
       for (let i = 0; i < count; i++) {
         const [bx, by] = batches.next();
-        const [AL, caches] = forward(bx);
-        const grads: Grads = {};
-        let dA = crossEntropyDA(AL, by);
-        for (let l = L; l >= 1; l--) {
-          const [dAPrev, dW, db] = linearActivationBackward(dA, caches[l - 1], activation(l)); // (7)-(10)
-          grads['dW' + l] = dW;
-          grads['db' + l] = db;
-          dA = dAPrev;
-        }
-        updateParameters(parameters, grads, train.learningRate);
+        const { gradients } = model.gradients(bx, by, { l2: train.l2 });
+        optimizer.step(train.learningRate, gradients, model.parameters);
         iteration++;
       }
     },
     evaluate(EX: Matrix, EY: Matrix): Evaluation {
       if (EX.cols === 0) return { cost: NaN, accuracy: NaN };
-      const [AL] = forward(EX);
-      let correct = 0;
-      for (let j = 0; j < AL.cols; j++) if ((AL.data[j] > 0.5 ? 1 : 0) === EY.data[j]) correct++;
-      return { cost: computeCost(AL, EY), accuracy: correct / AL.cols };
+      const { cost, accuracy } = model.evaluate(EX, EY);
+      return { cost, accuracy: accuracy ?? NaN };
     },
     activations(EX: Matrix): Matrix[] {
-      const [AL, caches] = forward(EX);
-      // caches[l][0][0] is layer l+1's A_prev, i.e. A[l]; the output A[L] is AL.
-      return [...caches.slice(1).map((c) => c[0][0]), AL];
+      // One forward pass with the activations kept (its gradients are not used).
+      const { cache } = model.gradients(EX, Matrix.zeros(1, EX.cols));
+      return Array.from({ length: L }, (_, i) => cache['A' + (i + 1)]);
     },
     weights(): Matrix[] {
-      return Array.from({ length: L }, (_, i) => parameters['W' + (i + 1)]);
+      return Array.from({ length: L }, (_, i) => model.W(i + 1));
     },
   };
+}
+
+/** The course's hyperparameters for each optimizer (β = 0.9; Adam β1 = 0.9, β2 = 0.999, ε = 1e-8). */
+function optimizerConfig(name: OptimizerName): OptimizerConfig {
+  switch (name) {
+    case 'gd':
+      return { type: 'gd' };
+    case 'momentum':
+      return { type: 'momentum', ...OPTIMIZER_DEFAULTS.momentum };
+    case 'rmsprop':
+      return { type: 'rmsprop', ...OPTIMIZER_DEFAULTS.rmsprop };
+    case 'adam':
+      return { type: 'adam', ...OPTIMIZER_DEFAULTS.adam };
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ const scope = self as unknown as { postMessage(message: FromWorker, transfer?: T
 
 let config: PlaygroundConfig | undefined;
 let generation = 0;
+let control = 0;
 let grids = { boundary: 48, neuron: 20 };
 let state: { trainer: Trainer; trainX: Matrix; trainY: Matrix; testX: Matrix; testY: Matrix; boundaryX: Matrix; neuronX: Matrix } | undefined;
 let playing = false;
@@ -33,6 +34,7 @@ scope.onmessage = (e) => {
 };
 
 function handle(msg: ToWorker): void {
+  control = msg.control;
   switch (msg.type) {
     case 'init':
       config = msg.config;
@@ -135,6 +137,6 @@ function send(rate: number): void {
   const neurons = trainer.activations(state.neuronX).map((A) => Float32Array.from(A.data));
   const boundary = Float32Array.from(boundaryA[boundaryA.length - 1].data);
   const weights = trainer.weights().map((W) => ({ rows: W.rows, cols: W.cols, data: Float32Array.from(W.data) }));
-  const msg: SnapshotMessage = { type: 'snapshot', generation, iteration: trainer.iteration, playing, train, test, boundary, neurons, weights, rate };
+  const msg: SnapshotMessage = { type: 'snapshot', generation, control, iteration: trainer.iteration, playing, train, test, boundary, neurons, weights, rate };
   scope.postMessage(msg, [boundary.buffer, ...neurons.map((a) => a.buffer), ...weights.map((w) => w.data.buffer)]);
 }
