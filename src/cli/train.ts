@@ -4,7 +4,7 @@
  * plot (each written atomically, only after training succeeded).
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { DataError, OptionError } from '../errors.ts';
 import { loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
 import { PARAMETER_LAYOUT, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
@@ -208,13 +208,14 @@ export async function train(args: string[], output: Output): Promise<void> {
     output.event('saved', { model: s.out });
   }
   if (s.plot) {
-    const series: Series[] = [{ name: epochs ? 'cost (per batch)' : 'cost', points: costs, axis: 'left' }];
+    // Per-batch costs are noisy: a light line under the epoch means.
+    const series: Series[] = [{ name: epochs ? 'cost (per batch)' : 'cost', points: costs, axis: 'left', ...(epochPoints.length > 1 && { color: '#9ecae1' }) }];
     if (epochPoints.length > 1) series.push({ name: 'cost (epoch mean)', points: epochPoints.map((p) => [p.epoch - 0.5, p.cost] as const), axis: 'left', color: '#0b3d66' });
     if (epochPoints.some((p) => p.testAcc !== undefined)) {
       series.push({ name: 'test accuracy', points: epochPoints.filter((p) => p.testAcc !== undefined).map((p) => [p.epoch, p.testAcc!] as const), axis: 'right', dashed: true });
     }
     await writePlot(s.plot, series, {
-      title: `dnn ${layers.join('-')} on ${data.name === 'mnist' ? 'MNIST' : data.name}`,
+      title: `dnn ${layers.join('-')} on ${data.name === 'mnist' ? 'MNIST' : basename(data.name)}`,
       xLabel: epochs ? 'epoch' : 'iteration',
       leftLabel: 'cost',
       rightLabel: 'accuracy',
