@@ -92,3 +92,6 @@ export {
   type PlanarOptions,
   type Split,
 } from './io/planar.ts';
+
+// Training plots as SVG (the PNG writer needs Node)
+export { renderPlotSvg, type Series, type PlotOptions } from './plot/svg.ts';

@@ -11,7 +11,12 @@ import * as browser from '../src/browser.ts';
 import * as index from '../src/index.ts';
 
 const SRC = new URL('../src/', import.meta.url).pathname;
-const NODE_ONLY = ['loadCatData', 'loadH5Dataset'];
+const NODE_ONLY = [
+  'loadCatData', 'loadH5Dataset',
+  // datasets, model files and PNG plots read and write files
+  'loadDataset', 'splitExamples', 'DATA_FORMATS', 'loadMnist', 'MNIST_CLASSES', 'loadCsv', 'readNpyFile', 'readNpzFile', 'parseNpy',
+  'readModelFile', 'writeModelFile', 'parseModelFile', 'MODEL_FORMAT_VERSION', 'PARAMETER_LAYOUT', 'writeFileAtomic', 'svgToPng', 'writePlot',
+];
 
 /** Every module specifier reachable from `entry`, with the file that imports it. */
 function reachable(entry: string): Map<string, string> {
