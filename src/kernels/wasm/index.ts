@@ -1,0 +1,182 @@
+/**
+ * The fast implementation of the compute interface: GEMM in WebAssembly SIMD
+ * (f64x2 for float64, f32x4 for float32), split between threads; the other
+ * primitives are cheap next to the products and run the reference code on
+ * views of the same memory (axpy runs in WebAssembly).
+ *
+ * Legend: examples are columns; W (n[l], n[l-1]), A and Z (n[l], m), b (n[l], 1).
+ *   (1)  Z  = W · A_prev + b       gemm(false, false): the sums read W by scalars, A_prev by rows
+ *   (8)  dW = 1/m · dZ · A_prevᵀ   gemm(false, true):  computed as dWᵀ = A_prev · dZᵀ (dZ packed, small)
+ *   (10) dA_prev = Wᵀ · dZ         gemm(true, false):  W read by scalars down its columns
+ *
+ * Every C[i, j] is Σ_k op(A)[i, k]·op(B)[k, j] added in ascending k from +0,
+ * then times alpha, plus bias: the reference's order. Without fused
+ * multiply-add the products are therefore bit-identical to the reference;
+ * with it (relaxed SIMD) they differ by rounding only. A thread computes
+ * whole tiles of C, so results do not depend on the number of threads.
+ */
+import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
+import { createRefKernels } from '../ref/index.ts';
+import type { Activation, Epilogue, Kernels } from '../types.ts';
+import { FN_JOB_F32, FN_JOB_F64 } from '../threads/pool.ts';
+import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
+import { TILE } from './binary.ts';
+
+/** Products below this many multiply-adds stay on the calling thread. */
+export const PARALLEL_MIN_MACS = 1 << 18;
+
+const ACT_CODE: Partial<Record<Activation, number>> = { relu: 1, leakyRelu: 2, linear: 3 };
+
+export interface WasmKernels<T extends FloatArray> extends Kernels<T> {
+  readonly runtime: WasmRuntime;
+  /** Threads a large product is split between (the caller's included). */
+  readonly threads: number;
+}
+
+export interface WasmKernelOptions extends RuntimeOptions {
+  /** Share the memory and pool of an existing runtime (both dtypes can live in one). */
+  runtime?: WasmRuntime;
+}
+
+/** Creates WebAssembly SIMD kernels for `dtype`; throws where the engine has no SIMD. */
+export function createWasmKernels(dtype: 'float32', options?: WasmKernelOptions): WasmKernels<Float32Array>;
+export function createWasmKernels(dtype?: 'float64', options?: WasmKernelOptions): WasmKernels<Float64Array>;
+export function createWasmKernels(dtype: DType, options?: WasmKernelOptions): WasmKernels<FloatArray>;
+export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelOptions = {}): WasmKernels<FloatArray> {
+  const rt = options.runtime ?? new WasmRuntime(options);
+  const f32 = dtype === 'float32';
+  const Store = (f32 ? Float32Array : Float64Array) as unknown as Float64ArrayConstructor;
+  const es = f32 ? 4 : 8;
+  const t = f32 ? 'f32' : 'f64';
+  const tile = TILE[t];
+  const NR = tile.nr;
+  const x = rt.exports;
+  const job = f32 ? x.job_f32 : x.job_f64;
+  const fnId = f32 ? FN_JOB_F32 : FN_JOB_F64;
+  const pack = f32 ? x.pack_f32 : x.pack_f64;
+  const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
+  const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
+
+  /** Scratch blocks of the current call, given back at its end. */
+  const scratch: [number, number][] = [];
+  const take = (bytes: number): number => {
+    const p = rt.scratch(bytes);
+    scratch.push([p, bytes]);
+    return p;
+  };
+  const view = (ptr: number, n: number) => new Store(rt.buffer, ptr, n) as FloatArray;
+  /** Address of M's values: in place when M lives in this memory, else a scratch copy. */
+  const addr = (M: Matrix<FloatArray>, copyIn = true): number => {
+    if (rt.owns(M.data)) return M.data.byteOffset;
+    const p = take(M.data.length * es);
+    if (copyIn) view(p, M.data.length).set(M.data);
+    return p;
+  };
+
+  function gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix<FloatArray>, B: Matrix<FloatArray>, C: Matrix<FloatArray>, ep?: Epilogue<FloatArray>): void {
+    const M = C.rows, N = C.cols, K = transA ? A.rows : A.cols;
+    if (M === 0 || N === 0) return;
+    const act = ep?.activation;
+    if (K === 0) return ref.gemm(transA, transB, alpha, A, B, C, ep);
+    try {
+      const pa = addr(A), pb = addr(B);
+      const pc = addr(C, false);
+      const pbias = ep?.bias ? addr(ep.bias) : 0;
+      const code = act ? ACT_CODE[act] ?? 0 : 0;
+      const pout = code ? addr(ep!.out!, false) : 0;
+      const lda = A.cols * es, ldb = B.cols * es, ldc = N * es;
+      // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
+      let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
+      let ps = pc, lds = ldc, trans = 0;
+      if (!transB) {
+        // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
+        Mc = M; Nc = N;
+        psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
+        pbs = pb; ldbs = ldb; pst = NR * es;
+      } else if (transA || M <= N) {
+        // C = op(A) · Bᵀ computed as Cᵀ = B · op(A)ᵀ, so B (the larger) is read by scalars
+        // along its rows; op(A)ᵀ is A itself (transA) or A packed into panels.
+        Mc = N; Nc = M;
+        psa = pb; ars = ldb; acs = es;
+        if (transA) { pbs = pa; ldbs = lda; pst = NR * es; }
+        else {
+          pbs = take(K * roundUp(M, NR) * es);
+          pack(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
+          ldbs = NR * es; pst = K * NR * es;
+        }
+        trans = 1;
+        ps = take(N * M * es); lds = M * es;
+      } else {
+        // C = A · Bᵀ with A the larger: pack Bᵀ (element (k, j) = B[j, k]).
+        Mc = M; Nc = N;
+        psa = pa; ars = lda; acs = es;
+        pbs = take(K * roundUp(N, NR) * es);
+        pack(pb, es, ldb, K, N, pbs);
+        ldbs = NR * es; pst = K * NR * es;
+      }
+      const ldo = N * es;
+      const jobs = split(Mc, Nc, K, tile.mr, NR).map(([i0, i1, j0, j1]) => {
+        // Offsets of this block in the sums, the B side, and C / out / bias.
+        const cOff = trans ? i0 * es + j0 * ldc : i0 * ldc + j0 * es;
+        const oOff = trans ? i0 * es + j0 * ldo : i0 * ldo + j0 * es;
+        const bOff = trans ? j0 * es : i0 * es;
+        return [
+          i1 - i0, j1 - j0, K,
+          psa + i0 * ars, ars, acs,
+          pbs + (j0 / NR) * pst, ldbs, pst,
+          ps + i0 * lds + j0 * es, lds,
+          trans, pc + cOff, ldc,
+          alpha, pbias ? pbias + bOff : 0, code, ep?.slope ?? 0, pout ? pout + oOff : 0, ldo,
+        ];
+      });
+      if (jobs.length > 1 && rt.pool) rt.pool.run(fnId, jobs, (a) => (job as any)(...a));
+      else for (const a of jobs) (job as any)(...a);
+      if (!rt.owns(C.data)) C.data.set(view(pc, M * N));
+      if (act && !code) ref.activationForward(act, C, ep!.out!, ep!.slope);
+      else if (code && !rt.owns(ep!.out!.data)) ep!.out!.data.set(view(pout, M * N));
+    } finally {
+      for (let i = scratch.length - 1; i >= 0; i--) rt.freeScratch(scratch[i][0], scratch[i][1]);
+      scratch.length = 0;
+    }
+  }
+
+  /** Blocks of S (Mc, Nc), one per thread, along the dimension with more tiles; tile-aligned. */
+  function split(Mc: number, Nc: number, K: number, MR: number, NR: number): [number, number, number, number][] {
+    const threads = rt.threads;
+    if (threads === 1 || Mc * Nc * K < PARALLEL_MIN_MACS) return [[0, Mc, 0, Nc]];
+    const rowTiles = Math.ceil(Mc / MR), colTiles = Math.ceil(Nc / NR);
+    const alongRows = rowTiles >= colTiles;
+    const tiles = alongRows ? rowTiles : colTiles, step = alongRows ? MR : NR, extent = alongRows ? Mc : Nc;
+    const parts = Math.min(threads, tiles);
+    const out: [number, number, number, number][] = [];
+    for (let p = 0; p < parts; p++) {
+      const s = Math.min(extent, Math.round((p * tiles) / parts) * step);
+      const e = Math.min(extent, Math.round(((p + 1) * tiles) / parts) * step);
+      if (e > s) out.push(alongRows ? [s, e, 0, Nc] : [0, Mc, s, e]);
+    }
+    return out;
+  }
+
+  return {
+    name: `wasm-${rt.relaxed ? 'relaxed-simd' : 'simd'}${rt.threads > 1 ? `-${rt.threads}t` : ''}`,
+    dtype,
+    runtime: rt,
+    threads: rt.threads,
+    matrix: (rows, cols) => rt.matrix(Store as any, rows, cols, (data: FloatArray) => new Matrix<FloatArray>(rows, cols, data)),
+    release: (M) => rt.release(M),
+    gemm,
+    addColumn: ref.addColumn,
+    activationForward: ref.activationForward,
+    activationBackward: ref.activationBackward,
+    softmaxColumns: ref.softmaxColumns,
+    rowSum: ref.rowSum,
+    axpy(alpha, xs, ys) {
+      if (rt.owns(xs) && rt.owns(ys)) axpy(alpha, xs.byteOffset, ys.byteOffset, ys.length);
+      else ref.axpy(alpha, xs, ys);
+    },
+  };
+}
+
+function roundUp(n: number, m: number): number {
+  return Math.ceil(n / m) * m;
+}
