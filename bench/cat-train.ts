@@ -1,0 +1,54 @@
+/**
+ * Child process of bench/run.ts: the full cat training with the course's
+ * step functions (lLayerModel, float64, default kernels) — wall time and
+ * peak RSS — and a heap-stability check: 1000 iterations of the training
+ * loop written on the compute interface (test/train-with-kernels.ts), heap
+ * and WebAssembly memory measured after a forced GC at iteration 100 and 1000.
+ *
+ * Usage: node --expose-gc --import tsx bench/cat-train.ts <iterations> <heapIterations>
+ * Prints one JSON line.
+ */
+import { configureKernels, getKernels, kernelsFor, lLayerModel, loadCatData } from '../src/index.ts';
+import type { WasmKernels } from '../src/kernels/wasm/index.ts';
+import { lLayerTrainer } from '../test/train-with-kernels.ts';
+import { CAT_DIR } from '../test/helpers.ts';
+
+const iterations = Number(process.argv[2] ?? 2500);
+const heapIterations = Number(process.argv[3] ?? 1000);
+const gc = (globalThis as any).gc as (() => void) | undefined;
+
+configureKernels({ threads: process.env.DNN_THREADS ? Number(process.env.DNN_THREADS) : undefined });
+const { trainX, trainY } = await loadCatData(CAT_DIR);
+const t0 = performance.now();
+const { costs } = lLayerModel(trainX, trainY, [12288, 20, 7, 5, 1], { learningRate: 0.0075, numIterations: iterations });
+const seconds = (performance.now() - t0) / 1000;
+const rssAfterTraining = process.resourceUsage().maxRSS * 1024;
+
+// Heap stability: no allocation per iteration once the workspaces exist.
+const k = kernelsFor('float64');
+const runtime = (k as WasmKernels<Float64Array>).runtime;
+const trainer = lLayerTrainer(k, trainX, trainY, [12288, 20, 7, 5, 1], 0.0075);
+const sample = () => {
+  gc?.();
+  return { heapUsed: process.memoryUsage().heapUsed, wasmBytes: runtime?.bytesInUse() ?? 0, wasmMemory: runtime?.memory.buffer.byteLength ?? 0 };
+};
+let at100 = sample();
+for (let i = 1; i <= heapIterations; i++) {
+  trainer.step();
+  if (i === Math.min(100, heapIterations)) at100 = sample();
+}
+const atEnd = sample();
+trainer.release();
+
+// What the training needs: X, parameters and gradients, activations, Z, dA, dZ (float64).
+const dims = [12288, 20, 7, 5, 1], m = 209;
+let params = 0, acts = 0;
+for (let l = 1; l < dims.length; l++) { params += dims[l] * (dims[l - 1] + 1); acts += dims[l] * m; }
+const needed = 8 * (dims[0] * m + 2 * params + 4 * acts + dims[0] * m /* dA1, the step functions' dA0 */);
+
+console.log(JSON.stringify({
+  kernels: getKernels().name, iterations, seconds, lastCost: costs[costs.length - 1],
+  peakRss: rssAfterTraining, neededBytes: needed, gcExposed: !!gc,
+  heap: { iterations: heapIterations, at100, atEnd },
+}));
+runtime?.shutdown();
