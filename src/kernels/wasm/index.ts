@@ -88,7 +88,18 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
       let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
       let ps = pc, lds = ldc, trans = 0;
-      if (!transB) {
+      if (!transB && !transA && M * 4 <= N) {
+        // C = A · B with few rows (the cat's first layer, (1)): Cᵀ = Bᵀ · Aᵀ reads B by
+        // scalars along its rows, a few neighbouring columns at a time, with A packed
+        // (small) as the vector side; B streams through the cache once per panel.
+        Mc = N; Nc = M;
+        psa = pb; ars = es; acs = ldb;
+        pbs = take(K * roundUp(M, NR) * es);
+        pack(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
+        ldbs = NR * es; pst = K * NR * es;
+        trans = 1;
+        ps = take(N * M * es); lds = M * es;
+      } else if (!transB) {
         // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
         Mc = M; Nc = N;
         psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
