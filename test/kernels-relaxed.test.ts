@@ -17,8 +17,10 @@ describe('relaxed-SIMD kernels', () => {
     if (wasmRelaxedSupported()) return t.skip('relaxed SIMD is on in this engine: test/kernels-conformance.test.ts covers it directly');
     const probe = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0'], { encoding: 'utf8' });
     if (probe.status !== 0) return t.skip(`this Node does not accept --experimental-wasm-relaxed-simd: ${probe.stderr.trim()}`);
+    // Without the parent runner's NODE_TEST_CONTEXT, the child runs the file as a test run of its own.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
     const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--test', '--test-reporter=spec', 'test/kernels-conformance.test.ts'], {
-      cwd: root, encoding: 'utf8', env: { ...process.env, DNN_CONFORMANCE_RELAXED_ONLY: '1' }, maxBuffer: 1 << 26,
+      cwd: root, encoding: 'utf8', env: { ...env, DNN_CONFORMANCE_RELAXED_ONLY: '1' }, maxBuffer: 1 << 26,
     });
     const out = r.stdout + r.stderr;
     for (const line of out.split('\n')) if (line.startsWith('#   ')) console.log(line);
