@@ -8,7 +8,10 @@
  * each figure is the median of the timed samples after warm-up.
  *
  * Flags: --quick (short smoke run: few samples, 50-iteration training),
- *        --no-append (print only), --no-tfjs, --no-numpy.
+ *        --no-append (print only), --no-tfjs, --no-numpy,
+ *        --plain (keep plain SIMD: by default the benchmark restarts Node 20 with
+ *        --experimental-wasm-relaxed-simd, so dnn uses fused multiply-add as a
+ *        browser or a newer Node does; the table's header says which ran).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -25,6 +28,12 @@ import { lLayerTrainer } from '../test/train-with-kernels.ts';
 import { CAT_DIR } from '../test/helpers.ts';
 
 const args = new Set(process.argv.slice(2));
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (!wasmRelaxedSupported() && !args.has('--plain') && !process.execArgv.includes(RELAXED_FLAG)
+  && spawnSync(process.execPath, [RELAXED_FLAG, '-e', '0']).status === 0) {
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const quick = args.has('--quick');
 const WARMUP = quick ? 1 : 3;
 const ROUNDS = quick ? 2 : 4;
@@ -210,7 +219,7 @@ async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
 }
 
 async function trainingRows(np: NumPy[]) {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'cat-train.ts'), String(TRAIN_ITERATIONS), quick ? '200' : '1000'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc', '--import', 'tsx', join(here, 'cat-train.ts'), String(TRAIN_ITERATIONS), quick ? '200' : '1000'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`bench/cat-train.ts failed:\n${child.stderr}`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
   const group = `cat training, ${TRAIN_ITERATIONS} iterations (wall time)`;

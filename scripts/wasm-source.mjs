@@ -20,7 +20,7 @@ export const TYPES = {
   f32: { es: 4, lanes: 4, mr: 4, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
 };
 /** Rows of A kept together (in L2) while B's K block streams past. */
-const MC = 64;
+export const OPTIONS = { MC: 64, UNROLL: 1 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 
@@ -34,13 +34,14 @@ function madd(t, relaxed, a, b, c) {
  * (a, ars, acs, b, ldb, c, ldc, kc, first): first = 1 starts from zero, else
  * from the partial sums in C.
  */
-function microKernel(t, relaxed, mr, nv) {
+function microKernel(t, relaxed, mr, nv, contig) {
   const { es, splat, lane } = TYPES[t];
+  const { UNROLL } = OPTIONS;
   const single = nv === 0;
   const vecs = single ? 1 : nv;
   const L = [];
   const acc = (r, v) => `$c${r}_${v}`;
-  L.push(`  (func $mk_${t}_${mr}_${nv} (type $mk) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $kc i32) (param $first i32)`);
+  L.push(`  (func $mk${contig ? 'c' : ''}_${t}_${mr}_${nv} (type $mk) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $kc i32) (param $first i32)`);
   const locals = [];
   for (let r = 0; r < mr; r++) for (let v = 0; v < vecs; v++) locals.push(`(local ${acc(r, v)} v128)`);
   for (let r = 0; r < mr; r++) locals.push(`(local $a${r} v128)`, `(local $p${r} i32)`, `(local $q${r} i32)`);
@@ -59,15 +60,28 @@ function microKernel(t, relaxed, mr, nv) {
     }
   }
   L.push('    ))');
+  // One k step: load a row of B's panel, splat each A value, multiply-add.
+  const step = (ind) => {
+    for (let v = 0; v < vecs; v++) L.push(single ? `${ind}(local.set $b${v} (${splat} (local.get $b)))` : `${ind}(local.set $b${v} (v128.load offset=${16 * v} (local.get $b)))`);
+    for (let r = 0; r < mr; r++) {
+      L.push(contig ? `${ind}(local.set $a${r} (${splat} offset=${r * es} (local.get $p0)))` : `${ind}(local.set $a${r} (${splat} (local.get $p${r})))`);
+      for (let v = 0; v < vecs; v++) L.push(`${ind}(local.set ${acc(r, v)} ${madd(t, relaxed, `(local.get $a${r})`, `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`);
+      if (!contig) L.push(`${ind}(local.set $p${r} (i32.add (local.get $p${r}) (local.get $acs)))`);
+    }
+    if (contig) L.push(`${ind}(local.set $p0 (i32.add (local.get $p0) (local.get $acs)))`);
+    L.push(`${ind}(local.set $b (i32.add (local.get $b) (local.get $ldb)))`);
+  };
+  // UNROLL steps per turn of the loop while at least that many are left, then one at a time.
+  if (UNROLL > 1) {
+    L.push('    (block $done4 (loop $k4');
+    L.push(`      (br_if $done4 (i32.lt_u (local.get $kc) (i32.const ${UNROLL})))`);
+    for (let u = 0; u < UNROLL; u++) step('      ');
+    L.push(`      (local.set $kc (i32.sub (local.get $kc) (i32.const ${UNROLL})))`);
+    L.push('      (br $k4)))');
+  }
   L.push('    (block $done (loop $k');
   L.push('      (br_if $done (i32.eqz (local.get $kc)))');
-  for (let v = 0; v < vecs; v++) L.push(single ? `      (local.set $b${v} (${splat} (local.get $b)))` : `      (local.set $b${v} (v128.load offset=${16 * v} (local.get $b)))`);
-  for (let r = 0; r < mr; r++) {
-    L.push(`      (local.set $a${r} (${splat} (local.get $p${r})))`);
-    for (let v = 0; v < vecs; v++) L.push(`      (local.set ${acc(r, v)} ${madd(t, relaxed, `(local.get $a${r})`, `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`);
-    L.push(`      (local.set $p${r} (i32.add (local.get $p${r}) (local.get $acs)))`);
-  }
-  L.push('      (local.set $b (i32.add (local.get $b) (local.get $ldb)))');
+  step('      ');
   L.push('      (local.set $kc (i32.sub (local.get $kc) (i32.const 1)))');
   L.push('      (br $k)))');
   for (let r = 0; r < mr; r++) {
@@ -82,6 +96,8 @@ function microKernel(t, relaxed, mr, nv) {
 
 /** Table index of micro-kernel (mr, nv), nv = 0 for the single column. */
 const slot = (t, mr, nv) => (mr - 1) * (TYPES[t].nv + 1) + nv;
+/** Micro-kernels per element type: MR × (NV + 1), twice (any A strides; A's rows adjacent). */
+const kernelsPerType = (t) => TYPES[t].mr * (TYPES[t].nv + 1);
 
 /**
  * gemm_T(M, N, K, a, ars, acs, b, ldb, pst, c, ldc): C = Σ_k A·B without
@@ -92,13 +108,14 @@ const slot = (t, mr, nv) => (mr - 1) * (TYPES[t].nv + 1) + nv;
  */
 function driver(t, base) {
   const { es, lanes, mr: MR, nv: NV, kc: KC } = TYPES[t];
+  const { MC } = OPTIONS;
   const NR = NV * lanes;
   const call = (nvExpr) => `(call_indirect $tab (type $mk)
               (i32.add (local.get $ak) (i32.mul (local.get $i) (local.get $ars))) (local.get $ars) (local.get $acs)
               (i32.add (local.get $bk) (i32.add (i32.mul (i32.div_u (local.get $j) (i32.const ${NR})) (local.get $pst)) (i32.mul (i32.rem_u (local.get $j) (i32.const ${NR})) (i32.const ${es})))) (local.get $ldb)
               (i32.add (i32.add (local.get $c) (i32.mul (i32.add (local.get $i0) (local.get $i)) (local.get $ldc))) (i32.mul (local.get $j) (i32.const ${es})))
               (local.get $ldc) (local.get $kcn) (local.get $first)
-              (i32.add (i32.const ${base}) (i32.add (i32.mul (i32.sub (local.get $mr) (i32.const 1)) (i32.const ${NV + 1})) ${nvExpr})))`;
+              (i32.add (local.get $tb) (i32.add (i32.mul (i32.sub (local.get $mr) (i32.const 1)) (i32.const ${NV + 1})) ${nvExpr})))`;
   const tiles = (nvExpr, indent) => `${indent}(local.set $i (i32.const 0))
 ${indent}(block $id (loop $il
 ${indent}  (br_if $id (i32.ge_u (local.get $i) (local.get $mc)))
@@ -107,7 +124,9 @@ ${indent}  ${call(nvExpr)}
 ${indent}  (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
 ${indent}  (br $il)))`;
   return `  (func $gemm_${t} (export "gemm_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $c i32) (param $ldc i32)
-    (local $i0 i32) (local $mc i32) (local $k0 i32) (local $kcn i32) (local $first i32) (local $ak i32) (local $bk i32) (local $j i32) (local $i i32) (local $mr i32) (local $nv i32)
+    (local $i0 i32) (local $mc i32) (local $k0 i32) (local $kcn i32) (local $first i32) (local $ak i32) (local $bk i32) (local $j i32) (local $i i32) (local $mr i32) (local $nv i32) (local $tb i32)
+    ;; A's rows adjacent (ars = es): the micro-kernels that read them through one pointer
+    (local.set $tb (select (i32.const ${base + kernelsPerType(t)}) (i32.const ${base}) (i32.eq (local.get $ars) (i32.const ${es}))))
     (block $i0d (loop $i0l
       (br_if $i0d (i32.ge_u (local.get $i0) (local.get $M)))
       (local.set $mc (select (i32.const ${MC}) (i32.sub (local.get $M) (local.get $i0)) (i32.ge_u (i32.sub (local.get $M) (local.get $i0)) (i32.const ${MC}))))
@@ -289,11 +308,13 @@ export function generateWat(relaxed) {
   for (const t of Object.keys(TYPES)) {
     bases[t] = base;
     const { mr: MR, nv: NV } = TYPES[t];
-    for (let mr = 1; mr <= MR; mr++) for (let nv = 0; nv <= NV; nv++) {
-      table[base + slot(t, mr, nv)] = `$mk_${t}_${mr}_${nv}`;
-      parts.push(microKernel(t, relaxed, mr, nv));
+    for (const contig of [false, true]) {
+      for (let mr = 1; mr <= MR; mr++) for (let nv = 0; nv <= NV; nv++) {
+        table[base + slot(t, mr, nv)] = `$mk${contig ? 'c' : ''}_${t}_${mr}_${nv}`;
+        parts.push(microKernel(t, relaxed, mr, nv, contig));
+      }
+      base += kernelsPerType(t);
     }
-    base += MR * (NV + 1);
   }
   for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), pack(t), axpy(t));
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.

@@ -1,24 +1,31 @@
 /**
  * A pool of workers over one shared WebAssembly.Memory, synchronous from the
- * caller's view: the caller posts one job per worker into the control block
- * at the start of memory, wakes them (Atomics.notify), does its own share,
- * then waits for each (Atomics.wait; a spin where the thread may not block,
- * as a browser's main thread).
+ * caller's view: the caller writes a product's chunks (fixed blocks of C) into
+ * the control block at the start of memory, wakes the workers
+ * (Atomics.notify), and every thread, the caller included, claims chunks one
+ * at a time until none is left; the caller then waits until all are finished
+ * (Atomics.wait; a spin where the thread may not block, as a browser's main
+ * thread). Which thread runs a chunk never changes what it computes, and a
+ * descheduled worker only means the others take more chunks.
  *
  * Workers are `worker_threads` in Node and Web Workers in a browser (which
  * needs crossOriginIsolated for shared memory). They are unref'd in Node, so
  * an idle pool never keeps a finished process alive; `shutdown()` ends them.
  *
- * Control slot of worker w (w = 1 ..), 256 bytes at w·256, as int32 words:
- *   [0] job sequence number (caller increments to post)
- *   [1] sequence number of the last finished job (worker writes)
- *   [2] ready flag      [3] function: 0 job_f64, 1 job_f32, 2 exit
- *   float64 args from byte 32 (up to 24)
+ * Control block (int32 words):
+ *   slot 0 (bytes 0..255): [0] claim word = generation << 16 | next chunk,
+ *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32
+ *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
+ *     [2] ready flag, [3] 2 = exit
+ *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk
  */
 const SLOT_BYTES = 256;
 const SLOT_WORDS = SLOT_BYTES / 4;
-const ARGS_OFFSET = 32;
-export const MAX_WORKERS = 255;
+export const MAX_WORKERS = 63;
+const TABLE_BYTES = 16384;
+const CHUNK_ARGS = 20;
+/** Chunks one product may have (the table fills the rest of the 64 KiB control page). */
+export const MAX_CHUNKS = Math.floor((65536 - TABLE_BYTES) / (8 * CHUNK_ARGS));
 
 export const FN_JOB_F64 = 0;
 export const FN_JOB_F32 = 1;
@@ -27,28 +34,33 @@ const FN_EXIT = 2;
 /** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */
 const WORKER_SOURCE = `
 'use strict';
-const SLOT_WORDS = ${SLOT_WORDS}, ARGS = ${ARGS_OFFSET / 8};
+const SLOT_WORDS = ${SLOT_WORDS}, TABLE = ${TABLE_BYTES / 8}, ARGS = ${CHUNK_ARGS};
 function start({ module, memory, index }) {
   const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = [x.job_f64, x.job_f32];
-  const i32 = new Int32Array(memory.buffer, 0, ${MAX_WORKERS + 1} * SLOT_WORDS);
-  const f64 = new Float64Array(memory.buffer, 0, ${MAX_WORKERS + 1} * SLOT_WORDS / 2);
-  const base = index * SLOT_WORDS, argBase = base / 2 + ARGS;
+  const i32 = new Int32Array(memory.buffer, 0, 16384);
+  const f64 = new Float64Array(memory.buffer, 0, 8192);
+  const base = index * SLOT_WORDS;
   let seen = Atomics.load(i32, base);
-  Atomics.store(i32, base + 1, seen);
   Atomics.store(i32, base + 2, 1);
   for (;;) {
-    let s = Atomics.load(i32, base);
+    let g = Atomics.load(i32, base);
     // Spin briefly: the next product usually follows within microseconds.
-    for (let spin = 0; s === seen && spin < 200000; spin++) s = Atomics.load(i32, base);
-    if (s === seen) { Atomics.wait(i32, base, seen); continue; }
-    seen = s;
-    const fn = i32[base + 3];
-    if (fn === ${FN_EXIT}) return;
-    const a = f64.subarray(argBase, argBase + 24);
-    fns[fn](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19]);
-    Atomics.store(i32, base + 1, seen);
-    Atomics.notify(i32, base + 1);
+    for (let spin = 0; g === seen && spin < 100000; spin++) g = Atomics.load(i32, base);
+    if (g === seen) { Atomics.wait(i32, base, seen); continue; }
+    seen = g;
+    if (i32[base + 3] === ${FN_EXIT}) return;
+    const fn = fns[Atomics.load(i32, 3)], count = Atomics.load(i32, 2);
+    for (;;) {
+      const v = Atomics.load(i32, 0);
+      if ((v >>> 16) !== (g & 0xffff) || (v & 0xffff) >= count) break;
+      if (Atomics.compareExchange(i32, 0, v, v + 1) !== v) continue;
+      const a = TABLE + (v & 0xffff) * ARGS;
+      fn(f64[a], f64[a + 1], f64[a + 2], f64[a + 3], f64[a + 4], f64[a + 5], f64[a + 6], f64[a + 7], f64[a + 8], f64[a + 9],
+        f64[a + 10], f64[a + 11], f64[a + 12], f64[a + 13], f64[a + 14], f64[a + 15], f64[a + 16], f64[a + 17], f64[a + 18], f64[a + 19]);
+      Atomics.add(i32, 1, 1);
+      Atomics.notify(i32, 1);
+    }
   }
 }
 if (typeof require === 'function' && typeof self === 'undefined') {
@@ -69,14 +81,15 @@ export class Pool {
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly handles: WorkerHandle[];
+  /** Generation of the last product (16 bits, in the claim word's high half). */
   private seq = 0;
   private canBlock: boolean;
 
   private constructor(memory: WebAssembly.Memory, handles: WorkerHandle[]) {
     this.workers = handles.length;
     this.handles = handles;
-    this.i32 = new Int32Array(memory.buffer, 0, (MAX_WORKERS + 1) * SLOT_WORDS);
-    this.f64 = new Float64Array(memory.buffer, 0, ((MAX_WORKERS + 1) * SLOT_WORDS) / 2);
+    this.i32 = new Int32Array(memory.buffer, 0, 16384);
+    this.f64 = new Float64Array(memory.buffer, 0, 8192);
     this.canBlock = canAtomicsWait(this.i32);
   }
 
@@ -119,46 +132,43 @@ export class Pool {
   }
 
   /**
-   * Runs `jobs[0]` on the caller and the others on workers (on the caller too
-   * when a worker has not started yet). Each job is the argument list of
-   * `fn` (job_f64 / job_f32); `local(args)` runs one on the caller.
+   * Runs every chunk (the argument list of `fn`, job_f64 or job_f32) once,
+   * on the caller and on the workers that have started; returns when all are done.
    */
   run(fn: number, jobs: number[][], local: (args: number[]) => void): void {
-    const posted: number[] = [];
-    const seq = ++this.seq | 0;
-    for (let j = 1; j < jobs.length; j++) {
-      const w = j;
-      if (w > this.workers || !this.isReady(w)) {
-        local(jobs[j]);
-        continue;
-      }
+    const count = Math.min(jobs.length, MAX_CHUNKS);
+    const gen = (this.seq = (this.seq + 1) & 0xffff);
+    for (let c = 0; c < count; c++) this.f64.set(jobs[c], TABLE_BYTES / 8 + c * CHUNK_ARGS);
+    Atomics.store(this.i32, 1, 0);
+    Atomics.store(this.i32, 2, count);
+    Atomics.store(this.i32, 3, fn);
+    Atomics.store(this.i32, 0, gen << 16);
+    for (let w = 1; w <= this.workers; w++) {
+      if (!this.isReady(w)) continue;
       const base = w * SLOT_WORDS;
-      this.f64.set(jobs[j], base / 2 + ARGS_OFFSET / 8);
-      this.i32[base + 3] = fn;
-      Atomics.store(this.i32, base, seq);
+      Atomics.store(this.i32, base, gen);
       Atomics.notify(this.i32, base);
-      posted.push(w);
     }
-    local(jobs[0]);
-    for (const w of posted) this.waitDone(w, seq);
-  }
-
-  private waitDone(w: number, seq: number): void {
-    const idx = w * SLOT_WORDS + 1;
-    for (let spin = 0; spin < 1 << 20; spin++) if (Atomics.load(this.i32, idx) === seq) return;
+    // The caller claims chunks like any worker.
     for (;;) {
-      const v = Atomics.load(this.i32, idx);
-      if (v === seq) return;
-      if (this.canBlock) Atomics.wait(this.i32, idx, v, 50);
+      const v = Atomics.load(this.i32, 0);
+      if ((v & 0xffff) >= count) break;
+      if (Atomics.compareExchange(this.i32, 0, v, v + 1) !== v) continue;
+      local(jobs[v & 0xffff]);
+      Atomics.add(this.i32, 1, 1);
+    }
+    for (let c = count; c < jobs.length; c++) local(jobs[c]);
+    for (let spin = 0; Atomics.load(this.i32, 1) < count; spin++) {
+      const done = Atomics.load(this.i32, 1);
+      if (spin > 1 << 16 && this.canBlock) Atomics.wait(this.i32, 1, done, 20);
     }
   }
 
   shutdown(): void {
-    const seq = ++this.seq | 0;
     for (let w = 1; w <= this.workers; w++) {
       const base = w * SLOT_WORDS;
       this.i32[base + 3] = FN_EXIT;
-      Atomics.store(this.i32, base, seq);
+      Atomics.store(this.i32, base, (Atomics.load(this.i32, base) + 1) & 0xffff);
       Atomics.notify(this.i32, base);
     }
     for (const h of this.handles) h.terminate();

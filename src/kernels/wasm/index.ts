@@ -18,9 +18,8 @@
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { createRefKernels } from '../ref/index.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
-import { FN_JOB_F32, FN_JOB_F64 } from '../threads/pool.ts';
+import { FN_JOB_F32, FN_JOB_F64, MAX_CHUNKS } from '../threads/pool.ts';
 import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
-import { TILE } from './binary.ts';
 
 /** Products below this many multiply-adds stay on the calling thread. */
 export const PARALLEL_MIN_MACS = 1 << 18;
@@ -48,7 +47,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const Store = (f32 ? Float32Array : Float64Array) as unknown as Float64ArrayConstructor;
   const es = f32 ? 4 : 8;
   const t = f32 ? 'f32' : 'f64';
-  const tile = TILE[t];
+  const tile = rt.tile[t];
   const NR = tile.nr;
   const x = rt.exports;
   const job = f32 ? x.job_f32 : x.job_f64;
@@ -154,11 +153,13 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   /** Blocks of S (Mc, Nc), one per thread, along the dimension with more tiles; tile-aligned. */
   function split(Mc: number, Nc: number, K: number, MR: number, NR: number): [number, number, number, number][] {
     const threads = rt.threads;
-    if (threads === 1 || Mc * Nc * K < PARALLEL_MIN_MACS) return [[0, Mc, 0, Nc]];
+    if (threads === 1 || !rt.pool || Mc * Nc * K < PARALLEL_MIN_MACS) return [[0, Mc, 0, Nc]];
     const rowTiles = Math.ceil(Mc / MR), colTiles = Math.ceil(Nc / NR);
     const alongRows = rowTiles >= colTiles;
     const tiles = alongRows ? rowTiles : colTiles, step = alongRows ? MR : NR, extent = alongRows ? Mc : Nc;
-    const parts = Math.min(threads, tiles);
+    // More chunks than threads (claimed dynamically), so a descheduled thread costs
+    // little; chunks are fixed by the shape alone, so results never depend on who runs them.
+    const parts = Math.min(tiles, MAX_CHUNKS, Math.max(threads, Math.floor((Mc * Nc * K) / PARALLEL_MIN_MACS)), 4 * threads);
     const out: [number, number, number, number][] = [];
     for (let p = 0; p < parts; p++) {
       const s = Math.min(extent, Math.round((p * tiles) / parts) * step);

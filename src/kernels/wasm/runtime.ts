@@ -12,7 +12,7 @@
  * runtime reserves a generous memory up front and rarely grows.
  */
 import type { Matrix } from '../../matrix.ts';
-import { WASM_BINARIES } from './binary.ts';
+import { TILE, WASM_BINARIES } from './binary.ts';
 import { Pool } from '../threads/pool.ts';
 
 const PAGE = 65536;
@@ -79,7 +79,11 @@ export interface RuntimeOptions {
   relaxed?: boolean;
   /** Threads including the caller's (default: the machine's cores; 1 = no workers). */
   threads?: number;
+  /** Another build of the module with its tiles (for experiments with the generator). */
+  build?: { bytes: Uint8Array; tile: Tiles };
 }
+
+export type Tiles = { readonly [t in 'f64' | 'f32']: { readonly mr: number; readonly nr: number; readonly kc: number } };
 
 /** Matrices' blocks: address and size, so the allocator can take them back. */
 interface Block {
@@ -96,6 +100,8 @@ export class WasmRuntime {
   /** Threads including the caller's. */
   readonly threads: number;
   readonly pool: Pool | undefined;
+  /** Register tiles of this build's micro-kernels. */
+  readonly tile: Tiles;
 
   /** Every ArrayBuffer object the memory has had (a shared memory gives a new one per grow). */
   private readonly buffers = new Set<ArrayBufferLike>();
@@ -114,7 +120,8 @@ export class WasmRuntime {
     }
     this.shared = sharedMemorySupported();
     const name = (this.relaxed ? 'relaxed' : 'simd') + (this.shared ? '' : 'Unshared') as keyof typeof WASM_BINARIES;
-    this.module = new WebAssembly.Module(decodeBase64(WASM_BINARIES[name]));
+    this.module = new WebAssembly.Module(options.build?.bytes as Uint8Array<ArrayBuffer> ?? decodeBase64(WASM_BINARIES[name]));
+    this.tile = options.build?.tile ?? TILE;
     // Plain memory detaches on growth: start big (reserved, not committed, until touched).
     const initial = this.shared ? 64 : 1024;
     this.memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: this.shared } as WebAssembly.MemoryDescriptor);
