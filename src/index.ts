@@ -38,6 +38,48 @@ export { lModelForward, lModelBackward, computeCost, updateParameters } from './
 export { twoLayerModel, lLayerModel, predict, type TrainOptions, type TrainResult, type Prediction } from './steps/app.ts';
 export { gradientCheck, gradientCheckParameters, type GradientCheckResult, type CheckedParameter } from './steps/gradcheck.ts';
 
+// The practical Model API
+export {
+  Model,
+  tanh,
+  tanhBackward,
+  leakyRelu,
+  leakyReluBackward,
+  softmax,
+  layerForward,
+  layerBackward,
+  LAYER_ACTIVATIONS,
+  HIDDEN_ACTIVATIONS,
+  OUTPUT_ACTIVATIONS,
+  lossFor,
+  outputCost,
+  softplus,
+  INITIALIZERS,
+  OPTIMIZERS,
+  OPTIMIZER_DEFAULTS,
+  Optimizer,
+  learningRateAt,
+  randomMiniBatches,
+  gradientCheckModel,
+  type ModelOptions,
+  type ModelSpec,
+  type ArrayOf,
+  type Evaluation,
+  type FitOptions,
+  type FitHistory,
+  type IterationEvent,
+  type EpochEvent,
+  type LayerActivation,
+  type LayerSpec,
+  type Layer,
+  type Loss,
+  type InitName,
+  type OptimizerName,
+  type OptimizerOption,
+  type OptimizerConfig,
+  type Decay,
+} from './model/index.ts';
+
 // Data
 export { loadCatData, type CatData } from './io/cat.ts';
 export { loadH5Dataset, type H5Dataset, type H5Options } from './io/h5.ts';

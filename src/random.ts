@@ -133,14 +133,23 @@ export class RandomState {
     if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
       throw new RangeError(`RandomState.permutation: n must be a non-negative integer below 2**32, got ${n}`);
     }
-    const arr = Array.from({ length: n }, (_, i) => i);
+    return this.permutationInto(new Array<number>(n));
+  }
+
+  /**
+   * `np.random.permutation(out.length)` written into `out` (no allocation,
+   * for a training loop that reshuffles every epoch). Returns `out`.
+   */
+  permutationInto<A extends { length: number; [i: number]: number }>(out: A): A {
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = i;
     for (let i = n - 1; i >= 1; i--) {
       const j = this.interval(i);
-      const t = arr[i];
-      arr[i] = arr[j];
-      arr[j] = t;
+      const t = out[i];
+      out[i] = out[j];
+      out[j] = t;
     }
-    return arr;
+    return out;
   }
 
   private twist(): void {

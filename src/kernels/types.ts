@@ -68,4 +68,47 @@ export interface Kernels<T extends FloatArray = FloatArray> {
   rowSum(X: Matrix<T>, alpha: number, out: Matrix<T>): void;
   /** y = y + alpha · x over whole arrays (one loop over a parameter arena). */
   axpy(alpha: number, x: T, y: T): void;
+
+  // -------------------------------------------------------------------------
+  // Training primitives of the Model. Each is one elementwise loop over whole
+  // typed arrays (or their views); `in place` names the one operand that is
+  // both read and written, as y is in axpy.
+  // -------------------------------------------------------------------------
+
+  /**
+   * dZ[L] = A[L] − Y, the output layer's gradient when the activation is
+   * fused with its loss: sigmoid + binary cross-entropy, softmax +
+   * categorical cross-entropy, linear + ½·squared error. The 1/m is applied
+   * by the products (8) and (9). A, Y and dZ have one shape (n[L], m).
+   */
+  outputGradient(A: Matrix<T>, Y: Matrix<T>, dZ: Matrix<T>): void;
+  /**
+   * Inverted dropout, in place on X: X = X · D / keepProb, evaluated as the
+   * course writes it, `A = A * D` then `A = A / keep_prob`. D holds 0s and 1s
+   * (the course's `D = np.random.rand(...) < keep_prob`). Applied to A[l] in
+   * the forward pass and, with the same D, to dA[l] in the backward pass.
+   */
+  dropout(D: Matrix<T>, keepProb: number, X: Matrix<T>): void;
+  /** Σ x², summed in NumPy's pairwise order (`np.sum(np.square(W))`, the L2 cost term). */
+  sumSquares(x: T): number;
+  /**
+   * Gradient descent with momentum, in place on v and p, per element:
+   *   v = β·v + (1 − β)·g
+   *   p = p − α·v
+   */
+  momentumUpdate(learningRate: number, beta: number, g: T, v: T, p: T): void;
+  /**
+   * RMSprop, in place on s and p, per element:
+   *   s = β·s + (1 − β)·g²
+   *   p = p − α·g / (√s + ε)
+   */
+  rmspropUpdate(learningRate: number, beta: number, epsilon: number, g: T, s: T, p: T): void;
+  /**
+   * Adam with bias correction, in place on v, s and p; t ≥ 1 counts the
+   * updates made so far including this one. Per element:
+   *   v = β1·v + (1 − β1)·g              v̂ = v / (1 − β1^t)
+   *   s = β2·s + (1 − β2)·g²             ŝ = s / (1 − β2^t)
+   *   p = p − α·v̂ / (√ŝ + ε)
+   */
+  adamUpdate(learningRate: number, beta1: number, beta2: number, epsilon: number, t: number, g: T, v: T, s: T, p: T): void;
 }

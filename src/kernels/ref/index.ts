@@ -174,6 +174,80 @@ function axpy(alpha: number, x: FloatArray, y: FloatArray): void {
 }
 
 // ---------------------------------------------------------------------------
+// Training primitives. Each line is the course's NumPy expression for one
+// element, with the same order of operations (left to right).
+// ---------------------------------------------------------------------------
+
+/** dZ = A − Y (fused output activation and loss). */
+function outputGradient(A: Matrix<FloatArray>, Y: Matrix<FloatArray>, dZ: Matrix<FloatArray>): void {
+  const a = A.data, y = Y.data, dz = dZ.data;
+  for (let i = 0; i < dz.length; i++) dz[i] = a[i] - y[i];
+}
+
+/** X = X · D, then X = X / keepProb (inverted dropout, forward on A or backward on dA). */
+function dropout(D: Matrix<FloatArray>, keepProb: number, X: Matrix<FloatArray>): void {
+  const d = D.data, x = X.data;
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] * d[i]) / keepProb;
+}
+
+/** np.sum(np.square(x)): each square rounded, then added in NumPy's pairwise order (as `pairwiseSum`). */
+function sumSquares(x: FloatArray): number {
+  return 0.0 + pairwiseSquares(x, 0, x.length);
+}
+
+function pairwiseSquares(x: FloatArray, o: number, n: number): number {
+  if (n < 8) {
+    let s = 0.0;
+    for (let i = 0; i < n; i++) s += x[o + i] * x[o + i];
+    return s;
+  }
+  if (n <= 128) {
+    let r0 = x[o] * x[o], r1 = x[o + 1] * x[o + 1], r2 = x[o + 2] * x[o + 2], r3 = x[o + 3] * x[o + 3];
+    let r4 = x[o + 4] * x[o + 4], r5 = x[o + 5] * x[o + 5], r6 = x[o + 6] * x[o + 6], r7 = x[o + 7] * x[o + 7];
+    let i = o + 8;
+    for (const end = o + n - (n % 8); i < end; i += 8) {
+      r0 += x[i] * x[i]; r1 += x[i + 1] * x[i + 1]; r2 += x[i + 2] * x[i + 2]; r3 += x[i + 3] * x[i + 3];
+      r4 += x[i + 4] * x[i + 4]; r5 += x[i + 5] * x[i + 5]; r6 += x[i + 6] * x[i + 6]; r7 += x[i + 7] * x[i + 7];
+    }
+    let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (const end = o + n; i < end; i++) s += x[i] * x[i];
+    return s;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSquares(x, o, n2) + pairwiseSquares(x, o + n2, n - n2);
+}
+
+/** The course's update_parameters_with_momentum, one element at a time. */
+function momentumUpdate(learningRate: number, beta: number, g: FloatArray, v: FloatArray, p: FloatArray): void {
+  for (let i = 0; i < p.length; i++) {
+    v[i] = beta * v[i] + (1 - beta) * g[i];
+    p[i] = p[i] - learningRate * v[i];
+  }
+}
+
+/** RMSprop as the course's lecture writes it: s = β·s + (1 − β)·g², p = p − α·g / (√s + ε). */
+function rmspropUpdate(learningRate: number, beta: number, epsilon: number, g: FloatArray, s: FloatArray, p: FloatArray): void {
+  for (let i = 0; i < p.length; i++) {
+    s[i] = beta * s[i] + (1 - beta) * (g[i] * g[i]);
+    p[i] = p[i] - (learningRate * g[i]) / (Math.sqrt(s[i]) + epsilon);
+  }
+}
+
+/** The course's update_parameters_with_adam, one element at a time. */
+function adamUpdate(learningRate: number, beta1: number, beta2: number, epsilon: number, t: number, g: FloatArray, v: FloatArray, s: FloatArray, p: FloatArray): void {
+  const c1 = 1 - Math.pow(beta1, t);
+  const c2 = 1 - Math.pow(beta2, t);
+  for (let i = 0; i < p.length; i++) {
+    v[i] = beta1 * v[i] + (1 - beta1) * g[i];
+    const vCorrected = v[i] / c1;
+    s[i] = beta2 * s[i] + (1 - beta2) * (g[i] * g[i]);
+    const sCorrected = s[i] / c2;
+    p[i] = p[i] - (learningRate * vCorrected) / (Math.sqrt(sCorrected) + epsilon);
+  }
+}
+
+// ---------------------------------------------------------------------------
 
 /** The reference kernels for float64 (the default) or float32 storage. */
 export function createRefKernels(dtype: 'float32'): Kernels<Float32Array>;
@@ -196,6 +270,12 @@ export function createRefKernels(dtype: DType = 'float64'): Kernels<FloatArray> 
     softmaxColumns,
     rowSum,
     axpy,
+    outputGradient,
+    dropout,
+    sumSquares,
+    momentumUpdate,
+    rmspropUpdate,
+    adamUpdate,
   };
 }
 

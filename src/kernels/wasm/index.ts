@@ -1,8 +1,9 @@
 /**
  * The fast implementation of the compute interface: GEMM in WebAssembly SIMD
  * (f64x2 for float64, f32x4 for float32), split between threads; the other
- * primitives are cheap next to the products and run the reference code on
- * views of the same memory (axpy runs in WebAssembly).
+ * primitives (activations, softmax, row sums, the Model's optimizer updates)
+ * are cheap next to the products and run the reference code on views of the
+ * same memory (axpy runs in WebAssembly).
  *
  * Legend: examples are columns; W (n[l], n[l-1]), A and Z (n[l], m), b (n[l], 1).
  *   (1)  Z  = W · A_prev + b       gemm(false, false): the sums read W by scalars, A_prev by rows
@@ -186,6 +187,14 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       if (rt.owns(xs) && rt.owns(ys)) axpy(alpha, xs.byteOffset, ys.byteOffset, ys.length);
       else ref.axpy(alpha, xs, ys);
     },
+    // The Model's training primitives: one pass over an output layer or the
+    // parameter arena, small next to the products; the reference code on views.
+    outputGradient: ref.outputGradient,
+    dropout: ref.dropout,
+    sumSquares: ref.sumSquares,
+    momentumUpdate: ref.momentumUpdate,
+    rmspropUpdate: ref.rmspropUpdate,
+    adamUpdate: ref.adamUpdate,
   };
 }
 

@@ -1,0 +1,43 @@
+/**
+ * Gradient checking of a Model, with the foundation's `gradientCheckParameters`:
+ * every W[l], b[l] nudged by ±ε, the two-sided difference of the Model's cost
+ * (its loss, plus the L2 term when l2 > 0) against backpropagation's gradient,
+ *   difference = ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂).
+ * Dropout stays off: a mask drawn per evaluation would make J(θ ± ε) two
+ * different functions.
+ */
+import { OptionError } from '../errors.ts';
+import type { FloatArray, Matrix } from '../matrix.ts';
+import { gradientCheckParameters, type CheckedParameter, type GradientCheckResult } from '../steps/gradcheck.ts';
+import type { Model } from './model.ts';
+import { backward, cost, forward, Workspace } from './network.ts';
+import { checkL2 } from './options.ts';
+
+/**
+ * Checks `model`'s backward pass on (X, Y) at its current parameters (nudged and restored).
+ * @param X - (n[0], m) inputs
+ * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
+ * @param options.l2 - λ of the L2 term (0 by default)
+ * @param options.epsilon - ε, 1e-7 as in the course
+ */
+export function gradientCheckModel(model: Model<'float64'>, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number; epsilon?: number } = {}): GradientCheckResult {
+  const fn = 'gradientCheckModel';
+  if (model.dtype !== 'float64') throw new OptionError(`${fn}: the model's dtype is ${model.dtype}; finite differences with ε = 1e-7 need float64`);
+  const l2 = checkL2(fn, options.l2);
+  const input = model.input(fn, X);
+  const labels = model.labels(fn, Y, input.cols);
+  const ws = new Workspace(model, input.cols, { training: true });
+  const grads = model.parameters.twin(model.kernels);
+  forward(model, ws, input);
+  backward(model, ws, input, labels, grads, l2);
+  const entries: CheckedParameter[] = model.parameters.entries.map((value, i) => ({
+    name: (i % 2 === 0 ? 'W' : 'b') + (Math.floor(i / 2) + 1),
+    value,
+    grad: grads.entries[i],
+  }));
+  const J = () => {
+    forward(model, ws, input);
+    return cost(model, ws, labels, l2);
+  };
+  return gradientCheckParameters(entries, J, options.epsilon);
+}

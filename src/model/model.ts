@@ -1,0 +1,357 @@
+/**
+ * The practical Model: layers of units and activations, trained by `fit`.
+ *
+ * Legend: examples are columns. X (n[0], m); Y (n[L], m), or (1, m) class
+ * indices for a softmax output; W[l] (n[l], n[l-1]), b[l] (n[l], 1).
+ *
+ * A Model runs on the same compute interface and activation pairs as the
+ * course's step functions (network.ts); its parameters are one arena
+ * W1, b1, ..., WL, bL, so `fromSpec(toSpec(), parameters.data)` rebuilds it
+ * exactly and a model file is a header plus one array.
+ */
+import { OptionError, ShapeError } from '../errors.ts';
+import { kernelsFor } from '../kernels/index.ts';
+import type { Kernels } from '../kernels/types.ts';
+import { assertFinite, Matrix, type DType, type FloatArray } from '../matrix.ts';
+import { Arena } from '../parameters.ts';
+import { random, RandomState } from '../random.ts';
+import { expectMatrix } from '../steps/checks.ts';
+import { checkSlope, DEFAULT_SLOPE, HIDDEN_ACTIVATIONS, LAYER_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Layer, type LayerActivation, type LayerSpec } from './activations.ts';
+import { fit, type FitHistory, type FitOptions } from './fit.ts';
+import { checkInit, initializeArena, type InitName } from './initializers.ts';
+import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
+import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
+import { checkKeepProb, checkL2 } from './options.ts';
+
+/** The typed array of a dtype. */
+export type ArrayOf<D extends DType> = D extends 'float32' ? Float32Array : Float64Array;
+
+export interface ModelOptions<D extends DType = DType> {
+  /** n[0], the number of features of an example (X's rows). */
+  inputSize: number;
+  /** Layers 1 .. L; hidden layers use relu, leakyRelu, tanh, sigmoid or linear; the output sigmoid, softmax or linear. */
+  layers: readonly LayerSpec[];
+  /** Weight initializer (default "he"). `lecun` with seed 1 is the cat application's. */
+  init?: InitName;
+  /** Seeds the generator the weights are drawn from (`np.random.seed(seed)`); without it, the global `random`. */
+  seed?: number;
+  /** Storage and arithmetic of parameters and activations: "float64" (default, NumPy's numbers) or "float32". */
+  dtype?: D;
+  /** The compute implementation; `kernelsFor(dtype)` by default. Its dtype must be the model's. */
+  kernels?: Kernels<ArrayOf<D>>;
+}
+
+export type { Evaluation };
+
+/** A serializable description of a Model: everything but the parameter values. */
+export interface ModelSpec {
+  /** n[0] */
+  inputSize: number;
+  layers: LayerSpec[];
+  dtype: DType;
+  init: InitName;
+  seed?: number;
+  /** The loss that follows from the output activation (informational). */
+  loss: Loss;
+  /** Shapes of W1, b1, ..., WL, bL in the order of the parameter array. */
+  parameterShapes: [number, number][];
+  /** Total number of parameter values, the length of `parameters.data`. */
+  parameterCount: number;
+  /** Free-form: how the model was trained (fit fills it in). */
+  training?: Record<string, unknown>;
+  /** Free-form: final metrics (fit fills in cost, accuracy, validation). */
+  metrics?: Record<string, unknown>;
+}
+
+
+export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
+  readonly inputSize: number;
+  readonly layers: readonly Layer[];
+  /** [n[0], n[1], ..., n[L]] */
+  readonly layerDims: readonly number[];
+  readonly dtype: D;
+  readonly kernels: Kernels<ArrayOf<D>>;
+  readonly init: InitName;
+  readonly seed?: number;
+  /** The loss of the output activation: sigmoid → binary cross-entropy, softmax → categorical, linear → mean squared error. */
+  readonly loss: Loss;
+  /** W1, b1, ..., WL, bL as views of one array. */
+  readonly parameters: Arena<ArrayOf<D>>;
+  /** Free-form training description and metrics, carried into `toSpec()`; `fit` updates them. */
+  info: { training?: Record<string, unknown>; metrics?: Record<string, unknown> } = {};
+  /** The inference workspace of the last predict/evaluate, reused when m repeats. */
+  private inference?: Workspace<ArrayOf<D>>;
+
+  constructor(options: ModelOptions<D>) {
+    const fn = 'Model';
+    if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object { inputSize, layers, init?, seed?, dtype? }`);
+    const { inputSize, layers } = options;
+    if (!Number.isInteger(inputSize) || inputSize < 1) throw new OptionError(`${fn}: inputSize is ${String(inputSize)}; it must be a positive integer, n[0] (the rows of X)`);
+    if (!Array.isArray(layers) || layers.length === 0) throw new OptionError(`${fn}: layers is ${JSON.stringify(layers)}; give at least the output layer, e.g. [{ units: 1, activation: "sigmoid" }]`);
+    this.layers = layers.map((layer, i) => checkLayer(fn, layer, i, layers.length));
+    this.inputSize = inputSize;
+    this.layerDims = [inputSize, ...this.layers.map((l) => l.units)];
+    this.dtype = (options.dtype ?? 'float64') as D;
+    if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new OptionError(`${fn}: dtype is ${JSON.stringify(options.dtype)}; use "float64" or "float32"`);
+    this.kernels = options.kernels ?? (kernelsFor(this.dtype) as Kernels<ArrayOf<D>>);
+    if (this.kernels.dtype !== this.dtype) throw new OptionError(`${fn}: kernels ${this.kernels.name} compute in ${this.kernels.dtype} but dtype is ${this.dtype}; pass kernelsFor("${this.dtype}") or matching kernels`);
+    this.init = checkInit(fn, options.init ?? 'he');
+    if (options.seed !== undefined) {
+      if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) throw new OptionError(`${fn}: seed is ${options.seed}; it must be an integer between 0 and 2**32 - 1`);
+      this.seed = options.seed;
+    }
+    this.loss = lossFor(this.layers[this.layers.length - 1].activation);
+    this.parameters = new Arena(Arena.layerShapes(this.layerDims), this.kernels);
+    initializeArena(this.init, this.layerDims, this.parameters, this.seed === undefined ? random : new RandomState(this.seed));
+  }
+
+  /** L, the number of layers with parameters. */
+  get depth(): number {
+    return this.layers.length;
+  }
+
+  /** W[l], a view into the parameters, l = 1 .. L. */
+  W(l: number): Matrix<ArrayOf<D>> {
+    return this.parameters.entries[2 * (this.checkLayerIndex('W', l) - 1)];
+  }
+
+  /** b[l], a view into the parameters, l = 1 .. L. */
+  b(l: number): Matrix<ArrayOf<D>> {
+    return this.parameters.entries[2 * (this.checkLayerIndex('b', l) - 1) + 1];
+  }
+
+  /** The course's parameter dictionary { W1, b1, ..., WL, bL } (views, not copies). */
+  parameterDict(): Record<string, Matrix<ArrayOf<D>>> {
+    const dict: Record<string, Matrix<ArrayOf<D>>> = {};
+    for (let l = 1; l <= this.depth; l++) {
+      dict['W' + l] = this.W(l);
+      dict['b' + l] = this.b(l);
+    }
+    return dict;
+  }
+
+  /**
+   * Trains the model in place; see `FitOptions`. Returns the costs of every
+   * iteration and the metrics of every epoch.
+   * @param X - (n[0], m) training inputs
+   * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
+   */
+  fit(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: FitOptions): FitHistory {
+    return fit(this, X, Y, options);
+  }
+
+  /**
+   * Forward propagation: the output A[L] for every example.
+   * @param X - (n[0], m) inputs
+   * @returns (n[L], m) probabilities (sigmoid, softmax) or values (linear)
+   */
+  predict(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
+    const input = this.input('Model.predict', X);
+    const ws = this.inferenceWorkspace(input.cols);
+    forward(this, ws, input);
+    return ws.output.clone();
+  }
+
+  /**
+   * Class labels: (1, m) of 0/1 for a one-unit sigmoid output (probability
+   * above 0.5, as the course's `predict`), (1, m) class indices for softmax
+   * (the most probable class), (n[L], m) of 0/1 for a multi-unit sigmoid.
+   * @param X - (n[0], m) inputs
+   */
+  classify(X: Matrix<FloatArray>): Matrix {
+    const fn = 'Model.classify';
+    if (this.loss === 'meanSquaredError') throw new OptionError(`${fn}: the output layer is linear (regression) and has no classes; use predict`);
+    const A = this.predict(X);
+    const n = A.rows, m = A.cols;
+    if (this.loss === 'categoricalCrossEntropy') {
+      const labels = Matrix.zeros(1, m);
+      for (let j = 0; j < m; j++) labels.data[j] = argmaxColumn(A.data, n, m, j);
+      return labels;
+    }
+    const labels = Matrix.zeros(n, m);
+    for (let i = 0; i < n * m; i++) labels.data[i] = A.data[i] > 0.5 ? 1 : 0;
+    return labels;
+  }
+
+  /**
+   * The cost (without L2), the accuracy and, for classes, the confusion matrix on (X, Y).
+   * @param X - (n[0], m) inputs
+   * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
+   */
+  evaluate(X: Matrix<FloatArray>, Y: Matrix<FloatArray>): Evaluation {
+    const fn = 'Model.evaluate';
+    const input = this.input(fn, X);
+    const labels = this.labels(fn, Y, input.cols);
+    const ws = this.inferenceWorkspace(input.cols);
+    forward(this, ws, input);
+    return evaluation(this, ws, labels);
+  }
+
+  /**
+   * The cost J on (X, Y) with the current parameters (no dropout), with the
+   * L2 term when `l2` > 0: what `fit` minimizes and the gradient check differentiates.
+   */
+  cost(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number } = {}): number {
+    const fn = 'Model.cost';
+    const input = this.input(fn, X);
+    const labels = this.labels(fn, Y, input.cols);
+    const l2 = checkL2(fn, options.l2);
+    const ws = this.inferenceWorkspace(input.cols);
+    forward(this, ws, input);
+    return cost(this, ws, labels, l2);
+  }
+
+  /**
+   * One forward and backward pass on (X, Y), as one iteration of `fit` makes
+   * it before its update: the cost and the gradients dW1, db1, ..., dWL, dbL
+   * (an arena with the parameters' layout). With `keepProb` < 1 the dropout
+   * masks are drawn from `rng` (layer order, `rand` < keepProb).
+   * The returned activations and masks are views of a workspace made for
+   * this call.
+   */
+  gradients(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number; keepProb?: number | readonly number[]; rng?: RandomState } = {}): {
+    cost: number;
+    gradients: Arena<ArrayOf<D>>;
+    /** Z[l], A[l] (after dropout) and D[l] of the forward pass, keyed "Z1", "A1", "D1", ... */
+    cache: Record<string, Matrix<ArrayOf<D>>>;
+  } {
+    const fn = 'Model.gradients';
+    const input = this.input(fn, X);
+    const labels = this.labels(fn, Y, input.cols);
+    const l2 = checkL2(fn, options.l2);
+    const keep = checkKeepProb(fn, options.keepProb, this.depth);
+    const dropout: DropoutPlan | undefined = keep.some((p) => p < 1) ? { keep, rng: options.rng ?? random } : undefined;
+    const ws = new Workspace(this, input.cols, { training: true, keep });
+    const grads = this.parameters.twin(this.kernels);
+    forward(this, ws, input, dropout);
+    const J = cost(this, ws, labels, l2);
+    backward(this, ws, input, labels, grads, l2, dropout);
+    const cache: Record<string, Matrix<ArrayOf<D>>> = {};
+    for (let l = 1; l <= this.depth; l++) {
+      cache['Z' + l] = ws.Z[l - 1];
+      cache['A' + l] = ws.A[l - 1];
+      const Dl = ws.D[l - 1];
+      if (Dl) cache['D' + l] = Dl;
+    }
+    return { cost: J, gradients: grads, cache };
+  }
+
+  /** The description a model file stores beside the parameter values (`parameters.data`). */
+  toSpec(): ModelSpec {
+    const spec: ModelSpec = {
+      inputSize: this.inputSize,
+      layers: this.layers.map(({ units, activation, slope }) => (activation === 'leakyRelu' ? { units, activation, slope } : { units, activation })),
+      dtype: this.dtype,
+      init: this.init,
+      loss: this.loss,
+      parameterShapes: this.parameters.entries.map((e) => [e.rows, e.cols] as [number, number]),
+      parameterCount: this.parameters.data.length,
+    };
+    if (this.seed !== undefined) spec.seed = this.seed;
+    if (this.info.training) spec.training = structuredClone(this.info.training);
+    if (this.info.metrics) spec.metrics = structuredClone(this.info.metrics);
+    return spec;
+  }
+
+  /**
+   * Rebuilds a model from `toSpec()` and its parameter values (W1, b1, ...,
+   * WL, bL row-major, as `parameters.data`). Without values, the model is
+   * initialized as the spec says (init, seed).
+   */
+  static fromSpec<D extends DType = DType>(spec: ModelSpec, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
+    const fn = 'Model.fromSpec';
+    if (spec === null || typeof spec !== 'object') throw new OptionError(`${fn}: spec must be an object as Model.toSpec() returns it`);
+    const model = new Model<D>({
+      inputSize: spec.inputSize,
+      layers: spec.layers,
+      init: spec.init,
+      dtype: spec.dtype as D,
+      ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+      ...(options.kernels ? { kernels: options.kernels } : {}),
+    });
+    if (spec.loss !== undefined && spec.loss !== model.loss) {
+      throw new OptionError(`${fn}: spec.loss is ${JSON.stringify(spec.loss)} but its output layer (${model.layers[model.depth - 1].activation}) uses ${model.loss}`);
+    }
+    const count = model.parameters.data.length;
+    if (spec.parameterCount !== undefined && spec.parameterCount !== count) {
+      throw new ShapeError(`${fn}: spec.parameterCount is ${spec.parameterCount} but layers ${JSON.stringify(model.layerDims)} have ${count} parameters`);
+    }
+    if (spec.parameterShapes !== undefined) {
+      const shapes = model.parameters.entries.map((e) => [e.rows, e.cols]);
+      if (JSON.stringify(spec.parameterShapes) !== JSON.stringify(shapes)) {
+        throw new ShapeError(`${fn}: spec.parameterShapes is ${JSON.stringify(spec.parameterShapes)} but the layers give ${JSON.stringify(shapes)}`);
+      }
+    }
+    if (parameterValues !== undefined) {
+      if (parameterValues.length !== count) {
+        throw new ShapeError(`${fn}: ${parameterValues.length} parameter values for layers ${JSON.stringify(model.layerDims)}, which have ${count} (W1, b1, ..., W${model.depth}, b${model.depth})`);
+      }
+      const data = model.parameters.data;
+      for (let i = 0; i < count; i++) {
+        const v = parameterValues[i];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new ShapeError(`${fn}: parameter value ${i} is ${String(v)}; parameters must be finite numbers`);
+        data[i] = v;
+      }
+    }
+    if (spec.training) model.info.training = structuredClone(spec.training);
+    if (spec.metrics) model.info.metrics = structuredClone(spec.metrics);
+    return model;
+  }
+
+  /** X checked against n[0] and for NaN/Infinity, in the model's dtype (converted once if needed). */
+  input(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
+    expectMatrix(fn, 'X', X);
+    if (X.rows !== this.inputSize) {
+      const hint = X.cols === this.inputSize ? ' (examples are columns: transpose X)' : '';
+      throw new ShapeError(`${fn}: X is ${X.shapeString()} but the model's inputSize is ${this.inputSize}; X must be (n[0], m) = (${this.inputSize}, m)${hint}`);
+    }
+    if (X.cols < 1) throw new ShapeError(`${fn}: X is ${X.shapeString()}; it needs at least one example (column)`);
+    assertFinite(X, `${fn}: X`);
+    if (X.dtype === this.dtype) return X as Matrix<ArrayOf<D>>;
+    const converted = this.kernels.matrix(X.rows, X.cols);
+    converted.data.set(X.data);
+    return converted;
+  }
+
+  /** Y checked against the output layer and m, as (n[L], m) in the model's dtype. */
+  labels(fn: string, Y: Matrix<FloatArray>, m: number): Matrix<ArrayOf<D>> {
+    expectMatrix(fn, 'Y', Y);
+    return prepareLabels(`${fn}: Y`, this.loss, this.layerDims[this.depth], Y, m, this.kernels);
+  }
+
+  private inferenceWorkspace(m: number): Workspace<ArrayOf<D>> {
+    if (this.inference?.m !== m) this.inference = new Workspace(this, m);
+    return this.inference;
+  }
+
+  private checkLayerIndex(what: string, l: number): number {
+    if (!Number.isInteger(l) || l < 1 || l > this.depth) throw new OptionError(`Model.${what}: layer ${l} does not exist; layers are 1..${this.depth}`);
+    return l;
+  }
+}
+
+function checkLayer(fn: string, layer: LayerSpec, i: number, count: number): Layer {
+  const name = `layers[${i}]`;
+  if (layer === null || typeof layer !== 'object') throw new OptionError(`${fn}: ${name} is ${JSON.stringify(layer)}; a layer is { units, activation, slope? }`);
+  for (const key of Object.keys(layer)) {
+    if (key !== 'units' && key !== 'activation' && key !== 'slope') throw new OptionError(`${fn}: ${name} has an unknown option "${key}"; a layer is { units, activation, slope? }`);
+  }
+  const { units, activation } = layer;
+  if (!Number.isInteger(units) || units < 1) throw new OptionError(`${fn}: ${name}.units is ${String(units)}; it must be a positive integer`);
+  if (!LAYER_ACTIVATIONS.includes(activation)) {
+    throw new OptionError(`${fn}: ${name}.activation is ${JSON.stringify(activation)}; use one of ${LAYER_ACTIVATIONS.map((a) => `"${a}"`).join(', ')}`);
+  }
+  const output = i === count - 1;
+  if (output && !OUTPUT_ACTIVATIONS.includes(activation)) {
+    throw new OptionError(`${fn}: ${name}.activation is "${activation}" but it is the output layer; the output activation must be one of ${OUTPUT_ACTIVATIONS.map((a) => `"${a}"`).join(', ')} (it chooses the loss)`);
+  }
+  if (!output && !(HIDDEN_ACTIVATIONS as readonly LayerActivation[]).includes(activation)) {
+    throw new OptionError(`${fn}: ${name}.activation is "${activation}" in a hidden layer; softmax is only for the output layer. Hidden layers use ${HIDDEN_ACTIVATIONS.map((a) => `"${a}"`).join(', ')}`);
+  }
+  if (activation === 'softmax' && units < 2) {
+    throw new OptionError(`${fn}: ${name} is softmax with ${units} unit; softmax needs one unit per class (at least 2). For two classes use { units: 1, activation: "sigmoid" } or softmax with 2 units`);
+  }
+  if (layer.slope !== undefined && activation !== 'leakyRelu') throw new OptionError(`${fn}: ${name}.slope is given but the activation is "${activation}"; slope is only for "leakyRelu"`);
+  const slope = activation === 'leakyRelu' ? checkSlope(`${fn}: ${name}`, layer.slope ?? DEFAULT_SLOPE) : 0;
+  return { units, activation, slope };
+}

@@ -1,0 +1,328 @@
+/**
+ * The Model API end to end: fit (epochs, iterations, callbacks, validation,
+ * early stopping), predict, classify, evaluate, the spec round trip, float32,
+ * the same numbers as the tutorial's lLayerModel, and a training loop that
+ * allocates no kernel memory per iteration and never forms dA[0].
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  kernelsFor,
+  lLayerModel,
+  Matrix,
+  Model,
+  RandomState,
+  refKernels,
+  type IterationEvent,
+  type EpochEvent,
+  type Kernels,
+  type LayerSpec,
+  type ModelSpec,
+} from '../src/index.ts';
+import { assertNumber, close } from './helpers.ts';
+import { MODEL_TOLERANCE } from './model-helpers.ts';
+
+/** Two blobs in 4 dimensions, labels 0/1 by which side of a plane an example lies. */
+function binaryData(m: number, seed: number) {
+  const rng = new RandomState(seed);
+  const X = rng.randn(4, m);
+  const Y = Matrix.zeros(1, m);
+  for (let j = 0; j < m; j++) Y.data[j] = X.get(0, j) + 0.5 * X.get(1, j) - 0.3 * X.get(2, j) > 0 ? 1 : 0;
+  return { X, Y };
+}
+
+/** Three classes by the largest of three projections; labels as class indices (1, m). */
+function classData(m: number, seed: number) {
+  const rng = new RandomState(seed);
+  const X = rng.randn(4, m);
+  const Y = Matrix.zeros(1, m);
+  for (let j = 0; j < m; j++) {
+    const s = [X.get(0, j), X.get(1, j) - 0.2, -X.get(0, j) - X.get(1, j)];
+    Y.data[j] = s.indexOf(Math.max(...s));
+  }
+  return { X, Y };
+}
+
+const binaryLayers: LayerSpec[] = [{ units: 6, activation: 'relu' }, { units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }];
+const classLayers: LayerSpec[] = [{ units: 8, activation: 'relu' }, { units: 3, activation: 'softmax' }];
+
+describe('Model.fit', () => {
+  it('epochs × batches iterations, the last batch smaller; callbacks see every iteration and epoch in order', () => {
+    const { X, Y } = binaryData(37, 1);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 2 });
+    const iterations: IterationEvent[] = [];
+    const epochs: EpochEvent[] = [];
+    const history = model.fit(X, Y, {
+      epochs: 3, batchSize: 8, optimizer: 'adam', learningRate: 0.01,
+      onIteration: (e) => { iterations.push(e); },
+      onEpoch: (e) => { epochs.push(e); },
+    });
+    assert.equal(history.iterations, 15);
+    assert.equal(history.stopReason, 'completed');
+    assert.deepEqual(iterations.map((e) => e.iteration), Array.from({ length: 15 }, (_, i) => i));
+    assert.deepEqual(iterations.slice(0, 5).map((e) => e.batchSize), [8, 8, 8, 8, 5]);
+    assert.deepEqual(iterations.map((e) => e.epoch), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    assert.deepEqual(Array.from(history.costs), iterations.map((e) => e.cost));
+    assert.deepEqual(epochs.map((e) => [e.epoch, e.iterations]), [[0, 5], [1, 10], [2, 15]]);
+    for (const [e, ev] of epochs.entries()) {
+      const batch = iterations.filter((i) => i.epoch === e);
+      const mean = batch.reduce((s, i) => s + i.cost * i.batchSize, 0) / 37;
+      assertNumber(ev.cost, mean, `epoch ${e} cost is the size-weighted mean of its batches`, MODEL_TOLERANCE.float64);
+      const right = batch.reduce((s, i) => s + i.accuracy! * i.batchSize, 0) / 37;
+      assertNumber(ev.accuracy!, right, `epoch ${e} accuracy`, MODEL_TOLERANCE.float64);
+      assert.equal(history.epochs.cost[e], ev.cost);
+    }
+  });
+
+  it('iterations may stop part way through an epoch', () => {
+    const { X, Y } = binaryData(37, 1);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 2 });
+    const history = model.fit(X, Y, { iterations: 7, batchSize: 8, learningRate: 0.1 });
+    assert.equal(history.costs.length, 7);
+    assert.equal(history.epochs.cost.length, 2, 'a second, partial epoch');
+  });
+
+  it('learns: the cost falls and the accuracy rises (sigmoid and softmax)', () => {
+    const b = binaryData(200, 3);
+    const bin = new Model({ inputSize: 4, layers: binaryLayers, seed: 4 });
+    const hb = bin.fit(b.X, b.Y, { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 0.01 });
+    assert.ok(hb.epochs.cost[29] < 0.5 * hb.epochs.cost[0], `cost ${hb.epochs.cost[0]} -> ${hb.epochs.cost[29]}`);
+    assert.ok(bin.evaluate(b.X, b.Y).accuracy! > 0.9);
+    const c = classData(300, 5);
+    const cls = new Model({ inputSize: 4, layers: classLayers, seed: 6 });
+    const hc = cls.fit(c.X, c.Y, { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 0.01 });
+    assert.ok(hc.epochs.cost[29] < 0.5 * hc.epochs.cost[0], `cost ${hc.epochs.cost[0]} -> ${hc.epochs.cost[29]}`);
+    assert.ok(cls.evaluate(c.X, c.Y).accuracy! > 0.9);
+  });
+
+  it('softmax labels as class indices or one-hot train identically', () => {
+    const { X, Y } = classData(50, 7);
+    const oneHot = Matrix.zeros(3, 50);
+    for (let j = 0; j < 50; j++) oneHot.set(Y.data[j], j, 1);
+    const a = new Model({ inputSize: 4, layers: classLayers, seed: 8 });
+    const b = new Model({ inputSize: 4, layers: classLayers, seed: 8 });
+    const ha = a.fit(X, Y, { epochs: 2, batchSize: 16, optimizer: 'momentum', learningRate: 0.1 });
+    const hb = b.fit(X, oneHot, { epochs: 2, batchSize: 16, optimizer: 'momentum', learningRate: 0.1 });
+    assert.deepEqual(ha.costs, hb.costs);
+    assert.deepEqual(a.parameters.data, b.parameters.data);
+  });
+
+  it('the same seed gives the same run; another seed shuffles differently', () => {
+    const { X, Y } = binaryData(40, 9);
+    const run = (seed: number) => {
+      const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+      return model.fit(X, Y, { epochs: 2, batchSize: 16, keepProb: 0.8, learningRate: 0.1, seed }).costs;
+    };
+    assert.deepEqual(run(3), run(3));
+    assert.notDeepEqual(run(3), run(4));
+  });
+
+  it('validation metrics every epoch; callbacks can stop training', () => {
+    const { X, Y } = binaryData(60, 10);
+    const v = binaryData(30, 11);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    const seen: EpochEvent[] = [];
+    const history = model.fit(X, Y, {
+      epochs: 10, batchSize: 20, learningRate: 0.05, validation: v,
+      onEpoch: (e) => {
+        seen.push(e);
+        return e.epoch === 2 ? 'stop' : undefined;
+      },
+    });
+    assert.equal(history.stopReason, 'callback');
+    assert.equal(seen.length, 3);
+    assert.equal(history.epochs.validationCost.length, 3);
+    const final = model.evaluate(v.X, v.Y);
+    assert.deepEqual(history.validation, final, 'the final validation is evaluate() on the trained model');
+    assertNumber(seen[2].validationCost!, final.cost, 'last epoch validation cost', MODEL_TOLERANCE.float64);
+  });
+
+  it('early stopping: stops after `patience` epochs without improvement and restores the best parameters', () => {
+    const { X, Y } = binaryData(60, 12);
+    // Validation labels are the opposite of the training labels: every epoch of learning makes the validation cost worse.
+    const wrong = Matrix.from([1, 60], Array.from(Y.data, (y) => 1 - y));
+    const options = { batchSize: 20, optimizer: 'adam' as const, learningRate: 0.05, seed: 2 };
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const history = model.fit(X, Y, { ...options, epochs: 50, validation: { X, Y: wrong }, earlyStopping: { patience: 3 } });
+    assert.equal(history.stopReason, 'earlyStopping');
+    assert.equal(history.bestEpoch, 0);
+    assert.equal(history.epochs.cost.length, 4, 'epoch 0 is best, then 3 epochs without improvement');
+    const reference = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    reference.fit(X, Y, { ...options, epochs: 1 });
+    assert.deepEqual(model.parameters.data, reference.parameters.data, 'the parameters after epoch 0');
+    assertNumber(history.validation!.cost, history.epochs.validationCost[0], 'final validation cost is the best', MODEL_TOLERANCE.float64);
+  });
+
+  it('learning-rate decay per epoch: inverse time and exponential', () => {
+    const { X, Y } = binaryData(20, 13);
+    const rates = (decay: any) => Array.from(new Model({ inputSize: 4, layers: binaryLayers, seed: 1 }).fit(X, Y, { epochs: 4, learningRate: 0.1, decay }).epochs.learningRate);
+    assert.deepEqual(rates({ type: 'inverseTime', rate: 1 }), [0.1, 0.1 / 2, 0.1 / 3, 0.1 / 4]);
+    assert.deepEqual(rates({ type: 'inverseTime', rate: 1, interval: 2 }), [0.1, 0.1, 0.1 / 2, 0.1 / 2]);
+    assert.deepEqual(rates({ type: 'exponential', rate: 0.5 }), [0.1, 0.05, 0.025, 0.0125]);
+  });
+
+  it('records what was done for toSpec()', () => {
+    const { X, Y } = binaryData(20, 14);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    model.fit(X, Y, { epochs: 2, batchSize: 10, optimizer: 'adam', learningRate: 0.01, l2: 0.1 });
+    const spec = model.toSpec();
+    assert.deepEqual(spec.training?.optimizer, { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+    assert.equal(spec.training?.iterations, 4);
+    assert.equal(spec.training?.l2, 0.1);
+    assert.equal(typeof spec.metrics?.cost, 'number');
+    assert.equal(typeof spec.metrics?.accuracy, 'number');
+  });
+});
+
+describe('predict, classify, evaluate', () => {
+  const { X, Y } = classData(40, 15);
+  const model = new Model({ inputSize: 4, layers: classLayers, seed: 16 });
+  model.fit(X, Y, { epochs: 5, batchSize: 10, optimizer: 'adam', learningRate: 0.02 });
+
+  it('predict: (C, m) probabilities, each column sums to 1', () => {
+    const A = model.predict(X);
+    assert.deepEqual(A.shape, [3, 40]);
+    for (let j = 0; j < 40; j++) assertNumber(A.get(0, j) + A.get(1, j) + A.get(2, j), 1, `column ${j}`, { abs: 1e-15, rel: 0 });
+  });
+
+  it('classify: the most probable class; evaluate: accuracy and confusion agree with it', () => {
+    const labels = model.classify(X);
+    const A = model.predict(X);
+    assert.deepEqual(labels.shape, [1, 40]);
+    for (let j = 0; j < 40; j++) {
+      const col = [A.get(0, j), A.get(1, j), A.get(2, j)];
+      assert.equal(labels.data[j], col.indexOf(Math.max(...col)));
+    }
+    const result = model.evaluate(X, Y);
+    const right = labels.data.filter((c, j) => c === Y.data[j]).length;
+    assert.equal(result.accuracy, right / 40);
+    assert.equal(result.m, 40);
+    const confusion = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    for (let j = 0; j < 40; j++) confusion[Y.data[j]][labels.data[j]]++;
+    assert.deepEqual(result.confusion, confusion);
+    assertNumber(result.cost, model.cost(X, Y), 'evaluate().cost is the cost without L2', MODEL_TOLERANCE.float64);
+  });
+
+  it('a one-unit sigmoid classifies at 0.5 and has a 2×2 confusion matrix; linear has no accuracy', () => {
+    const b = binaryData(30, 17);
+    const bin = new Model({ inputSize: 4, layers: binaryLayers, seed: 18 });
+    const p = bin.predict(b.X);
+    assert.deepEqual(Array.from(bin.classify(b.X).data), Array.from(p.data, (a) => (a > 0.5 ? 1 : 0)));
+    const e = bin.evaluate(b.X, b.Y);
+    assert.equal(e.confusion!.length, 2);
+    assert.equal(e.confusion!.flat().reduce((s, n) => s + n, 0), 30);
+    const reg = new Model({ inputSize: 4, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'linear' }], seed: 1 });
+    const r = reg.evaluate(b.X, new RandomState(1).randn(2, 30));
+    assert.equal(r.accuracy, undefined);
+    assert.equal(r.confusion, undefined);
+    assert.ok(r.cost > 0);
+  });
+});
+
+describe('toSpec / fromSpec', () => {
+  it('a JSON round trip with the parameter array rebuilds the same model', () => {
+    const { X, Y } = binaryData(30, 19);
+    const model = new Model({ inputSize: 4, layers: [{ units: 5, activation: 'leakyRelu', slope: 0.2 }, { units: 1, activation: 'sigmoid' }], init: 'xavier', seed: 7 });
+    model.fit(X, Y, { epochs: 3, learningRate: 0.1 });
+    const spec: ModelSpec = JSON.parse(JSON.stringify(model.toSpec()));
+    assert.deepEqual(spec.layers, [{ units: 5, activation: 'leakyRelu', slope: 0.2 }, { units: 1, activation: 'sigmoid' }]);
+    assert.equal(spec.parameterCount, 5 * 4 + 5 + 5 + 1);
+    assert.deepEqual(spec.parameterShapes, [[5, 4], [5, 1], [1, 5], [1, 1]]);
+    assert.equal(spec.dtype, 'float64');
+    const copy = Model.fromSpec(spec, Array.from(model.parameters.data));
+    assert.deepEqual(copy.parameters.data, model.parameters.data);
+    assert.deepEqual(copy.predict(X).data, model.predict(X).data);
+    assert.deepEqual(copy.toSpec(), spec);
+  });
+
+  it('without values: initialized as the spec says', () => {
+    const model = new Model({ inputSize: 3, layers: [{ units: 2, activation: 'softmax' }], init: 'lecun', seed: 5 });
+    assert.deepEqual(Model.fromSpec(model.toSpec()).parameters.data, model.parameters.data);
+  });
+});
+
+describe('float32', () => {
+  it('trains in float32 storage close to the float64 run', () => {
+    const { X, Y } = binaryData(64, 20);
+    const options = { epochs: 5, batchSize: 16, optimizer: 'adam' as const, learningRate: 0.01 };
+    const m64 = new Model({ inputSize: 4, layers: binaryLayers, seed: 21 });
+    const m32 = new Model({ inputSize: 4, layers: binaryLayers, seed: 21, dtype: 'float32' });
+    assert.ok(m32.parameters.data instanceof Float32Array);
+    assert.equal(m32.kernels, kernelsFor('float32'));
+    const h64 = m64.fit(X, Y, options);
+    const h32 = m32.fit(X, Y, options);
+    let worst = 0;
+    h64.costs.forEach((c, i) => {
+      assert.ok(close(h32.costs[i], c, MODEL_TOLERANCE.float32), `iteration ${i}: float32 ${h32.costs[i]} vs float64 ${c}`);
+      worst = Math.max(worst, Math.abs(h32.costs[i] - c) / c);
+    });
+    assert.ok(worst > 0, 'float32 really computed in float32');
+    const p32 = m32.predict(X);
+    assert.ok(p32.data instanceof Float32Array);
+    assert.equal(m32.toSpec().dtype, 'float32');
+  });
+});
+
+describe('the same numbers as the tutorial functions', () => {
+  it('init "lecun", seed 1, gradient descent = lLayerModel, every cost and parameter', () => {
+    const { X, Y } = binaryData(25, 22);
+    const dims = [4, 5, 3, 1];
+    const tutorial: number[] = [];
+    const { parameters } = lLayerModel(X, Y, dims, { learningRate: 0.05, numIterations: 60, onIteration: (_i, c) => tutorial.push(c) });
+    const model = new Model({ inputSize: 4, layers: [{ units: 5, activation: 'relu' }, { units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], init: 'lecun', seed: 1 });
+    const history = model.fit(X, Y, { iterations: 60, learningRate: 0.05 });
+    tutorial.forEach((c, i) => assertNumber(history.costs[i], c, `cost ${i}`, MODEL_TOLERANCE.float64));
+    const dict = model.parameterDict();
+    for (const [k, M] of Object.entries(parameters)) {
+      M.data.forEach((v, i) => assertNumber(dict[k].data[i], v, `${k}[${i}]`, MODEL_TOLERANCE.float64));
+    }
+  });
+});
+
+/** Kernels that count the matrices they allocate and record every product's output shape. */
+function countingKernels() {
+  const counts = { matrices: 0, products: [] as [number, number][] };
+  const kernels: Kernels<Float64Array> = {
+    ...refKernels,
+    name: 'counting',
+    matrix(rows, cols) {
+      counts.matrices++;
+      return refKernels.matrix(rows, cols);
+    },
+    gemm(transA, transB, alpha, A, B, C, epilogue) {
+      counts.products.push([C.rows, C.cols]);
+      refKernels.gemm(transA, transB, alpha, A, B, C, epilogue);
+    },
+  };
+  return { kernels, counts };
+}
+
+describe('no work that is not needed', () => {
+  it('fit allocates every kernel matrix before the first iteration, none after', () => {
+    const { X, Y } = classData(45, 23);
+    const v = classData(20, 24);
+    const { kernels, counts } = countingKernels();
+    const model = new Model({ inputSize: 4, layers: [{ units: 6, activation: 'relu' }, { units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], seed: 1, kernels });
+    const atStart: number[] = [];
+    const history = model.fit(X, Y, {
+      epochs: 6, batchSize: 10, optimizer: 'adam', learningRate: 0.01, l2: 0.1, keepProb: [0.8, 0.9], validation: v,
+      earlyStopping: { patience: 100 },
+      onIteration: () => { atStart.push(counts.matrices); },
+    });
+    assert.equal(history.iterations, 30);
+    assert.ok(atStart[0] > 10, `workspaces are made by the kernels (${atStart[0]} matrices)`);
+    assert.deepEqual(new Set(atStart), new Set([atStart[0]]), 'no matrix allocated between iterations');
+    assert.equal(counts.matrices, atStart[0], 'none after the last iteration either');
+  });
+
+  it('the backward pass never forms dA[0] (no product with n[0] rows)', () => {
+    const { X, Y } = binaryData(16, 25);
+    const { kernels, counts } = countingKernels();
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1, kernels });
+    model.fit(X, Y, { epochs: 2, batchSize: 8, learningRate: 0.1 });
+    assert.ok(counts.products.length > 0);
+    assert.deepEqual(counts.products.filter(([rows]) => rows === 4), [], 'no product with n[0] = 4 rows (layers have 6, 3, 1 units)');
+    // Per iteration: 3 forward products, 3 dW products, 2 dA products.
+    assert.equal(counts.products.length, 4 * (3 + 3 + 2));
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The course's cat application through both APIs: a Model with init "lecun",
+ * seed 1, gradient descent and learning rate 0.0075 gives the costs of the
+ * tutorial's lLayerModel (and of NumPy, cat_trace.json) at every iteration
+ * within MODEL_TOLERANCE.float64.
+ *
+ * DNN_MODEL_CAT_ITERATIONS (or DNN_CAT_ITERATIONS) sets how many iterations
+ * to train (default 20; each takes about half a second with the reference
+ * kernels); at 2500 the accuracies and predictions are checked too.
+ * DNN_MODEL_CAT_F32_ITERATIONS (default 10) sets the float32 run, whose costs
+ * stay within MODEL_TOLERANCE.float32 of NumPy's.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { appInitializeParametersDeep, lLayerModel, loadCatData, Model, type CatData, type LayerSpec } from '../src/index.ts';
+import { assertNumber, CAT_DIR, catDataOrSkipReason, readVectors } from './helpers.ts';
+import { MODEL_TOLERANCE } from './model-helpers.ts';
+
+const ITERATIONS = Number(process.env.DNN_MODEL_CAT_ITERATIONS ?? process.env.DNN_CAT_ITERATIONS ?? 20);
+const F32_ITERATIONS = Number(process.env.DNN_MODEL_CAT_F32_ITERATIONS ?? 10);
+const DIMS = [12288, 20, 7, 5, 1];
+const LAYERS: LayerSpec[] = [
+  { units: 20, activation: 'relu' },
+  { units: 7, activation: 'relu' },
+  { units: 5, activation: 'relu' },
+  { units: 1, activation: 'sigmoid' },
+];
+
+describe('the cat application through the Model API', () => {
+  it('init "lecun", seed 1 on [12288, 20, 7, 5, 1] is exactly appInitializeParametersDeep', () => {
+    const model = new Model({ inputSize: 12288, layers: LAYERS, init: 'lecun', seed: 1 });
+    const course = appInitializeParametersDeep(DIMS);
+    const ours = model.parameterDict();
+    for (const [k, M] of Object.entries(course)) {
+      assert.deepEqual(ours[k].shape, M.shape, k);
+      assert.ok(ours[k].data.every((v, i) => Object.is(v, M.data[i])), `${k} is bit-identical`);
+    }
+  });
+
+  describe(`${ITERATIONS} iterations on the course's data`, { skip: catDataOrSkipReason() }, () => {
+    const trace = readVectors('cat_trace.json').L_layer;
+    let data: CatData;
+    before(async () => {
+      data = await loadCatData(CAT_DIR);
+    });
+
+    it('the Model and lLayerModel give the same cost at every iteration, both NumPy\'s', () => {
+      assert.ok(Number.isInteger(ITERATIONS) && ITERATIONS >= 1 && ITERATIONS <= 2500, `DNN_MODEL_CAT_ITERATIONS must be 1..2500, got ${ITERATIONS}`);
+      const tutorial: number[] = [];
+      lLayerModel(data.trainX, data.trainY, DIMS, { learningRate: 0.0075, numIterations: ITERATIONS, onIteration: (_i, c) => tutorial.push(c) });
+      const model = new Model({ inputSize: 12288, layers: LAYERS, init: 'lecun', seed: 1 });
+      const history = model.fit(data.trainX, data.trainY, { iterations: ITERATIONS, learningRate: 0.0075, optimizer: 'gd' });
+      assert.equal(history.costs.length, ITERATIONS);
+      let worst = 0;
+      for (let i = 0; i < ITERATIONS; i++) {
+        assertNumber(history.costs[i], tutorial[i], `iteration ${i}: Model vs lLayerModel`, MODEL_TOLERANCE.float64);
+        assertNumber(history.costs[i], trace.costs_every_iteration[i], `iteration ${i}: Model vs NumPy`, MODEL_TOLERANCE.float64);
+        worst = Math.max(worst, Math.abs(history.costs[i] - tutorial[i]) / tutorial[i]);
+      }
+      console.log(`# cat, ${ITERATIONS} iterations: largest relative difference Model vs lLayerModel ${worst.toExponential(2)}`);
+      if (ITERATIONS === 2500) {
+        const train = model.evaluate(data.trainX, data.trainY);
+        const test = model.evaluate(data.testX, data.testY);
+        assert.equal(train.accuracy, trace.train_n_correct / 209);
+        assert.equal(test.accuracy, trace.test_n_correct / 50);
+        assert.deepEqual(Array.from(model.classify(data.trainX).data), trace.train_predictions);
+        assert.deepEqual(Array.from(model.classify(data.testX).data), trace.test_predictions);
+      }
+    });
+
+    it(`float32: ${F32_ITERATIONS} iterations within MODEL_TOLERANCE.float32 of NumPy`, () => {
+      const model = new Model({ inputSize: 12288, layers: LAYERS, init: 'lecun', seed: 1, dtype: 'float32' });
+      const history = model.fit(data.trainX, data.trainY, { iterations: F32_ITERATIONS, learningRate: 0.0075 });
+      let worst = 0;
+      history.costs.forEach((c, i) => {
+        assertNumber(c, trace.costs_every_iteration[i], `float32 iteration ${i}`, MODEL_TOLERANCE.float32);
+        worst = Math.max(worst, Math.abs(c - trace.costs_every_iteration[i]) / trace.costs_every_iteration[i]);
+      });
+      console.log(`# cat float32, ${F32_ITERATIONS} iterations: largest relative difference from NumPy ${worst.toExponential(2)}`);
+    });
+  });
+});

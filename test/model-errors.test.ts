@@ -1,0 +1,124 @@
+/**
+ * Bad options and bad data given to the Model throw a typed error that names
+ * the option (or operand) and says what is allowed.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DataError, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
+
+type ErrorClass = typeof OptionError | typeof ShapeError | typeof DataError;
+
+function throwsWith(fn: () => unknown, Class: ErrorClass, ...parts: (string | RegExp)[]): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof Class, `expected a ${Class.name}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    for (const p of parts) {
+      if (typeof p === 'string') assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} should include ${JSON.stringify(p)}`);
+      else assert.match(e.message, p);
+    }
+    return true;
+  });
+}
+
+const layers = (output: LayerSpec, hidden: LayerSpec = { units: 3, activation: 'relu' }): LayerSpec[] => [hidden, output];
+const build = (ls: LayerSpec[], extra: object = {}) => () => new Model({ inputSize: 2, layers: ls, seed: 1, ...extra });
+
+describe('Model: bad layers and options', () => {
+  it('unknown activation names the layer and lists the activations', () => {
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }, { units: 3, activation: 'rectifier' as never })), OptionError,
+      'layers[0].activation is "rectifier"', '"relu", "leakyRelu", "tanh", "sigmoid", "linear", "softmax"');
+  });
+  it('softmax with one unit', () => {
+    throwsWith(build(layers({ units: 1, activation: 'softmax' })), OptionError, 'layers[1] is softmax with 1 unit', 'at least 2', 'sigmoid');
+  });
+  it('softmax in a hidden layer', () => {
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }, { units: 3, activation: 'softmax' })), OptionError, 'hidden layer', 'only for the output layer');
+  });
+  it('an output activation without a loss', () => {
+    throwsWith(build(layers({ units: 1, activation: 'relu' })), OptionError, 'output layer', '"sigmoid", "softmax", "linear"');
+  });
+  it('units, slope, inputSize, init, dtype, seed, kernels', () => {
+    throwsWith(build(layers({ units: 0, activation: 'sigmoid' })), OptionError, 'layers[1].units is 0', 'positive integer');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }, { units: 3, activation: 'leakyRelu', slope: 1.5 })), OptionError, 'slope is 1.5', '[0, 1)');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid', slope: 0.1 })), OptionError, 'slope is only for "leakyRelu"');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid', dropout: 0.5 } as LayerSpec)), OptionError, 'unknown option "dropout"');
+    throwsWith(() => new Model({ inputSize: 0, layers: layers({ units: 1, activation: 'sigmoid' }) }), OptionError, 'inputSize is 0');
+    throwsWith(() => new Model({ inputSize: 2, layers: [] }), OptionError, 'layers is []');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }), { init: 'glorot' }), OptionError, 'init is "glorot"', '"small", "lecun", "he", "xavier"');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }), { dtype: 'float16' }), OptionError, 'dtype is "float16"', '"float64" or "float32"');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }), { seed: -1 }), OptionError, 'seed is -1');
+    throwsWith(build(layers({ units: 1, activation: 'sigmoid' }), { dtype: 'float64', kernels: kernelsFor('float32') }), OptionError, 'float32 but dtype is float64');
+  });
+});
+
+describe('Model.fit: bad options', () => {
+  const X = Matrix.from([2, 4], [0, 1, 2, 3, 1, 0, 1, 0]);
+  const Y = Matrix.from([1, 4], [0, 1, 1, 0]);
+  const fit = (options: Partial<FitOptions> & Record<string, unknown>) => () =>
+    new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 }).fit(X, Y, { epochs: 1, learningRate: 0.1, ...options } as FitOptions);
+
+  it('learning rate: negative, zero, missing, not a number', () => {
+    throwsWith(fit({ learningRate: -0.1 }), OptionError, 'learningRate is -0.1', 'positive');
+    throwsWith(fit({ learningRate: 0 }), OptionError, 'learningRate is 0');
+    throwsWith(fit({ learningRate: undefined }), OptionError, 'learningRate is undefined');
+    throwsWith(fit({ learningRate: NaN }), OptionError, 'learningRate is NaN');
+  });
+  it('keep probability outside (0, 1]', () => {
+    for (const p of [0, -0.5, 1.5]) throwsWith(fit({ keepProb: p }), OptionError, `keepProb is ${p}`, '(0, 1]');
+    throwsWith(fit({ keepProb: [0.5, 0.5] }), OptionError, 'give one number in (0, 1] or 1 (one per hidden layer)');
+    throwsWith(fit({ keepProb: [0] }), OptionError, 'keepProb[0] is 0', '(0, 1]');
+  });
+  it('epochs, iterations, batch size', () => {
+    throwsWith(fit({ epochs: undefined }), OptionError, 'give epochs', 'or iterations', 'neither');
+    throwsWith(fit({ iterations: 5 }), OptionError, 'not both');
+    throwsWith(fit({ epochs: 0 }), OptionError, 'epochs is 0', 'positive integer');
+    throwsWith(fit({ batchSize: 2.5 }), OptionError, 'batchSize is 2.5');
+  });
+  it('optimizer, its hyperparameters, decay, l2, seed, early stopping, unknown options', () => {
+    throwsWith(fit({ optimizer: 'sgd' as never }), OptionError, 'optimizer is "sgd"', '"gd", "momentum", "rmsprop", "adam"');
+    throwsWith(fit({ optimizer: { type: 'adam', beta1: 1 } }), OptionError, 'beta1 is 1', '[0, 1)');
+    throwsWith(fit({ optimizer: { type: 'momentum', beta2: 0.9 } as never }), OptionError, 'no option "beta2"', 'beta');
+    throwsWith(fit({ decay: { type: 'step', rate: 1 } as never }), OptionError, 'decay is', 'inverseTime', 'exponential');
+    throwsWith(fit({ decay: { type: 'exponential', rate: 1.5 } }), OptionError, 'decay rate is 1.5', '(0, 1]');
+    throwsWith(fit({ l2: -1 }), OptionError, 'l2 is -1', '≥ 0');
+    throwsWith(fit({ seed: 1.5 }), OptionError, 'seed is 1.5');
+    throwsWith(fit({ earlyStopping: { patience: 2 } }), OptionError, 'earlyStopping', 'validation');
+    throwsWith(fit({ learning_rate: 0.1 }), OptionError, 'unknown option "learning_rate"', 'learningRate');
+  });
+  it('a cost that diverges to Infinity or NaN stops training with a hint', () => {
+    const big = Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]);
+    const model = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
+    throwsWith(() => model.fit(big, Y, { epochs: 5, learningRate: 1e10 }), OptionError, 'the cost became', 'smaller learningRate');
+  });
+});
+
+describe('Model: data that does not fit', () => {
+  const sigmoid = () => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 });
+  const softmax = () => new Model({ inputSize: 2, layers: layers({ units: 3, activation: 'softmax' }), seed: 1 });
+  const X = Matrix.from([2, 4], [0, 1, 2, 3, 1, 0, 1, 0]);
+  const opts = { epochs: 1, learningRate: 0.1 };
+
+  it('three classes for a sigmoid output', () => {
+    throwsWith(() => sigmoid().fit(X, Matrix.from([1, 4], [0, 1, 2, 1]), opts), DataError, 'Model.fit: Y has 2 at row 0, column 2', 'labels 0 or 1', 'softmax output with 3 units');
+  });
+  it('class indices outside the softmax output, bad one-hot columns, wrong shapes', () => {
+    throwsWith(() => softmax().fit(X, Matrix.from([1, 4], [0, 1, 3, 1]), opts), DataError, 'has 3 at column 2', '3 units', 'integers 0..2');
+    throwsWith(() => softmax().fit(X, Matrix.from([1, 4], [0, 0.5, 1, 1]), opts), DataError, 'has 0.5 at column 1');
+    throwsWith(() => softmax().fit(X, Matrix.from([3, 4], [1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1]), opts), DataError, 'column 3 has 2 ones');
+    throwsWith(() => softmax().fit(X, Matrix.from([2, 4], [1, 0, 0, 0, 0, 1, 1, 1]), opts), ShapeError, 'Y is (2, 4)', '(3, 4) one-hot or (1, 4) class indices 0..2');
+    throwsWith(() => sigmoid().fit(X, Matrix.from([4, 1], [0, 1, 1, 0]), opts), ShapeError, 'Y is (4, 1)', 'Y must be (1, 4)', 'transpose Y');
+  });
+  it('X with the wrong number of features, NaN, no examples', () => {
+    throwsWith(() => sigmoid().fit(Matrix.zeros(3, 4), Matrix.zeros(1, 4), opts), ShapeError, 'X is (3, 4)', "inputSize is 2", '(2, m)');
+    throwsWith(() => sigmoid().predict(Matrix.zeros(4, 2)), ShapeError, 'X is (4, 2)', 'transpose X');
+    throwsWith(() => sigmoid().fit(new Matrix(2, 2, Float64Array.from([0, NaN, 1, 2])), Matrix.zeros(1, 2), opts), DataError, 'NaN at row 0, column 1');
+    throwsWith(() => sigmoid().predict(Matrix.zeros(2, 0)), ShapeError, 'at least one example');
+    throwsWith(() => sigmoid().fit(X, Matrix.zeros(1, 4), { ...opts, validation: { X: Matrix.zeros(2, 3), Y: Matrix.zeros(1, 2) } }), ShapeError, 'validation: Y is (1, 2)');
+  });
+  it('classify on a regression model; fromSpec with the wrong number of values', () => {
+    const reg = new Model({ inputSize: 2, layers: [{ units: 1, activation: 'linear' }], seed: 1 });
+    throwsWith(() => reg.classify(X), OptionError, 'linear', 'use predict');
+    throwsWith(() => Model.fromSpec(reg.toSpec(), [1, 2]), ShapeError, '2 parameter values', 'which have 3');
+    throwsWith(() => Model.fromSpec({ ...reg.toSpec(), loss: 'categoricalCrossEntropy' }), OptionError, 'spec.loss');
+    throwsWith(() => Model.fromSpec(reg.toSpec(), [1, NaN, 2]), ShapeError, 'parameter value 1 is NaN');
+  });
+});
