@@ -1,18 +1,17 @@
 /**
  * Child process of bench/run.ts: the full cat training with the course's
  * step functions (lLayerModel, float64, default kernels) — wall time and
- * peak RSS — and a heap-stability check: 1000 iterations of the training
- * loop written on the compute interface (test/train-with-kernels.ts), heap
- * and WebAssembly memory measured after a forced GC at iteration 100 and 1000.
+ * peak RSS — then the same training with Model.fit, and a heap-stability
+ * check: 1000 Model.fit iterations, JS heap and WebAssembly memory measured
+ * after a forced GC at iteration 100 and at the end.
  *
  * Usage: node --expose-gc --import tsx bench/cat-train.ts <iterations> <heapIterations>
  * Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureKernels, getKernels, kernelsFor, lLayerModel, Matrix } from '../src/index.ts';
+import { configureKernels, getKernels, kernelsFor, lLayerModel, Matrix, Model } from '../src/index.ts';
 import type { WasmKernels } from '../src/kernels/wasm/index.ts';
-import { lLayerTrainer } from '../test/train-with-kernels.ts';
 import { CAT_DIR } from '../test/helpers.ts';
 
 /**
@@ -40,21 +39,26 @@ const { costs } = lLayerModel(trainX, trainY, [12288, 20, 7, 5, 1], { learningRa
 const seconds = (performance.now() - t0) / 1000;
 const rssAfterTraining = process.resourceUsage().maxRSS * 1024;
 
-// Heap stability: no allocation per iteration once the workspaces exist.
+// The same training through the Model (no dA0, workspaces made once).
 const k = kernelsFor('float64');
 const runtime = (k as WasmKernels<Float64Array>).runtime;
-const trainer = lLayerTrainer(k, trainX, trainY, [12288, 20, 7, 5, 1], 0.0075);
+const layers = [{ units: 20, activation: 'relu' }, { units: 7, activation: 'relu' }, { units: 5, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] as const;
+const fitOptions = { batchSize: trainX.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false } as const;
+const t1 = performance.now();
+new Model({ inputSize: 12288, layers: [...layers], seed: 1 }).fit(trainX, trainY, { ...fitOptions, iterations });
+const modelSeconds = (performance.now() - t1) / 1000;
+
+// Heap stability: no allocation per iteration once the workspaces exist.
 const sample = () => {
   gc?.();
   return { heapUsed: process.memoryUsage().heapUsed, wasmBytes: runtime?.bytesInUse() ?? 0, wasmMemory: runtime?.memory.buffer.byteLength ?? 0 };
 };
 let at100 = sample();
-for (let i = 1; i <= heapIterations; i++) {
-  trainer.step();
-  if (i === Math.min(100, heapIterations)) at100 = sample();
-}
+new Model({ inputSize: 12288, layers: [...layers], seed: 1 }).fit(trainX, trainY, {
+  ...fitOptions, iterations: heapIterations,
+  onIteration: ({ iteration }) => { if (iteration === Math.min(100, heapIterations) - 1) at100 = sample(); },
+});
 const atEnd = sample();
-trainer.release();
 
 // What the training needs: X, parameters and gradients, activations, Z, dA, dZ (float64).
 const dims = [12288, 20, 7, 5, 1], m = 209;
@@ -63,7 +67,7 @@ for (let l = 1; l < dims.length; l++) { params += dims[l] * (dims[l - 1] + 1); a
 const needed = 8 * (dims[0] * m + 2 * params + 4 * acts + dims[0] * m /* dA1, the step functions' dA0 */);
 
 console.log(JSON.stringify({
-  kernels: getKernels().name, iterations, seconds, firstCost: costs[0],
+  kernels: getKernels().name, iterations, seconds, modelSeconds, firstCost: costs[0],
   peakRss: rssAfterTraining, neededBytes: needed, gcExposed: !!gc,
   heap: { iterations: heapIterations, at100, atEnd },
 }));

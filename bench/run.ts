@@ -20,11 +20,10 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  appInitializeParametersDeep, computeCost, createWasmKernels, lModelBackward, lModelForward, loadCatData, Matrix,
+  appInitializeParametersDeep, computeCost, createWasmKernels, lModelBackward, lModelForward, loadCatData, Matrix, Model,
   RandomState, updateParameters, useKernels, WasmRuntime, wasmRelaxedSupported, type FloatArray, type Kernels,
 } from '../src/index.ts';
 import { releaseIteration } from '../src/steps/model.ts';
-import { lLayerTrainer } from '../test/train-with-kernels.ts';
 import { CAT_DIR } from '../test/helpers.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -123,10 +122,22 @@ function stepsSystem(name: string, k: Kernels<Float64Array>, X: Matrix, Y: Matri
   };
 }
 
-function trainerSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax'): System {
-  const trainer = lLayerTrainer(k, X, Y, dims, 0.0075, output);
-  return { name, run: async (n) => timeEach(n, () => trainer.step()) };
+/** The Model's training step (fit, full batch, plain gradient descent): per-iteration times from onIteration. */
+function modelSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax'): System {
+  const layers = dims.slice(1).map((units, l) => ({ units, activation: (l < dims.length - 2 ? 'relu' : output) as 'relu' | 'sigmoid' | 'softmax' }));
+  const model = new Model({ inputSize: dims[0], layers, seed: 1, dtype: k.dtype as 'float64', kernels: k as Kernels<Float64Array> });
+  const Xd = k.dtype === 'float32' ? new Matrix<FloatArray>(X.rows, X.cols, Float32Array.from(X.data)) : X;
+  const Yd = k.dtype === 'float32' ? new Matrix<FloatArray>(Y.rows, Y.cols, Float32Array.from(Y.data)) : Y;
+  return {
+    name,
+    async run(n) {
+      const stamps: number[] = [];
+      model.fit(Xd, Yd, { iterations: n + 1, batchSize: X.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false, onIteration: () => { stamps.push(performance.now()); } });
+      return stamps.slice(1).map((t, i) => t - stamps[i]);
+    },
+  };
 }
+
 
 async function tfSystems(X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax'): Promise<System[]> {
   if (args.has('--no-tfjs')) return [];
@@ -177,8 +188,8 @@ async function iterationRows(group: string, X: Matrix, Y: Matrix, dims: number[]
     systems.push(stepsSystem(`dnn float64, ${cores} threads (step functions, with dA0)`, dnnKernels('float64', rtN) as Kernels<Float64Array>, X, Y, dims));
   }
   for (const dtype of ['float64', 'float32'] as const) {
-    systems.push(trainerSystem(`dnn ${dtype}, 1 thread (kernel loop, no dA0)`, dnnKernels(dtype, rt1), X, Y, dims, output));
-    systems.push(trainerSystem(`dnn ${dtype}, ${cores} threads (kernel loop, no dA0)`, dnnKernels(dtype, rtN), X, Y, dims, output));
+    systems.push(modelSystem(`dnn ${dtype}, 1 thread (Model.fit)`, dnnKernels(dtype, rt1), X, Y, dims, output));
+    systems.push(modelSystem(`dnn ${dtype}, ${cores} threads (Model.fit)`, dnnKernels(dtype, rtN), X, Y, dims, output));
   }
   for (const p of np) {
     await p.ask(output === 'sigmoid' ? 'setup_cat float64' : 'setup_mnist float64');
@@ -224,6 +235,7 @@ async function trainingRows(np: NumPy[]) {
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
   const group = `cat training, ${TRAIN_ITERATIONS} iterations (wall time)`;
   rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions)`, value: r.seconds, unit: 's' });
+  rows.push({ group, system: `dnn float64, ${cores} threads (Model.fit)`, value: r.modelSeconds, unit: 's' });
   const p = np[0];
   if (p) {
     await p.ask('setup_cat float64');
@@ -233,7 +245,7 @@ async function trainingRows(np: NumPy[]) {
   const h = r.heap;
   const stable = h.atEnd.wasmBytes === h.at100.wasmBytes && h.atEnd.wasmMemory === h.at100.wasmMemory;
   rows.push({
-    group: 'memory', system: `heap over ${h.iterations} iterations (kernel loop)`, value: 0, unit: 'text',
+    group: 'memory', system: `heap over ${h.iterations} iterations (Model.fit)`, value: 0, unit: 'text',
     text: `${stable ? 'stable' : 'NOT stable'}: WebAssembly bytes in use ${h.at100.wasmBytes} -> ${h.atEnd.wasmBytes}, memory ${h.at100.wasmMemory} -> ${h.atEnd.wasmMemory}; JS heap ${(h.at100.heapUsed / 2 ** 20).toFixed(2)} -> ${(h.atEnd.heapUsed / 2 ** 20).toFixed(2)} MB${r.gcExposed ? ' (after gc)' : ''}`,
   });
 }
