@@ -20,7 +20,7 @@ export const TYPES = {
   f32: { es: 4, lanes: 4, mr: 4, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
 };
 /** Rows of A kept together (in L2) while B's K block streams past. */
-export const OPTIONS = { MC: 64, UNROLL: 1 };
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 
@@ -243,6 +243,107 @@ function job(t) {
 }
 
 /**
+ * rank_T(M, N, K, a, lda, b, ldb, c, ldc): C (M, N) = A (M, K) · B (K, N) for
+ * products with few rows (the first layer's Z = W·X), as K/RU rank-RU updates
+ * of all of C, which stays in L1 while B streams through once, row after row
+ * (B's rows are read in full, which the hardware prefetches well). Each C[i, j]
+ * still adds k = 0, 1, ..., K−1 in order, starting from +0.
+ */
+function rank(t, relaxed) {
+  const { es, lanes, splat, lane } = TYPES[t];
+  const { RANK_MR: MR, RANK_U: U } = OPTIONS;
+  const V = vt(t);
+  const L = [];
+  L.push(`  (func $rank_${t} (export "rank_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)`);
+  const locals = ['(local $i i32) (local $j i32) (local $k i32) (local $mr i32) (local $u i32) (local $pc i32) (local $pb i32) (local $pa i32) (local $x v128)'];
+  for (let r = 0; r < MR; r++) {
+    locals.push(`(local $c${r} v128)`);
+    for (let u = 0; u < U; u++) locals.push(`(local $s${r}_${u} v128)`);
+  }
+  for (let u = 0; u < U; u++) locals.push(`(local $x${u} v128)`);
+  L.push('    ' + locals.join(' '));
+  // C = 0 first (the sums start from +0, as the reference's).
+  L.push(`    (local.set $i (i32.const 0))
+    (block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
+      (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $zl)))`);
+  // One (mr rows) × (u k-steps) block over all of C's columns; mr ≤ MR, u ≤ U fixed at generation.
+  const block = (mr, u, ind) => {
+    const out = [];
+    for (let r = 0; r < mr; r++) for (let q = 0; q < u; q++) {
+      out.push(`${ind}(local.set $s${r}_${q} (${splat} offset=${q * es} (i32.add (local.get $pa) (i32.mul (local.get $lda) (i32.const ${r})))))`);
+    }
+    const body = (single, ind2) => {
+      const ld = (p, off) => single ? `(${splat} offset=${off} ${p})` : `(v128.load offset=${off} ${p})`;
+      for (let q = 0; q < u; q++) out.push(`${ind2}(local.set $x${q} ${ld(`(i32.add (local.get $pb) (i32.mul (local.get $ldb) (i32.const ${q})))`, 0)})`);
+      for (let r = 0; r < mr; r++) {
+        const pc = `(i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const ${r})))`;
+        out.push(`${ind2}(local.set $c${r} ${ld(pc, 0)})`);
+        for (let q = 0; q < u; q++) out.push(`${ind2}(local.set $c${r} ${madd(t, relaxed, `(local.get $s${r}_${q})`, `(local.get $x${q})`, `(local.get $c${r})`)})`);
+        out.push(single ? `${ind2}(${lane} 0 ${pc} (local.get $c${r}))` : `${ind2}(v128.store ${pc} (local.get $c${r}))`);
+      }
+    };
+    out.push(`${ind}(local.set $j (i32.const 0))`);
+    out.push(`${ind}(local.set $pb (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $ldb))))`);
+    out.push(`${ind}(local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))`);
+    out.push(`${ind}(block $vd (loop $vl`);
+    out.push(`${ind}  (br_if $vd (i32.gt_u (i32.add (local.get $j) (i32.const ${lanes})) (local.get $N)))`);
+    body(false, ind + '  ');
+    out.push(`${ind}  (local.set $pb (i32.add (local.get $pb) (i32.const 16)))`);
+    out.push(`${ind}  (local.set $pc (i32.add (local.get $pc) (i32.const 16)))`);
+    out.push(`${ind}  (local.set $j (i32.add (local.get $j) (i32.const ${lanes})))`);
+    out.push(`${ind}  (br $vl)))`);
+    out.push(`${ind}(block $sd (loop $sl`);
+    out.push(`${ind}  (br_if $sd (i32.ge_u (local.get $j) (local.get $N)))`);
+    body(true, ind + '  ');
+    out.push(`${ind}  (local.set $pb (i32.add (local.get $pb) (i32.const ${es})))`);
+    out.push(`${ind}  (local.set $pc (i32.add (local.get $pc) (i32.const ${es})))`);
+    out.push(`${ind}  (local.set $j (i32.add (local.get $j) (i32.const 1)))`);
+    out.push(`${ind}  (br $sl)))`);
+    return out.join('\n');
+  };
+  // k blocks of U (then single steps), each over row tiles of MR (then single rows).
+  const kLoop = (u, label) => `    (block $${label}d (loop $${label}l
+      (br_if $${label}d (i32.gt_u (i32.add (local.get $k) (i32.const ${u})) (local.get $K)))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.gt_u (i32.add (local.get $i) (i32.const ${MR})) (local.get $M)))
+        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.mul (local.get $k) (i32.const ${es}))))
+${block(MR, u, '        ')}
+        (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
+        (br $il)))
+      (block $i1d (loop $i1l
+        (br_if $i1d (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.mul (local.get $k) (i32.const ${es}))))
+${block(1, u, '        ')}
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $i1l)))
+      (local.set $k (i32.add (local.get $k) (i32.const ${u})))
+      (br $${label}l)))`;
+  L.push(kLoop(U, 'ku'));
+  if (U > 1) L.push(kLoop(1, 'k1'));
+  L.push('  )');
+  void V;
+  return L.join('\n');
+}
+
+/**
+ * jobr_T: job_T's arguments, with the sums made by rank_T (a, ars = A and its
+ * row stride; b, ldb = B; s, lds = C); then the same epilogue.
+ */
+function jobRank(t) {
+  return `  (func (export "jobr_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+      (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (call $rank_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
+    (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
+      (then (call $epi_${t} (local.get $s) (local.get $lds) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
+        (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
+  )`;
+}
+
+/**
  * pack_T(src, rs, cs, K, N, dst): B(k, j) = src[k·rs + j·cs] (byte strides) into
  * NR-wide panels, panel p holding rows k = 0..K-1 of columns pNR..pNR+NR-1;
  * the last panel is padded to NR columns.
@@ -316,7 +417,7 @@ export function generateWat(relaxed) {
       base += kernelsPerType(t);
     }
   }
-  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), pack(t), axpy(t));
+  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), pack(t), axpy(t));
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
 ;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.
 (module

@@ -19,8 +19,12 @@
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { createRefKernels } from '../ref/index.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
-import { FN_JOB_F32, FN_JOB_F64, MAX_CHUNKS } from '../threads/pool.ts';
+import { FN_JOB_F32, FN_JOB_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
 import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
+
+/** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
+const RANK_MAX_ROWS = 32;
+const RANK_MAX_BYTES = 40 * 1024;
 
 /** Products below this many multiply-adds stay on the calling thread. */
 export const PARALLEL_MIN_MACS = 1 << 18;
@@ -53,6 +57,8 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const x = rt.exports;
   const job = f32 ? x.job_f32 : x.job_f64;
   const fnId = f32 ? FN_JOB_F32 : FN_JOB_F64;
+  const jobRank = f32 ? x.jobr_f32 : x.jobr_f64;
+  const fnRank = f32 ? FN_RANK_F32 : FN_RANK_F64;
   const pack = f32 ? x.pack_f32 : x.pack_f64;
   const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
   const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
@@ -88,18 +94,20 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
       let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
       let ps = pc, lds = ldc, trans = 0;
-      if (!transB && !transA && M * 4 <= N) {
-        // C = A · B with few rows (the cat's first layer, (1)): Cᵀ = Bᵀ · Aᵀ reads B by
-        // scalars along its rows, a few neighbouring columns at a time, with A packed
-        // (small) as the vector side; B streams through the cache once per panel.
-        Mc = N; Nc = M;
-        psa = pb; ars = es; acs = ldb;
-        pbs = take(K * roundUp(M, NR) * es);
-        pack(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
-        ldbs = NR * es; pst = K * NR * es;
-        trans = 1;
-        ps = take(N * M * es); lds = M * es;
-      } else if (!transB) {
+      if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) {
+        // C = A · B with few rows (the first layer's (1) Z = W·X): rank updates of all
+        // of C, kept in L1, while B streams through row by row; threads take column blocks.
+        const ldo = N * es;
+        const jobs = splitColumns(M, N, K).map(([j0, j1]) => [
+          M, j1 - j0, K, pa, lda, 0, pb + j0 * es, ldb, 0, pc + j0 * es, ldc,
+          0, pc + j0 * es, ldc, alpha, pbias, code, ep?.slope ?? 0, pout ? pout + j0 * es : 0, ldo,
+        ]);
+        if (jobs.length > 1 && rt.pool) rt.pool.run(fnRank, jobs, (a) => (jobRank as any)(...a));
+        else for (const a of jobs) (jobRank as any)(...a);
+        finish(C, pc, ep, code, pout, M, N);
+        return;
+      }
+      if (!transB) {
         // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
         Mc = M; Nc = N;
         psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
@@ -142,13 +150,32 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       });
       if (jobs.length > 1 && rt.pool) rt.pool.run(fnId, jobs, (a) => (job as any)(...a));
       else for (const a of jobs) (job as any)(...a);
-      if (!rt.owns(C.data)) C.data.set(view(pc, M * N));
-      if (act && !code) ref.activationForward(act, C, ep!.out!, ep!.slope);
-      else if (code && !rt.owns(ep!.out!.data)) ep!.out!.data.set(view(pout, M * N));
+      finish(C, pc, ep, code, pout, M, N);
     } finally {
       for (let i = scratch.length - 1; i >= 0; i--) rt.freeScratch(scratch[i][0], scratch[i][1]);
       scratch.length = 0;
     }
+  }
+
+  /** Copies results out of scratch for foreign matrices; activations the wasm epilogue does not have. */
+  function finish(C: Matrix<FloatArray>, pc: number, ep: Epilogue<FloatArray> | undefined, code: number, pout: number, M: number, N: number): void {
+    if (!rt.owns(C.data)) C.data.set(view(pc, M * N));
+    const act = ep?.activation;
+    if (act && !code) ref.activationForward(act, C, ep!.out!, ep!.slope);
+    else if (code && !rt.owns(ep!.out!.data)) ep!.out!.data.set(view(pout, M * N));
+  }
+
+  /** Column blocks of C for the rank-update path, aligned to 8 columns. */
+  function splitColumns(M: number, N: number, K: number): [number, number][] {
+    if (rt.threads === 1 || !rt.pool || M * N * K < PARALLEL_MIN_MACS) return [[0, N]];
+    const tiles = Math.ceil(N / 8);
+    const parts = Math.min(tiles, MAX_CHUNKS, 2 * rt.threads);
+    const out: [number, number][] = [];
+    for (let p = 0; p < parts; p++) {
+      const s = Math.min(N, Math.round((p * tiles) / parts) * 8), e = Math.min(N, Math.round(((p + 1) * tiles) / parts) * 8);
+      if (e > s) out.push([s, e]);
+    }
+    return out;
   }
 
   /** Blocks of S (Mc, Nc), one per thread, along the dimension with more tiles; tile-aligned. */

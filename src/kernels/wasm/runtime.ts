@@ -27,6 +27,8 @@ export interface KernelExports {
   gemm_f32(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, pst: number, c: number, ldc: number): void;
   job_f64(...args: number[]): void;
   job_f32(...args: number[]): void;
+  jobr_f64(...args: number[]): void;
+  jobr_f32(...args: number[]): void;
   pack_f64(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   pack_f32(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   axpy_f64(alpha: number, x: number, y: number, n: number): void;
