@@ -20,7 +20,7 @@ export const TYPES = {
   f32: { es: 4, lanes: 4, mr: 4, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
 };
 /** Rows of A kept together (in L2) while B's K block streams past. */
-export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4 };
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, DOT_MR: 4, DOT_NR: 2 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 
@@ -344,6 +344,85 @@ function jobRank(t) {
 }
 
 /**
+ * dot_T(M, N, K, a, lda, b, ldb, c, ldc): C (M, N) = A (M, K) · Bᵀ with B (N, K),
+ * the weight gradient (8) dW = dZ · A_prevᵀ, as dot products of rows that are
+ * both contiguous: A's rows stay in L1 while B's rows stream through once.
+ * Each C[i, j] keeps one partial sum per lane (k ≡ lane mod lanes, ascending),
+ * combined pairwise at the end, then the K mod lanes last terms in order: a
+ * fixed order, whichever thread computes it.
+ */
+function dot(t, relaxed) {
+  const { es, lanes } = TYPES[t];
+  const { DOT_MR: MR, DOT_NR: NR } = OPTIONS;
+  const V = vt(t);
+  const parts = [];
+  const hsum = (v) => lanes === 2
+    ? `(${t}.add (${V}.extract_lane 0 ${v}) (${V}.extract_lane 1 ${v}))`
+    : `(${t}.add (${t}.add (${V}.extract_lane 0 ${v}) (${V}.extract_lane 1 ${v})) (${t}.add (${V}.extract_lane 2 ${v}) (${V}.extract_lane 3 ${v})))`;
+  for (let mr = 1; mr <= MR; mr++) for (let nr = 1; nr <= NR; nr++) {
+    const L = [];
+    L.push(`  (func $dk_${t}_${mr}_${nr} (type $dk) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $K i32)`);
+    const loc = ['(local $k i32) (local $x v128) (local $s ' + t + ') (local $pa i32) (local $pb i32)'];
+    for (let r = 0; r < mr; r++) for (let q = 0; q < nr; q++) loc.push(`(local $c${r}_${q} v128)`);
+    for (let q = 0; q < nr; q++) loc.push(`(local $b${q} v128)`);
+    L.push('    ' + loc.join(' '));
+    const pa = (r) => `(i32.add (local.get $pa) (i32.mul (local.get $lda) (i32.const ${r})))`;
+    const pb = (q) => `(i32.add (local.get $pb) (i32.mul (local.get $ldb) (i32.const ${q})))`;
+    L.push(`    (local.set $pa (local.get $a)) (local.set $pb (local.get $b))`);
+    L.push(`    (block $kd (loop $kl`);
+    L.push(`      (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const ${lanes})) (local.get $K)))`);
+    for (let q = 0; q < nr; q++) L.push(`      (local.set $b${q} (v128.load ${pb(q)}))`);
+    for (let r = 0; r < mr; r++) {
+      L.push(`      (local.set $x (v128.load ${pa(r)}))`);
+      for (let q = 0; q < nr; q++) L.push(`      (local.set $c${r}_${q} ${madd(t, relaxed, '(local.get $x)', `(local.get $b${q})`, `(local.get $c${r}_${q})`)})`);
+    }
+    L.push(`      (local.set $pa (i32.add (local.get $pa) (i32.const 16)))`);
+    L.push(`      (local.set $pb (i32.add (local.get $pb) (i32.const 16)))`);
+    L.push(`      (local.set $k (i32.add (local.get $k) (i32.const ${lanes})))`);
+    L.push(`      (br $kl)))`);
+    // Lanes combined, then the last K mod lanes terms in order; stored to C[r, q].
+    for (let r = 0; r < mr; r++) for (let q = 0; q < nr; q++) {
+      L.push(`    (local.set $s ${hsum(`(local.get $c${r}_${q})`)})`);
+      for (let e = 0; e < lanes - 1; e++) {
+        L.push(`    (if (i32.gt_u (local.get $K) (i32.add (local.get $k) (i32.const ${e}))) (then (local.set $s (${t}.add (local.get $s) (${t}.mul (${t}.load offset=${e * es} ${pa(r)}) (${t}.load offset=${e * es} ${pb(q)}))))))`);
+      }
+      L.push(`    (${t}.store offset=${q * es} (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${r}))) (local.get $s))`);
+    }
+    L.push('  )');
+    parts.push(L.join('\n'));
+  }
+  // Driver: column blocks of NR rows of B, row tiles of MR rows of A.
+  parts.push(`  (func $dot_${t} (export "dot_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
+    (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+      (local.set $nr (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $mr (select (i32.const ${MR}) (i32.sub (local.get $M) (local.get $i)) (i32.ge_u (i32.sub (local.get $M) (local.get $i)) (i32.const ${MR}))))
+        (call_indirect $tab (type $dk)
+          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (local.get $lda)
+          (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb))) (local.get $ldb)
+          (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.mul (local.get $j) (i32.const ${es})))
+          (local.get $ldc) (local.get $K)
+          (i32.add (i32.const DOTBASE_${t}) (i32.add (i32.mul (i32.sub (local.get $mr) (i32.const 1)) (i32.const ${NR})) (i32.sub (local.get $nr) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
+        (br $il)))
+      (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
+      (br $jl)))
+  )
+  (func (export "jobd_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+      (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (call $dot_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
+    (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
+      (then (call $epi_${t} (local.get $s) (local.get $lds) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
+        (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
+  )`);
+  return parts.join('\n');
+}
+
+/**
  * pack_T(src, rs, cs, K, N, dst): B(k, j) = src[k·rs + j·cs] (byte strides) into
  * NR-wide panels, panel p holding rows k = 0..K-1 of columns pNR..pNR+NR-1;
  * the last panel is padded to NR columns.
@@ -406,9 +485,11 @@ export function generateWat(relaxed) {
   const table = [];
   let base = 0;
   const bases = {};
+  const dotBases = {};
   for (const t of Object.keys(TYPES)) {
     bases[t] = base;
     const { mr: MR, nv: NV } = TYPES[t];
+    dotBases[t] = -1;
     for (const contig of [false, true]) {
       for (let mr = 1; mr <= MR; mr++) for (let nv = 0; nv <= NV; nv++) {
         table[base + slot(t, mr, nv)] = `$mk${contig ? 'c' : ''}_${t}_${mr}_${nv}`;
@@ -417,12 +498,18 @@ export function generateWat(relaxed) {
       base += kernelsPerType(t);
     }
   }
-  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), pack(t), axpy(t));
+  for (const t of Object.keys(TYPES)) {
+    dotBases[t] = base;
+    for (let mr = 1; mr <= OPTIONS.DOT_MR; mr++) for (let nr = 1; nr <= OPTIONS.DOT_NR; nr++) table[base + (mr - 1) * OPTIONS.DOT_NR + nr - 1] = `$dk_${t}_${mr}_${nr}`;
+    base += OPTIONS.DOT_MR * OPTIONS.DOT_NR;
+  }
+  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t));
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
 ;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   (type $mk (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32)))
+  (type $dk (func (param i32 i32 i32 i32 i32 i32 i32)))
   (table $tab ${table.length} funcref)
   (elem (i32.const 0) ${table.join(' ')})
 ${parts.join('\n')}

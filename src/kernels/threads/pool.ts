@@ -14,7 +14,7 @@
  *
  * Control block (int32 words):
  *   slot 0 (bytes 0..255): [0] claim word = generation << 16 | next chunk,
- *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32
+ *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32, 4 jobd_f64, 5 jobd_f32
  *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
  *     [2] ready flag, [3] 2 = exit
  *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk
@@ -31,6 +31,8 @@ export const FN_JOB_F64 = 0;
 export const FN_JOB_F32 = 1;
 export const FN_RANK_F64 = 2;
 export const FN_RANK_F32 = 3;
+export const FN_DOT_F64 = 4;
+export const FN_DOT_F32 = 5;
 const FN_EXIT = 2;
 
 /** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */
@@ -39,7 +41,7 @@ const WORKER_SOURCE = `
 const SLOT_WORDS = ${SLOT_WORDS}, TABLE = ${TABLE_BYTES / 8}, ARGS = ${CHUNK_ARGS};
 function start({ module, memory, index }) {
   const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const fns = [x.job_f64, x.job_f32, x.jobr_f64, x.jobr_f32];
+  const fns = [x.job_f64, x.job_f32, x.jobr_f64, x.jobr_f32, x.jobd_f64, x.jobd_f32];
   const i32 = new Int32Array(memory.buffer, 0, 16384);
   const f64 = new Float64Array(memory.buffer, 0, 8192);
   const base = index * SLOT_WORDS;

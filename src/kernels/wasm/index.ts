@@ -6,25 +6,30 @@
  * same memory (axpy runs in WebAssembly).
  *
  * Legend: examples are columns; W (n[l], n[l-1]), A and Z (n[l], m), b (n[l], 1).
- *   (1)  Z  = W · A_prev + b       gemm(false, false): the sums read W by scalars, A_prev by rows
- *   (8)  dW = 1/m · dZ · A_prevᵀ   gemm(false, true):  computed as dWᵀ = A_prev · dZᵀ (dZ packed, small)
+ *   (1)  Z  = W · A_prev + b       gemm(false, false): rank updates of Z (few rows) while A_prev streams by rows
+ *   (8)  dW = 1/m · dZ · A_prevᵀ   gemm(false, true):  dot products of dZ's and A_prev's rows (both contiguous)
  *   (10) dA_prev = Wᵀ · dZ         gemm(true, false):  W read by scalars down its columns
  *
  * Every C[i, j] is Σ_k op(A)[i, k]·op(B)[k, j] added in ascending k from +0,
- * then times alpha, plus bias: the reference's order. Without fused
- * multiply-add the products are therefore bit-identical to the reference;
- * with it (relaxed SIMD) they differ by rounding only. A thread computes
- * whole tiles of C, so results do not depend on the number of threads.
+ * then times alpha, plus bias: the reference's order (A·Bᵀ with a small A,
+ * as (8), is computed as dot products with one partial sum per SIMD lane,
+ * combined in a fixed order). Without fused multiply-add the other products
+ * are therefore bit-identical to the reference; with it (relaxed SIMD) they
+ * differ by rounding only. The blocks of C a product is cut into depend on
+ * its shape alone, and any thread may compute any block, so results do not
+ * depend on the number of threads.
  */
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { createRefKernels } from '../ref/index.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
-import { FN_JOB_F32, FN_JOB_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
+import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
 import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
 
 /** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
 const RANK_MAX_ROWS = 32;
 const RANK_MAX_BYTES = 40 * 1024;
+/** The dot-product path for A·Bᵀ: A small enough to stay in L1/L2 while B streams. */
+const DOT_MAX_BYTES = 96 * 1024;
 
 /** Products below this many multiply-adds stay on the calling thread. */
 export const PARALLEL_MIN_MACS = 1 << 18;
@@ -59,6 +64,8 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const fnId = f32 ? FN_JOB_F32 : FN_JOB_F64;
   const jobRank = f32 ? x.jobr_f32 : x.jobr_f64;
   const fnRank = f32 ? FN_RANK_F32 : FN_RANK_F64;
+  const jobDot = f32 ? x.jobd_f32 : x.jobd_f64;
+  const fnDot = f32 ? FN_DOT_F32 : FN_DOT_F64;
   const pack = f32 ? x.pack_f32 : x.pack_f64;
   const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
   const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
@@ -94,16 +101,21 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
       let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
       let ps = pc, lds = ldc, trans = 0;
-      if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) {
-        // C = A · B with few rows (the first layer's (1) Z = W·X): rank updates of all
-        // of C, kept in L1, while B streams through row by row; threads take column blocks.
+      const fast = !transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64 ? 'rank'
+        : !transA && transB && M * K * es <= DOT_MAX_BYTES && K >= 16 ? 'dot' : undefined;
+      if (fast) {
+        // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
+        // streams through row by row. (8) dW = dZ·A_prevᵀ with a small dZ: dot
+        // products of contiguous rows, dZ in L1 while A_prev streams through.
+        // Threads take column blocks of C.
         const ldo = N * es;
         const jobs = splitColumns(M, N, K).map(([j0, j1]) => [
-          M, j1 - j0, K, pa, lda, 0, pb + j0 * es, ldb, 0, pc + j0 * es, ldc,
+          M, j1 - j0, K, pa, lda, 0, pb + j0 * (fast === 'rank' ? es : ldb), ldb, 0, pc + j0 * es, ldc,
           0, pc + j0 * es, ldc, alpha, pbias, code, ep?.slope ?? 0, pout ? pout + j0 * es : 0, ldo,
         ]);
-        if (jobs.length > 1 && rt.pool) rt.pool.run(fnRank, jobs, (a) => (jobRank as any)(...a));
-        else for (const a of jobs) (jobRank as any)(...a);
+        const [fn, id] = fast === 'rank' ? [jobRank, fnRank] : [jobDot, fnDot];
+        if (jobs.length > 1 && rt.pool) rt.pool.run(id, jobs, (a) => (fn as any)(...a));
+        else for (const a of jobs) (fn as any)(...a);
         finish(C, pc, ep, code, pout, M, N);
         return;
       }

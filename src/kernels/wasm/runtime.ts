@@ -29,6 +29,8 @@ export interface KernelExports {
   job_f32(...args: number[]): void;
   jobr_f64(...args: number[]): void;
   jobr_f32(...args: number[]): void;
+  jobd_f64(...args: number[]): void;
+  jobd_f32(...args: number[]): void;
   pack_f64(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   pack_f32(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   axpy_f64(alpha: number, x: number, y: number, n: number): void;
