@@ -59,6 +59,15 @@ describe('WebAssembly runtime', { skip }, () => {
     k.runtime.shutdown();
   });
 
+  it('workers never keep a finished process alive (no shutdown called)', () => {
+    const code = "import('./src/kernels/wasm/index.ts').then(async (m) => { const k = m.createWasmKernels('float64', { threads: 2 }); await k.runtime.ready();" +
+      " const A = k.matrix(64, 512), B = k.matrix(512, 512), C = k.matrix(64, 512); k.gemm(false, false, 1, A, B, C); console.log('done', k.runtime.pool.workers); })";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.signal, null, 'the process had to be killed: a worker kept it alive');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'done 1');
+  });
+
   it('a pool with workers starts, runs products and shuts down', async () => {
     const k = createWasmKernels('float64', { threads: 3 });
     await k.runtime.ready();

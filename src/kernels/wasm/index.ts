@@ -190,7 +190,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     return out;
   }
 
-  /** Blocks of S (Mc, Nc), one per thread, along the dimension with more tiles; tile-aligned. */
+  /** Blocks of S (Mc, Nc) for the threads to claim, along the dimension with more tiles; tile-aligned. */
   function split(Mc: number, Nc: number, K: number, MR: number, NR: number): [number, number, number, number][] {
     const threads = rt.threads;
     if (threads === 1 || !rt.pool || Mc * Nc * K < PARALLEL_MIN_MACS) return [[0, Mc, 0, Nc]];
