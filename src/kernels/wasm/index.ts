@@ -216,6 +216,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     threads: rt.threads,
     matrix: (rows, cols) => rt.matrix(Store as any, rows, cols, (data: FloatArray) => new Matrix<FloatArray>(rows, cols, data)),
     release: (M) => rt.release(M),
+    owns: (M) => rt.owns(M.data),
     gemm,
     addColumn: ref.addColumn,
     activationForward: ref.activationForward,
