@@ -28,6 +28,7 @@ function loadRawCat(): { trainX: Matrix; trainY: Matrix } {
   return { trainX: new Matrix(n, m, X), trainY: new Matrix(1, m, Float64Array.from(labels)) };
 }
 
+const baselineRss = process.memoryUsage().rss;
 const iterations = Number(process.argv[2] ?? 2500);
 const heapIterations = Number(process.argv[3] ?? 1000);
 const gc = (globalThis as any).gc as (() => void) | undefined;
@@ -68,7 +69,7 @@ const needed = 8 * (dims[0] * m + 2 * params + 4 * acts + dims[0] * m /* dA1, th
 
 console.log(JSON.stringify({
   kernels: getKernels().name, iterations, seconds, modelSeconds, firstCost: costs[0],
-  peakRss: rssAfterTraining, neededBytes: needed, gcExposed: !!gc,
+  peakRss: rssAfterTraining, baselineRss, neededBytes: needed, gcExposed: !!gc,
   heap: { iterations: heapIterations, at100, atEnd },
 }));
 runtime?.shutdown();

@@ -241,7 +241,7 @@ async function trainingRows(np: NumPy[]) {
     await p.ask('setup_cat float64');
     rows.push({ group, system: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread`, value: (await p.ask(`train ${TRAIN_ITERATIONS}`)).seconds, unit: 's' });
   }
-  rows.push({ group: 'memory', system: 'dnn cat training peak RSS', value: r.peakRss / 2 ** 20, unit: 'MB', note: `data + parameters + gradients + activations + workspaces ≈ ${(r.neededBytes / 2 ** 20).toFixed(1)} MB; ratio ${(r.peakRss / r.neededBytes).toFixed(2)}` });
+  rows.push({ group: 'memory', system: 'dnn cat training peak RSS', value: r.peakRss / 2 ** 20, unit: 'MB', note: `data + parameters + gradients + activations + workspaces ≈ ${(r.neededBytes / 2 ** 20).toFixed(1)} MB; ratio ${(r.peakRss / r.neededBytes).toFixed(2)}; Node before loading anything ${(r.baselineRss / 2 ** 20).toFixed(1)} MB, ratio above it ${((r.peakRss - r.baselineRss) / r.neededBytes).toFixed(2)}` });
   const h = r.heap;
   const stable = h.atEnd.wasmBytes === h.at100.wasmBytes && h.atEnd.wasmMemory === h.at100.wasmMemory;
   rows.push({
