@@ -31,6 +31,9 @@ const RANK_MAX_BYTES = 40 * 1024;
 /** The dot-product path for A·Bᵀ: A small enough to stay in L1/L2 while B streams. */
 const DOT_MAX_BYTES = 96 * 1024;
 
+/** Rows of C from which the register-blocked path packs B first. */
+const PACK_MIN_ROWS = 128;
+
 /** Products below this many multiply-adds stay on the calling thread. */
 export const PARALLEL_MIN_MACS = 1 << 18;
 
@@ -123,7 +126,16 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
         Mc = M; Nc = N;
         psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
-        pbs = pb; ldbs = ldb; pst = NR * es;
+        if (M >= PACK_MIN_ROWS) {
+          // Many row tiles read every panel of B: pack B once into contiguous NR-wide
+          // panels, so a panel's rows are not a row stride apart (a power-of-two stride,
+          // as m = 1024, puts them all in one cache set).
+          pbs = take(K * roundUp(N, NR) * es);
+          pack(pb, ldb, es, K, N, pbs);
+          ldbs = NR * es; pst = K * NR * es;
+        } else {
+          pbs = pb; ldbs = ldb; pst = NR * es;
+        }
       } else if (transA || M <= N) {
         // C = op(A) · Bᵀ computed as Cᵀ = B · op(A)ᵀ, so B (the larger) is read by scalars
         // along its rows; op(A)ᵀ is A itself (transA) or A packed into panels.
