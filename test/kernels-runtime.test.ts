@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { configureKernels, getKernels, kernelsFor, Matrix, OptionError, refKernels, useKernels } from '../src/index.ts';
 import { createWasmKernels } from '../src/kernels/wasm/index.ts';
 import { wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
+import { FN_JOB_F64 } from '../src/kernels/threads/pool.ts';
 
 const skip = wasmSimdSupported() ? undefined : 'this engine has no WebAssembly SIMD';
 const root = new URL('..', import.meta.url).pathname;
@@ -66,6 +67,21 @@ describe('WebAssembly runtime', { skip }, () => {
     assert.equal(r.signal, null, 'the process had to be killed: a worker kept it alive');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'done 1');
+  });
+
+  it('a chunk that fails (here: reads outside memory) is an error on the caller, and the pool goes on working', async () => {
+    const k = createWasmKernels('float64', { threads: 2 });
+    await k.runtime.ready();
+    const pool = k.runtime.pool!;
+    // job_f64 arguments for a 1x1x1 product whose A is past the end of memory.
+    const bad = [1, 1, 1, 0x7ffffff0, 8, 8, 65536, 8, 64, 65536 + 64, 8, 0, 65536 + 64, 8, 1, 0, 0, 0, 0, 8];
+    assert.throws(() => pool.run(FN_JOB_F64, [bad, bad, bad, bad, bad, bad, bad, bad], (a) => (k.runtime.exports.job_f64 as any)(...a)), /out of bounds|worker failed/);
+    const A = k.matrix(64, 512), B = k.matrix(512, 512), C = k.matrix(64, 512);
+    A.data.fill(1);
+    B.data.fill(2);
+    k.gemm(false, false, 1, A, B, C);
+    assert.ok(C.data.every((v) => v === 1024));
+    k.runtime.shutdown();
   });
 
   it('a pool with workers starts, runs products and shuts down', async () => {

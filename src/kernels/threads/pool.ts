@@ -14,7 +14,8 @@
  *
  * Control block (int32 words):
  *   slot 0 (bytes 0..255): [0] claim word = generation << 16 | next chunk,
- *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32, 4 jobd_f64, 5 jobd_f32
+ *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32, 4 jobd_f64, 5 jobd_f32,
+ *     [4] set by a worker whose chunk threw
  *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
  *     [2] ready flag, [3] 2 = exit
  *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk
@@ -60,8 +61,12 @@ function start({ module, memory, index }) {
       if ((v >>> 16) !== (g & 0xffff) || (v & 0xffff) >= count) break;
       if (Atomics.compareExchange(i32, 0, v, v + 1) !== v) continue;
       const a = TABLE + (v & 0xffff) * ARGS;
-      fn(f64[a], f64[a + 1], f64[a + 2], f64[a + 3], f64[a + 4], f64[a + 5], f64[a + 6], f64[a + 7], f64[a + 8], f64[a + 9],
-        f64[a + 10], f64[a + 11], f64[a + 12], f64[a + 13], f64[a + 14], f64[a + 15], f64[a + 16], f64[a + 17], f64[a + 18], f64[a + 19]);
+      try {
+        fn(f64[a], f64[a + 1], f64[a + 2], f64[a + 3], f64[a + 4], f64[a + 5], f64[a + 6], f64[a + 7], f64[a + 8], f64[a + 9],
+          f64[a + 10], f64[a + 11], f64[a + 12], f64[a + 13], f64[a + 14], f64[a + 15], f64[a + 16], f64[a + 17], f64[a + 18], f64[a + 19]);
+      } catch (e) {
+        Atomics.store(i32, 4, 1);
+      }
       Atomics.add(i32, 1, 1);
       Atomics.notify(i32, 1);
     }
@@ -153,19 +158,27 @@ export class Pool {
       Atomics.store(this.i32, base, gen);
       Atomics.notify(this.i32, base);
     }
-    // The caller claims chunks like any worker.
+    // The caller claims chunks like any worker. A failure is thrown only once every
+    // claimed chunk has finished, so no worker is still writing when the caller moves on.
+    let error: unknown;
     for (;;) {
       const v = Atomics.load(this.i32, 0);
       if ((v & 0xffff) >= count) break;
       if (Atomics.compareExchange(this.i32, 0, v, v + 1) !== v) continue;
-      local(jobs[v & 0xffff]);
+      try {
+        local(jobs[v & 0xffff]);
+      } catch (e) {
+        error ??= e;
+      }
       Atomics.add(this.i32, 1, 1);
     }
-    for (let c = count; c < jobs.length; c++) local(jobs[c]);
     for (let spin = 0; Atomics.load(this.i32, 1) < count; spin++) {
       const done = Atomics.load(this.i32, 1);
       if (spin > 1 << 16 && this.canBlock) Atomics.wait(this.i32, 1, done, 20);
     }
+    if (Atomics.exchange(this.i32, 4, 0)) error ??= new Error('Pool: a worker failed while computing its share of a product');
+    if (error) throw error;
+    for (let c = count; c < jobs.length; c++) local(jobs[c]);
   }
 
   shutdown(): void {
