@@ -191,7 +191,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
 
   /** Column blocks of C for the rank-update path, aligned to 8 columns. */
   function splitColumns(M: number, N: number, K: number): [number, number][] {
-    if (rt.threads === 1 || !rt.pool || M * N * K < PARALLEL_MIN_MACS) return [[0, N]];
+    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, N]];
     const tiles = Math.ceil(N / 8);
     const parts = Math.min(tiles, MAX_CHUNKS, 2 * rt.threads);
     const out: [number, number][] = [];
@@ -205,7 +205,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   /** Blocks of S (Mc, Nc) for the threads to claim, along the dimension with more tiles; tile-aligned. */
   function split(Mc: number, Nc: number, K: number, MR: number, NR: number): [number, number, number, number][] {
     const threads = rt.threads;
-    if (threads === 1 || !rt.pool || Mc * Nc * K < PARALLEL_MIN_MACS) return [[0, Mc, 0, Nc]];
+    if (threads === 1 || Mc * Nc * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, Mc, 0, Nc]];
     const rowTiles = Math.ceil(Mc / MR), colTiles = Math.ceil(Nc / NR);
     const alongRows = rowTiles >= colTiles;
     const tiles = alongRows ? rowTiles : colTiles, step = alongRows ? MR : NR, extent = alongRows ? Mc : Nc;

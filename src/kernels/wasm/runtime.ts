@@ -103,7 +103,7 @@ export class WasmRuntime {
   readonly relaxed: boolean;
   /** Threads including the caller's. */
   readonly threads: number;
-  readonly pool: Pool | undefined;
+  private workers: Pool | undefined | null = null;
   /** Register tiles of this build's micro-kernels. */
   readonly tile: Tiles;
 
@@ -134,8 +134,8 @@ export class WasmRuntime {
     this.top = CONTROL_BYTES;
     this.registry = new FinalizationRegistry((block) => this.freeBlock(block));
     const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
-    this.pool = this.shared && threads > 1 ? Pool.create(this.module, this.memory, threads - 1) : undefined;
-    this.threads = this.pool ? threads : 1;
+    const canShare = this.shared && (typeof (globalThis as any).process?.getBuiltinModule === 'function' || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
+    this.threads = canShare ? threads : 1;
   }
 
   /** True when `a` is a view of this runtime's memory. */
@@ -257,14 +257,24 @@ export class WasmRuntime {
     }
   }
 
-  /** Resolves when every worker has started (tests use it to be sure threads take part). */
+  /**
+   * The worker pool, started by the first product large enough to split (a
+   * model of small layers never starts one); undefined with one thread.
+   */
+  get pool(): Pool | undefined {
+    if (this.workers === null) this.workers = this.threads > 1 ? Pool.create(this.module, this.memory, this.threads - 1) : undefined;
+    return this.workers;
+  }
+
+  /** Starts the workers if need be and resolves when every one is running (tests use it to be sure threads take part). */
   async ready(): Promise<void> {
     await this.pool?.ready();
   }
 
   /** Stops the workers (they never keep a process alive; this frees them early). */
   shutdown(): void {
-    this.pool?.shutdown();
+    this.workers?.shutdown();
+    this.workers = undefined;
   }
 }
 
