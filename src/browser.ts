@@ -13,7 +13,9 @@ export { Arena, type Parameters, type Grads } from './parameters.ts';
 export type { Kernels, Activation, Epilogue } from './kernels/types.ts';
 export { ACTIVATIONS } from './kernels/types.ts';
 export { createRefKernels, refKernels } from './kernels/ref/index.ts';
-export { getKernels, useKernels, kernelsFor } from './kernels/index.ts';
+export { getKernels, useKernels, kernelsFor, configureKernels, type KernelChoice } from './kernels/index.ts';
+export { createWasmKernels, type WasmKernels, type WasmKernelOptions } from './kernels/wasm/index.ts';
+export { WasmRuntime, wasmSimdSupported, wasmRelaxedSupported, sharedMemorySupported } from './kernels/wasm/runtime.ts';
 export { pairwiseSum } from './kernels/pairwise.ts';
 
 // The course's step functions, 1:1

@@ -21,8 +21,16 @@ export const TOLERANCE = {
   /** Relative-only comparison of costs along a training trace. */
   trace: { abs: 0, rel: 1e-12 },
   float32: { abs: 1e-5, rel: 1e-4 },
+  /** float32 training costs against the float64 (NumPy) costs, absolute. */
+  float32Cost: { abs: 1e-4, rel: 0 },
 } as const;
 export type Tolerance = { abs: number; rel: number };
+
+/**
+ * Unit roundoff per dtype for the kernels' conformance bounds: a K-term
+ * product may differ from the float64 reference by KERNEL_EPS·(K + 2)·(|A|·|B|)ij.
+ */
+export const KERNEL_EPS = { float64: 2 ** -52, float32: 2 ** -23 } as const;
 
 export interface ArrayJson {
   shape: [number, number];

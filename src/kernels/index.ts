@@ -1,26 +1,91 @@
 /**
  * Which implementation of the compute interface runs the math.
- * The reference is the default; faster implementations that pass the
- * conformance suite can be installed with `useKernels`, and `kernelsFor`
- * gives the Model the best kernels for a dtype.
+ *
+ * By default the step functions and `kernelsFor` use the WebAssembly SIMD
+ * kernels (src/kernels/wasm), threaded over the machine's cores, wherever the
+ * engine has WebAssembly SIMD; elsewhere the reference (src/kernels/ref).
+ * Choose explicitly with:
+ *   - the environment: DNN_KERNELS=ref|wasm, DNN_THREADS=n (read once, at first use);
+ *   - `configureKernels({ kernels, threads, relaxed })` before or between runs;
+ *   - `useKernels(k)` to install any float64 implementation for the step functions.
  */
 import type { DType, FloatArray } from '../matrix.ts';
+import { OptionError } from '../errors.ts';
 import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
+import { createWasmKernels } from './wasm/index.ts';
+import { WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
 
-let active: Kernels<Float64Array> = refKernels;
+export interface KernelChoice {
+  /** 'wasm' (default where WebAssembly SIMD exists) or 'ref'. */
+  kernels?: 'wasm' | 'ref';
+  /** Threads for large products, the caller's included (default: the machine's cores). */
+  threads?: number;
+  /** Fused multiply-add through relaxed SIMD (default: where the engine validates it). */
+  relaxed?: boolean;
+}
+
 const ref32 = createRefKernels('float32');
+let defaults: { f64: Kernels<Float64Array>; f32: Kernels<Float32Array>; runtime?: WasmRuntime } | undefined;
+let override: Kernels<Float64Array> | undefined;
+
+function env(name: string): string | undefined {
+  const value = (globalThis as any).process?.env?.[name];
+  return value === undefined || value === '' ? undefined : String(value);
+}
+
+function fromEnvironment(): KernelChoice {
+  const kernels = env('DNN_KERNELS');
+  const threads = env('DNN_THREADS');
+  if (kernels !== undefined && kernels !== 'ref' && kernels !== 'wasm') {
+    throw new OptionError(`DNN_KERNELS is ${JSON.stringify(kernels)}; use "wasm" or "ref"`);
+  }
+  if (threads !== undefined && !(Number.isInteger(Number(threads)) && Number(threads) >= 1)) {
+    throw new OptionError(`DNN_THREADS is ${JSON.stringify(threads)}; it must be a whole number of threads, 1 or more`);
+  }
+  return { kernels: kernels as KernelChoice['kernels'], threads: threads === undefined ? undefined : Number(threads) };
+}
+
+/**
+ * Chooses the default kernels (float64 for the step functions, both dtypes for
+ * `kernelsFor`); stops the previous default's worker threads. Returns the
+ * float64 kernels now in use.
+ */
+export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Array> {
+  if (choice.threads !== undefined && !(Number.isInteger(choice.threads) && choice.threads >= 1)) {
+    throw new OptionError(`configureKernels: threads is ${choice.threads}; it must be a whole number, 1 or more`);
+  }
+  if (choice.kernels !== undefined && choice.kernels !== 'wasm' && choice.kernels !== 'ref') {
+    throw new OptionError(`configureKernels: kernels is ${JSON.stringify(choice.kernels)}; use "wasm" or "ref"`);
+  }
+  defaults?.runtime?.shutdown();
+  const wanted = choice.kernels ?? (wasmSimdSupported() ? 'wasm' : 'ref');
+  if (wanted === 'wasm') {
+    if (!wasmSimdSupported()) throw new OptionError('configureKernels: kernels "wasm" needs WebAssembly SIMD, which this engine lacks; use "ref"');
+    const runtime = new WasmRuntime({ threads: choice.threads, relaxed: choice.relaxed });
+    defaults = { runtime, f64: createWasmKernels('float64', { runtime }), f32: createWasmKernels('float32', { runtime }) };
+  } else {
+    defaults = { f64: refKernels, f32: ref32 };
+  }
+  override = undefined;
+  return defaults.f64;
+}
+
+function current() {
+  if (!defaults) configureKernels(fromEnvironment());
+  return defaults!;
+}
 
 /** The float64 kernels the step functions currently run on. */
 export function getKernels(): Kernels<Float64Array> {
-  return active;
+  return override ?? current().f64;
 }
 
 /** Runs the step functions on `k` from now on; returns the previous kernels. */
 export function useKernels(k: Kernels<Float64Array>): Kernels<Float64Array> {
   if (k.dtype !== 'float64') throw new TypeError(`useKernels: the step functions need float64 kernels, got ${k.name} (${k.dtype})`);
-  const previous = active;
-  active = k;
+  const previous = getKernels();
+  override = k;
   return previous;
 }
 
@@ -29,5 +94,5 @@ export function kernelsFor(dtype: 'float64'): Kernels<Float64Array>;
 export function kernelsFor(dtype: 'float32'): Kernels<Float32Array>;
 export function kernelsFor(dtype: DType): Kernels<FloatArray>;
 export function kernelsFor(dtype: DType): Kernels<FloatArray> {
-  return dtype === 'float32' ? ref32 : active;
+  return dtype === 'float32' ? current().f32 : getKernels();
 }

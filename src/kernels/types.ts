@@ -51,6 +51,12 @@ export interface Kernels<T extends FloatArray = FloatArray> {
   matrix(rows: number, cols: number): Matrix<T>;
   /** Gives back memory of a matrix from `matrix()` early (no-op where the GC owns it). */
   release(M: Matrix<T>): void;
+  /**
+   * False when the kernels would copy M in for every product (it is not in
+   * their memory): a caller that uses M many times copies it once into
+   * `matrix()`. Absent means every matrix is used in place.
+   */
+  owns?(M: Matrix<T>): boolean;
 
   /** C = alpha · op(A) · op(B) (+ bias, then out = g(C)); op(X) is X or Xᵀ. Sums run over k in ascending order. */
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix<T>, B: Matrix<T>, C: Matrix<T>, epilogue?: Epilogue<T>): void;

@@ -298,7 +298,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     return model;
   }
 
-  /** X checked against n[0] and for NaN/Infinity, in the model's dtype (converted once if needed). */
+  /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed). */
   input(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
     expectMatrix(fn, 'X', X);
     if (X.rows !== this.inputSize) {
@@ -307,7 +307,8 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (X.cols < 1) throw new ShapeError(`${fn}: X is ${X.shapeString()}; it needs at least one example (column)`);
     assertFinite(X, `${fn}: X`);
-    if (X.dtype === this.dtype) return X as Matrix<ArrayOf<D>>;
+    // Used in place when the kernels can; else copied once into their memory.
+    if (X.dtype === this.dtype && (this.kernels.owns?.(X as Matrix<ArrayOf<D>>) ?? true)) return X as Matrix<ArrayOf<D>>;
     const converted = this.kernels.matrix(X.rows, X.cols);
     converted.data.set(X.data);
     return converted;

@@ -13,7 +13,8 @@ import { random } from '../random.ts';
 import { expectMatrix, mismatch } from './checks.ts';
 import { appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
 import { linearActivationBackward, linearActivationForward } from './linear.ts';
-import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelBackward, lModelForward, updateParameters } from './model.ts';
+import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelBackward, lModelForward, releaseIteration, updateParameters } from './model.ts';
+import { getKernels } from '../kernels/index.ts';
 
 export interface TrainOptions {
   /** α, 0.0075 in the course. */
@@ -46,16 +47,19 @@ export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number
   const [nX, nH, nY] = layersDims;
   const parameters = appInitializeParameters(nX, nH, nY);
   const costs: number[] = [];
+  const Xk = intoKernels(X);
   for (let i = 0; i < numIterations; i++) {
-    const [A1, cache1] = linearActivationForward(X, parameters.W1, parameters.b1, 'relu');
+    const [A1, cache1] = linearActivationForward(Xk, parameters.W1, parameters.b1, 'relu');
     const [A2, cache2] = linearActivationForward(A1, parameters.W2, parameters.b2, 'sigmoid');
     const cost = computeCost(A2, Y);
     const dA2 = crossEntropyDA(A2, Y);
     const [dA1, dW2, db2] = linearActivationBackward(dA2, cache2, 'sigmoid');
-    const [, dW1, db1] = linearActivationBackward(dA1, cache1, 'relu');
+    const [dA0, dW1, db1] = linearActivationBackward(dA1, cache1, 'relu');
     updateParameters(parameters, { dW1, db1, dW2, db2 }, learningRate);
+    releaseIteration([cache1, cache2], A2, { dA2, dA1, dA0, dW1, db1, dW2, db2 });
     report(i, cost, numIterations, costs, options);
   }
+  getKernels().release(Xk);
   return { parameters, costs };
 }
 
@@ -72,13 +76,16 @@ export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[],
   random.seed(1);
   const parameters = appInitializeParametersDeep(layersDims);
   const costs: number[] = [];
+  const Xk = intoKernels(X);
   for (let i = 0; i < numIterations; i++) {
-    const [AL, caches] = lModelForward(X, parameters);
+    const [AL, caches] = lModelForward(Xk, parameters);
     const cost = computeCost(AL, Y);
     const grads = lModelBackward(AL, Y, caches);
     updateParameters(parameters, grads, learningRate);
+    releaseIteration(caches, AL, grads);
     report(i, cost, numIterations, costs, options);
   }
+  getKernels().release(Xk);
   return { parameters, costs };
 }
 
@@ -113,6 +120,13 @@ export function predict(X: Matrix, y: Matrix, parameters: Parameters): Predictio
     hits[i] = (p.data[i] === y.data[i] ? 1 : 0) / m;
   }
   return { p, probas, accuracy: pairwiseSum(hits) };
+}
+
+/** X copied once into the kernels' memory, where the products read it in place every iteration. */
+function intoKernels(X: Matrix): Matrix {
+  const Xk = getKernels().matrix(X.rows, X.cols);
+  Xk.data.set(X.data);
+  return Xk;
 }
 
 function report(i: number, cost: number, numIterations: number, costs: number[], options: TrainOptions): void {

@@ -105,7 +105,9 @@ export function linearActivationBackward(dA: Matrix, cache: LayerCache, activati
   const k = getKernels();
   const dZ = k.matrix(Z.rows, Z.cols);
   k.activationBackward(activation, dA, Z, dZ, LEAKY_RELU_SLOPE); // (7)
-  return linearBackward(dZ, linearCache, into);
+  const grads = linearBackward(dZ, linearCache, into);
+  k.release(dZ); // a temporary: the kernels may hold it in their own memory
+  return grads;
 }
 
 function checkActivation(fn: string, activation: unknown): asserts activation is Activation {

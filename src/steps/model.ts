@@ -68,6 +68,7 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
 
   const dAL = crossEntropyDA(AL, Y);
   [grads['dA' + L], grads['dW' + L], grads['db' + L]] = linearActivationBackward(dAL, caches[L - 1], 'sigmoid', into(L));
+  getKernels().release(dAL);
   for (let i = L - 2; i >= 0; i--) {
     const [dAPrev, dW, db] = linearActivationBackward(grads['dA' + (i + 2)], caches[i], hidden, into(i + 1));
     grads['dA' + (i + 1)] = dAPrev;
@@ -134,6 +135,26 @@ export function updateParameters(parameters: Parameters, grads: Grads, learningR
     for (let i = 0; i < params.length; i++) k.axpy(-learningRate, gradients[i]!.data, params[i]!.data);
   }
   return parameters;
+}
+
+/**
+ * Gives the kernels back the matrices one training iteration made: every
+ * layer's Z and A (not X, the first layer's input), and the gradients. The
+ * training loops call it so a long synchronous loop reuses the same memory
+ * instead of waiting for the garbage collector.
+ */
+export function releaseIteration(caches: LayerCache[], AL: Matrix, grads: Grads): void {
+  const k = getKernels();
+  for (let l = 0; l < caches.length; l++) {
+    const [[APrev], Z] = caches[l];
+    if (l > 0) k.release(APrev);
+    k.release(Z);
+  }
+  k.release(AL);
+  const L = caches.length;
+  const arena = Arena.of(layerEntries(grads, L, 'dW', 'db'));
+  if (arena) k.release(arena.storage);
+  for (const [key, M] of Object.entries(grads)) if (key.startsWith('dA') || !arena) k.release(M);
 }
 
 /** L = len(parameters) // 2, with W1..WL and b1..bL present. */

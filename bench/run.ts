@@ -1,0 +1,307 @@
+/**
+ * `npm run bench`: dnn against the tutorial's NumPy code and TensorFlow.js.
+ *
+ * Rows: one training iteration of the cat L-layer model ([12288, 20, 7, 5, 1],
+ * m = 209) and of an MNIST-size model ([784, 256, 128, 10] softmax, m = 1024);
+ * GEMM GFLOP/s on the cat products and 1024³; the full 2500-iteration cat
+ * training; peak RSS and heap stability. Systems alternate round by round;
+ * each figure is the median of the timed samples after warm-up.
+ *
+ * Flags: --quick (short smoke run: few samples, 50-iteration training),
+ *        --no-append (print only), --no-tfjs, --no-numpy,
+ *        --plain (keep plain SIMD: by default the benchmark restarts Node 20 with
+ *        --experimental-wasm-relaxed-simd, so dnn uses fused multiply-add as a
+ *        browser or a newer Node does; the table's header says which ran).
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { appendFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  appInitializeParametersDeep, computeCost, createWasmKernels, lModelBackward, lModelForward, loadCatData, Matrix, Model,
+  RandomState, updateParameters, useKernels, WasmRuntime, wasmRelaxedSupported, type FloatArray, type Kernels,
+} from '../src/index.ts';
+import { releaseIteration } from '../src/steps/model.ts';
+import { CAT_DIR } from '../test/helpers.ts';
+
+const args = new Set(process.argv.slice(2));
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (!wasmRelaxedSupported() && !args.has('--plain') && !process.execArgv.includes(RELAXED_FLAG)
+  && spawnSync(process.execPath, [RELAXED_FLAG, '-e', '0']).status === 0) {
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+const quick = args.has('--quick');
+const WARMUP = quick ? 1 : 3;
+const ROUNDS = quick ? 2 : 4;
+const BATCH = quick ? 2 : 5; // samples = ROUNDS × BATCH (20 in a full run)
+const GEMM_REPS = quick ? 3 : 20;
+const TRAIN_ITERATIONS = quick ? 50 : 2500;
+const here = dirname(new URL(import.meta.url).pathname);
+const root = join(here, '..');
+const cores = os.availableParallelism();
+
+interface System {
+  name: string;
+  /** Runs n iterations, returns milliseconds of each. */
+  run(n: number): Promise<number[]>;
+}
+
+const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+/** Warm-up, then ROUNDS rounds in which every system runs BATCH timed iterations. */
+async function alternate(systems: System[]): Promise<Map<string, number>> {
+  const samples = new Map<string, number[]>(systems.map((s) => [s.name, []]));
+  for (const s of systems) await s.run(WARMUP);
+  for (let r = 0; r < ROUNDS; r++) for (const s of systems) samples.get(s.name)!.push(...(await s.run(BATCH)));
+  return new Map([...samples].map(([k, v]) => [k, median(v)]));
+}
+
+// ---------------------------------------------------------------------------
+// NumPy: the tutorial's code in a persistent Python process per thread count.
+
+class NumPy {
+  private proc: ChildProcessWithoutNullStreams;
+  private lines: AsyncIterableIterator<string>;
+  constructor(readonly threads: number) {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+    this.proc = spawn('python3', [join(here, 'numpy_tutorial.py')], { env });
+    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+  }
+  async ask(cmd: string): Promise<any> {
+    this.proc.stdin.write(cmd + '\n');
+    const { value, done } = await this.lines.next();
+    if (done) throw new Error(`numpy_tutorial.py (${this.threads} threads) ended on "${cmd}"`);
+    return JSON.parse(value);
+  }
+  close() { this.proc.stdin.end(); }
+}
+
+function numpyAvailable(): string | undefined {
+  if (args.has('--no-numpy')) return 'skipped (--no-numpy)';
+  const r = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : 'skipped: python3 with NumPy is not installed';
+}
+
+// ---------------------------------------------------------------------------
+// dnn systems
+
+function dnnKernels(dtype: 'float64' | 'float32', runtime: WasmRuntime) {
+  return createWasmKernels(dtype as 'float64', { runtime }) as Kernels<FloatArray>;
+}
+
+function timeEach(n: number, f: () => void): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); out.push(performance.now() - t0); }
+  return out;
+}
+
+/** The course's step functions (lModelForward ... updateParameters), float64; computes dA0 as the tutorial does. */
+function stepsSystem(name: string, k: Kernels<Float64Array>, X: Matrix, Y: Matrix, dims: number[]): System {
+  const prev = useKernels(k);
+  const parameters = appInitializeParametersDeep(dims);
+  const Xk = k.matrix(X.rows, X.cols);
+  Xk.data.set(X.data);
+  useKernels(prev);
+  return {
+    name,
+    async run(n) {
+      const before = useKernels(k);
+      const t = timeEach(n, () => {
+        const [AL, caches] = lModelForward(Xk, parameters);
+        computeCost(AL, Y);
+        const grads = lModelBackward(AL, Y, caches);
+        updateParameters(parameters, grads, 0.0075);
+        releaseIteration(caches, AL, grads);
+      });
+      useKernels(before);
+      return t;
+    },
+  };
+}
+
+/** The Model's training step (fit, full batch, plain gradient descent): per-iteration times from onIteration. */
+function modelSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax'): System {
+  const layers = dims.slice(1).map((units, l) => ({ units, activation: (l < dims.length - 2 ? 'relu' : output) as 'relu' | 'sigmoid' | 'softmax' }));
+  const model = new Model({ inputSize: dims[0], layers, seed: 1, dtype: k.dtype as 'float64', kernels: k as Kernels<Float64Array> });
+  const Xd = k.dtype === 'float32' ? new Matrix<FloatArray>(X.rows, X.cols, Float32Array.from(X.data)) : X;
+  const Yd = k.dtype === 'float32' ? new Matrix<FloatArray>(Y.rows, Y.cols, Float32Array.from(Y.data)) : Y;
+  return {
+    name,
+    async run(n) {
+      const stamps: number[] = [];
+      model.fit(Xd, Yd, { iterations: n + 1, batchSize: X.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false, onIteration: () => { stamps.push(performance.now()); } });
+      return stamps.slice(1).map((t, i) => t - stamps[i]);
+    },
+  };
+}
+
+
+async function tfSystems(X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax'): Promise<System[]> {
+  if (args.has('--no-tfjs')) return [];
+  const tf = await loadTfjs();
+  const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '/');
+  const rng = new RandomState(1);
+  const weights = dims.slice(1).map((n, l) => Float32Array.from({ length: n * dims[l] }, () => rng.standardNormal() / Math.sqrt(dims[l])));
+  const out: System[] = [];
+  for (const backend of ['wasm', 'cpu'] as const) {
+    out.push({
+      name: `TensorFlow.js ${backend} float32`,
+      async run(n) {
+        await tf.useTfBackend(backend, wasmDir);
+        const t = tf.tfTrainer(Float32Array.from(X.data), Float32Array.from(Y.data), dims, X.cols, output, weights, 0.0075);
+        const times = timeEach(n, () => t.step());
+        t.dispose();
+        return times;
+      },
+    });
+  }
+  return out;
+}
+
+/** TensorFlow.js's ES modules do not load in Node as they are: bundle bench/tfjs-model.ts (CommonJS) with esbuild. */
+async function loadTfjs(): Promise<typeof import('./tfjs-model.ts')> {
+  const { build } = await import('esbuild');
+  const outfile = join(root, 'tmp', 'tfjs-model.bundle.cjs');
+  await build({ entryPoints: [join(here, 'tfjs-model.ts')], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'error', ignoreAnnotations: true });
+  const require = createRequire(import.meta.url);
+  const quiet = console.log;
+  console.log = () => {}; // tfjs prints an advertisement for tfjs-node
+  try {
+    return require(outfile);
+  } finally {
+    console.log = quiet;
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+interface Row { group: string; system: string; value: number; unit: 'ms' | 'GFLOP/s' | 's' | 'MB' | 'text'; note?: string; text?: string }
+const rows: Row[] = [];
+
+async function iterationRows(group: string, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax', np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
+  const systems: System[] = [];
+  if (output === 'sigmoid') {
+    systems.push(stepsSystem('dnn float64, 1 thread (step functions, with dA0)', dnnKernels('float64', rt1) as Kernels<Float64Array>, X, Y, dims));
+    systems.push(stepsSystem(`dnn float64, ${cores} threads (step functions, with dA0)`, dnnKernels('float64', rtN) as Kernels<Float64Array>, X, Y, dims));
+  }
+  for (const dtype of ['float64', 'float32'] as const) {
+    systems.push(modelSystem(`dnn ${dtype}, 1 thread (Model.fit)`, dnnKernels(dtype, rt1), X, Y, dims, output));
+    systems.push(modelSystem(`dnn ${dtype}, ${cores} threads (Model.fit)`, dnnKernels(dtype, rtN), X, Y, dims, output));
+  }
+  for (const p of np) {
+    await p.ask(output === 'sigmoid' ? 'setup_cat float64' : 'setup_mnist float64');
+    systems.push({ name: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, run: async (n) => (await p.ask(`iterate ${n}`)).times.map((s: number) => s * 1000) });
+  }
+  systems.push(...(await tfSystems(X, Y, dims, output)));
+  const result = await alternate(systems);
+  for (const [system, ms] of result) rows.push({ group, system, value: ms, unit: 'ms' });
+}
+
+async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
+  const shapes: [string, number, number, number, boolean, boolean][] = [
+    ['cat (1) W1·X 20x12288·12288x209', 20, 209, 12288, false, false],
+    ['cat (8) dZ1·Xᵀ 20x209·209x12288', 20, 12288, 209, false, true],
+    ['cat (10) W1ᵀ·dZ1 12288x20·20x209', 12288, 209, 20, true, false],
+    ['1024³', 1024, 1024, 1024, false, false],
+  ];
+  for (const [label, M, N, K, tA, tB] of shapes) {
+    const flops = 2 * M * N * K;
+    const systems: System[] = [];
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const [rt, th] of [[rt1, 1], [rtN, cores]] as const) {
+        const k = dnnKernels(dtype, rt);
+        const rng = new RandomState(2);
+        const A = k.matrix(tA ? K : M, tA ? M : K), B = k.matrix(tB ? N : K, tB ? K : N), C = k.matrix(M, N);
+        for (const X of [A, B]) for (let i = 0; i < X.data.length; i++) X.data[i] = rng.random();
+        systems.push({ name: `dnn ${dtype}, ${th} thread${th > 1 ? 's' : ''}`, run: async (n) => timeEach(n, () => k.gemm(tA, tB, 1, A, B, C)) });
+      }
+    }
+    for (const p of np) for (const dtype of ['float64', 'float32']) {
+      systems.push({ name: `NumPy ${dtype}, OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, run: async (n) => (await p.ask(`gemm ${M} ${N} ${K} ${+tA} ${+tB} ${dtype} ${n}`)).times.map((s: number) => s * 1000) });
+    }
+    const samples = new Map<string, number[]>(systems.map((s) => [s.name, []]));
+    for (const s of systems) await s.run(1);
+    for (let r = 0; r < 2; r++) for (const s of systems) samples.get(s.name)!.push(...(await s.run(Math.ceil(GEMM_REPS / 2))));
+    for (const [system, t] of samples) rows.push({ group: `GEMM ${label}`, system, value: flops / median(t) / 1e6, unit: 'GFLOP/s' });
+  }
+}
+
+async function trainingRows(np: NumPy[]) {
+  const child = spawnSync(process.execPath, [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc', '--import', 'tsx', join(here, 'cat-train.ts'), String(TRAIN_ITERATIONS), quick ? '200' : '1000'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`bench/cat-train.ts failed:\n${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
+  const group = `cat training, ${TRAIN_ITERATIONS} iterations (wall time)`;
+  rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions)`, value: r.seconds, unit: 's' });
+  rows.push({ group, system: `dnn float64, ${cores} threads (Model.fit)`, value: r.modelSeconds, unit: 's' });
+  const p = np[0];
+  if (p) {
+    await p.ask('setup_cat float64');
+    rows.push({ group, system: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread`, value: (await p.ask(`train ${TRAIN_ITERATIONS}`)).seconds, unit: 's' });
+  }
+  rows.push({ group: 'memory', system: 'dnn cat training peak RSS', value: r.peakRss / 2 ** 20, unit: 'MB', note: `data + parameters + gradients + activations + workspaces ≈ ${(r.neededBytes / 2 ** 20).toFixed(1)} MB; ratio ${(r.peakRss / r.neededBytes).toFixed(2)}; Node before loading anything ${(r.baselineRss / 2 ** 20).toFixed(1)} MB, ratio above it ${((r.peakRss - r.baselineRss) / r.neededBytes).toFixed(2)}` });
+  const h = r.heap;
+  const stable = h.atEnd.wasmBytes === h.at100.wasmBytes && h.atEnd.wasmMemory === h.at100.wasmMemory;
+  rows.push({
+    group: 'memory', system: `heap over ${h.iterations} iterations (Model.fit)`, value: 0, unit: 'text',
+    text: `${stable ? 'stable' : 'NOT stable'}: WebAssembly bytes in use ${h.at100.wasmBytes} -> ${h.atEnd.wasmBytes}, memory ${h.at100.wasmMemory} -> ${h.atEnd.wasmMemory}; JS heap ${(h.at100.heapUsed / 2 ** 20).toFixed(2)} -> ${(h.atEnd.heapUsed / 2 ** 20).toFixed(2)} MB${r.gcExposed ? ' (after gc)' : ''}`,
+  });
+}
+
+function table(): string {
+  const lines: string[] = [];
+  const groups = [...new Set(rows.map((r) => r.group))];
+  for (const g of groups) {
+    const rs = rows.filter((r) => r.group === g);
+    const numpyBest = Math.min(...rs.filter((r) => r.system.startsWith('NumPy float64') && r.unit === 'ms').map((r) => r.value));
+    const tfWasm = rs.find((r) => r.system.startsWith('TensorFlow.js wasm'))?.value;
+    lines.push(`| ${g} | | | |`, '|---|---:|---:|---:|');
+    for (const r of rs) {
+      let ratio = '';
+      if (r.unit === 'ms' && Number.isFinite(numpyBest) && r.system.startsWith('dnn float64')) ratio = `${(numpyBest / r.value).toFixed(2)}× NumPy's best`;
+      if (r.unit === 'ms' && tfWasm && r.system.startsWith('dnn float32')) ratio = `${(tfWasm / r.value).toFixed(1)}× TF.js wasm`;
+      const value = r.unit === 'text' ? r.text! : `${r.value.toFixed(r.unit === 'GFLOP/s' || r.unit === 's' ? 2 : 2)} ${r.unit}`;
+      lines.push(`| ${r.system} | ${value} | ${ratio} | ${r.note ?? ''} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  const npSkip = numpyAvailable();
+  const np = npSkip ? [] : [new NumPy(1), new NumPy(2)];
+  const rt1 = new WasmRuntime({ threads: 1 });
+  const rtN = new WasmRuntime({ threads: cores });
+  await rtN.ready();
+  try {
+    const catSkip = existsSync(join(CAT_DIR, 'train_catvnoncat.h5')) ? undefined : `cat data not at ${CAT_DIR}`;
+    if (!catSkip) {
+      const { trainX, trainY } = await loadCatData(CAT_DIR);
+      await iterationRows('cat L-layer iteration [12288, 20, 7, 5, 1], m = 209 (median ms)', trainX, trainY, [12288, 20, 7, 5, 1], 'sigmoid', np, rt1, rtN);
+    }
+    const rng = new RandomState(0);
+    const X = new Matrix(784, 1024, Float64Array.from({ length: 784 * 1024 }, () => rng.random()));
+    const Y = Matrix.zeros(10, 1024);
+    for (let j = 0; j < 1024; j++) Y.set(Math.floor(rng.random() * 10), j, 1);
+    await iterationRows('MNIST-size iteration [784, 256, 128, 10] softmax, m = 1024 (median ms)', X, Y, [784, 256, 128, 10], 'softmax', np, rt1, rtN);
+    await gemmRows(np, rt1, rtN);
+    if (!catSkip) await trainingRows(np);
+    const numpyVersion = np[0] ? (await np[0].ask('info')).numpy : undefined;
+    const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
+      `WebAssembly ${rt1.relaxed ? 'relaxed SIMD (FMA)' : `SIMD (relaxed SIMD ${wasmRelaxedSupported() ? 'available' : 'off'})`}; NumPy ${numpyVersion ?? `(${npSkip})`}; ` +
+      `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+    const header = `## ${new Date().toISOString()}${quick ? ' (--quick smoke run: few samples, not a result)' : ''}\n\n${machine}\n\nSamples: ${ROUNDS}×${BATCH} per system after ${WARMUP} warm-up, systems alternating; GEMM ${GEMM_REPS} reps.${catSkip ? ` Cat rows skipped: ${catSkip}.` : ''}${npSkip ? ` NumPy ${npSkip}.` : ''}\n\n`;
+    const text = header + table();
+    console.log(text);
+    if (!args.has('--no-append')) appendFileSync(join(here, 'RESULTS.md'), text + '\n');
+  } finally {
+    np.forEach((p) => p.close());
+    rt1.shutdown();
+    rtN.shutdown();
+  }
+}
+
+await main();

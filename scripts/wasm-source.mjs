@@ -1,0 +1,534 @@
+// The WebAssembly kernels of dnn, written as WAT by a small generator: the
+// micro-kernels differ only in tile size, element type and whether the
+// multiply-add is fused (relaxed SIMD), so one template makes them all.
+// `npm run build:wasm` (scripts/build-wasm.mjs) writes the WAT beside the
+// runtime in src/kernels/wasm/ and assembles it with wabt.
+//
+// Legend (row-major, byte addresses and byte strides throughout):
+//   C (M, N) = Σ_k A(i, k) · B(k, j), k ascending from a zero accumulator.
+//   A is read one scalar at a time (splat), at a + i·ars + k·acs, so the same
+//   code reads A or Aᵀ; B is read as vectors along j, at b + k·ldb + j·es, so
+//   B's rows must be contiguous (the runtime arranges that, see gemm.ts).
+// A tile of MR rows × NV vectors of C lives in registers for a whole K block;
+// the next K block reloads it from C and goes on adding, so every C[i, j] is
+// the plain ascending sum however K is blocked and however M, N are split
+// between threads.
+
+/** Element types: wasm lane type, bytes, lanes per v128, register tile, K block. */
+export const TYPES = {
+  f64: { es: 8, lanes: 2, mr: 2, nv: 4, kc: 256, splat: 'v128.load64_splat', lane: 'v128.store64_lane' },
+  f32: { es: 4, lanes: 4, mr: 4, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
+};
+/** Rows of A kept together (in L2) while B's K block streams past. */
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, DOT_MR: 4, DOT_NR: 2 };
+
+const vt = (t) => `${t}x${TYPES[t].lanes}`;
+
+/** c + a·b: fused (one rounding) in the relaxed variant, multiply then add otherwise. */
+function madd(t, relaxed, a, b, c) {
+  return relaxed ? `(${vt(t)}.relaxed_madd ${a} ${b} ${c})` : `(${vt(t)}.add ${c} (${vt(t)}.mul ${a} ${b}))`;
+}
+
+/**
+ * One micro-kernel: an mr × nv tile of C (nv = 0: a single column, lane 0).
+ * (a, ars, acs, b, ldb, c, ldc, kc, first): first = 1 starts from zero, else
+ * from the partial sums in C.
+ */
+function microKernel(t, relaxed, mr, nv, contig) {
+  const { es, splat, lane } = TYPES[t];
+  const { UNROLL } = OPTIONS;
+  const single = nv === 0;
+  const vecs = single ? 1 : nv;
+  const L = [];
+  const acc = (r, v) => `$c${r}_${v}`;
+  L.push(`  (func $mk${contig ? 'c' : ''}_${t}_${mr}_${nv} (type $mk) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $kc i32) (param $first i32)`);
+  const locals = [];
+  for (let r = 0; r < mr; r++) for (let v = 0; v < vecs; v++) locals.push(`(local ${acc(r, v)} v128)`);
+  for (let r = 0; r < mr; r++) locals.push(`(local $a${r} v128)`, `(local $p${r} i32)`, `(local $q${r} i32)`);
+  for (let v = 0; v < vecs; v++) locals.push(`(local $b${v} v128)`);
+  L.push('    ' + locals.join(' '));
+  // Row pointers into A and C.
+  for (let r = 0; r < mr; r++) {
+    L.push(`    (local.set $p${r} ${r === 0 ? '(local.get $a)' : `(i32.add (local.get $p${r - 1}) (local.get $ars))`})`);
+    L.push(`    (local.set $q${r} ${r === 0 ? '(local.get $c)' : `(i32.add (local.get $q${r - 1}) (local.get $ldc))`})`);
+  }
+  // Partial sums from an earlier K block (locals start at +0.0 otherwise).
+  L.push('    (if (i32.eqz (local.get $first)) (then');
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < vecs; v++) {
+      L.push(single ? `      (local.set ${acc(r, v)} (${splat} (local.get $q${r})))` : `      (local.set ${acc(r, v)} (v128.load offset=${16 * v} (local.get $q${r})))`);
+    }
+  }
+  L.push('    ))');
+  // One k step: load a row of B's panel, splat each A value, multiply-add.
+  const step = (ind) => {
+    for (let v = 0; v < vecs; v++) L.push(single ? `${ind}(local.set $b${v} (${splat} (local.get $b)))` : `${ind}(local.set $b${v} (v128.load offset=${16 * v} (local.get $b)))`);
+    for (let r = 0; r < mr; r++) {
+      L.push(contig ? `${ind}(local.set $a${r} (${splat} offset=${r * es} (local.get $p0)))` : `${ind}(local.set $a${r} (${splat} (local.get $p${r})))`);
+      for (let v = 0; v < vecs; v++) L.push(`${ind}(local.set ${acc(r, v)} ${madd(t, relaxed, `(local.get $a${r})`, `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`);
+      if (!contig) L.push(`${ind}(local.set $p${r} (i32.add (local.get $p${r}) (local.get $acs)))`);
+    }
+    if (contig) L.push(`${ind}(local.set $p0 (i32.add (local.get $p0) (local.get $acs)))`);
+    L.push(`${ind}(local.set $b (i32.add (local.get $b) (local.get $ldb)))`);
+  };
+  // UNROLL steps per turn of the loop while at least that many are left, then one at a time.
+  if (UNROLL > 1) {
+    L.push('    (block $done4 (loop $k4');
+    L.push(`      (br_if $done4 (i32.lt_u (local.get $kc) (i32.const ${UNROLL})))`);
+    for (let u = 0; u < UNROLL; u++) step('      ');
+    L.push(`      (local.set $kc (i32.sub (local.get $kc) (i32.const ${UNROLL})))`);
+    L.push('      (br $k4)))');
+  }
+  L.push('    (block $done (loop $k');
+  L.push('      (br_if $done (i32.eqz (local.get $kc)))');
+  step('      ');
+  L.push('      (local.set $kc (i32.sub (local.get $kc) (i32.const 1)))');
+  L.push('      (br $k)))');
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < vecs; v++) {
+      L.push(single ? `    (${lane} 0 (local.get $q${r}) (local.get ${acc(r, v)}))` : `    (v128.store offset=${16 * v} (local.get $q${r}) (local.get ${acc(r, v)}))`);
+    }
+  }
+  void es;
+  L.push('  )');
+  return L.join('\n');
+}
+
+/** Table index of micro-kernel (mr, nv), nv = 0 for the single column. */
+const slot = (t, mr, nv) => (mr - 1) * (TYPES[t].nv + 1) + nv;
+/** Micro-kernels per element type: MR × (NV + 1), twice (any A strides; A's rows adjacent). */
+const kernelsPerType = (t) => TYPES[t].mr * (TYPES[t].nv + 1);
+
+/**
+ * gemm_T(M, N, K, a, ars, acs, b, ldb, pst, c, ldc): C = Σ_k A·B without
+ * alpha or epilogue. B(k, j) is at b + k·ldb + (j / NR)·pst + (j % NR)·es: a
+ * row-major B has ldb = N·es, pst = NR·es; B packed in NR-wide panels (each
+ * panel K rows of NR values) has ldb = NR·es, pst = K·NR·es. Loops: MC rows of A, then K blocks, then NR-wide panels of B
+ * (kc × NR stays in L1), then MR-row tiles.
+ */
+function driver(t, base) {
+  const { es, lanes, mr: MR, nv: NV, kc: KC } = TYPES[t];
+  const { MC } = OPTIONS;
+  const NR = NV * lanes;
+  const call = (nvExpr) => `(call_indirect $tab (type $mk)
+              (i32.add (local.get $ak) (i32.mul (local.get $i) (local.get $ars))) (local.get $ars) (local.get $acs)
+              (i32.add (local.get $bk) (i32.add (i32.mul (i32.div_u (local.get $j) (i32.const ${NR})) (local.get $pst)) (i32.mul (i32.rem_u (local.get $j) (i32.const ${NR})) (i32.const ${es})))) (local.get $ldb)
+              (i32.add (i32.add (local.get $c) (i32.mul (i32.add (local.get $i0) (local.get $i)) (local.get $ldc))) (i32.mul (local.get $j) (i32.const ${es})))
+              (local.get $ldc) (local.get $kcn) (local.get $first)
+              (i32.add (local.get $tb) (i32.add (i32.mul (i32.sub (local.get $mr) (i32.const 1)) (i32.const ${NV + 1})) ${nvExpr})))`;
+  const tiles = (nvExpr, indent) => `${indent}(local.set $i (i32.const 0))
+${indent}(block $id (loop $il
+${indent}  (br_if $id (i32.ge_u (local.get $i) (local.get $mc)))
+${indent}  (local.set $mr (select (i32.const ${MR}) (i32.sub (local.get $mc) (local.get $i)) (i32.ge_u (i32.sub (local.get $mc) (local.get $i)) (i32.const ${MR}))))
+${indent}  ${call(nvExpr)}
+${indent}  (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
+${indent}  (br $il)))`;
+  return `  (func $gemm_${t} (export "gemm_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $c i32) (param $ldc i32)
+    (local $i0 i32) (local $mc i32) (local $k0 i32) (local $kcn i32) (local $first i32) (local $ak i32) (local $bk i32) (local $j i32) (local $i i32) (local $mr i32) (local $nv i32) (local $tb i32)
+    ;; A's rows adjacent (ars = es): the micro-kernels that read them through one pointer
+    (local.set $tb (select (i32.const ${base + kernelsPerType(t)}) (i32.const ${base}) (i32.eq (local.get $ars) (i32.const ${es}))))
+    (block $i0d (loop $i0l
+      (br_if $i0d (i32.ge_u (local.get $i0) (local.get $M)))
+      (local.set $mc (select (i32.const ${MC}) (i32.sub (local.get $M) (local.get $i0)) (i32.ge_u (i32.sub (local.get $M) (local.get $i0)) (i32.const ${MC}))))
+      (local.set $k0 (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $k0) (local.get $K)))
+        (local.set $kcn (select (i32.const ${KC}) (i32.sub (local.get $K) (local.get $k0)) (i32.ge_u (i32.sub (local.get $K) (local.get $k0)) (i32.const ${KC}))))
+        (local.set $first (i32.eqz (local.get $k0)))
+        (local.set $ak (i32.add (i32.add (local.get $a) (i32.mul (local.get $i0) (local.get $ars))) (i32.mul (local.get $k0) (local.get $acs))))
+        (local.set $bk (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $ldb))))
+        (local.set $j (i32.const 0))
+        ;; full NR-wide panels
+        (block $jd (loop $jl
+          (br_if $jd (i32.gt_u (i32.add (local.get $j) (i32.const ${NR})) (local.get $N)))
+${tiles(`(i32.const ${NV})`, '          ')}
+          (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
+          (br $jl)))
+        ;; the rest of the vectors, then single columns
+        (local.set $nv (i32.div_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${lanes})))
+        (if (local.get $nv) (then
+${tiles('(local.get $nv)', '          ')}
+          (local.set $j (i32.add (local.get $j) (i32.mul (local.get $nv) (i32.const ${lanes}))))))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_u (local.get $j) (local.get $N)))
+${tiles('(i32.const 0)', '          ')}
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $sl)))
+        (local.set $k0 (i32.add (local.get $k0) (local.get $kcn)))
+        (br $kl)))
+      (local.set $i0 (i32.add (local.get $i0) (i32.const ${MC})))
+      (br $i0l)))
+  )`;
+}
+
+/**
+ * The epilogue, row by row of C (M, N): z = alpha·c (skipped for alpha = 1),
+ * z = z + bias[i], written back to C; then out = g(z) for
+ * act 1 relu (z < 0 ? 0 : z, so −0 and NaN pass), 2 leakyRelu, 3 linear.
+ * With trans = 1 the sums come from T (N, M) (T[j, i] = C[i, j]), the result of
+ * the transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ.
+ */
+function epilogue(t) {
+  const { es, lanes } = TYPES[t];
+  const V = vt(t);
+  const load = (p) => `(${t}.load ${p})`;
+  return `  (func $epi_${t} (export "epi_${t}") (param $c i32) (param $ldc i32) (param $t i32) (param $ldt i32) (param $trans i32) (param $M i32) (param $N i32)
+      (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (local $i i32) (local $j i32) (local $pc i32) (local $po i32) (local $pt i32) (local $z ${t}) (local $bi ${t}) (local $vz v128) (local $va v128) (local $vb v128) (local $vs v128) (local $scale i32)
+    (local.set $scale (${t}.ne (local.get $alpha) (${t}.const 1)))
+    (local.set $va (${V}.splat (local.get $alpha)))
+    (local.set $vs (${V}.splat (local.get $slope)))
+    (block $id (loop $il
+      (br_if $id (i32.ge_u (local.get $i) (local.get $M)))
+      (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
+      (local.set $po (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $ldo))))
+      (local.set $pt (i32.add (local.get $t) (i32.mul (local.get $i) (i32.const ${es}))))
+      (local.set $bi (if (result ${t}) (local.get $bias) (then ${load(`(i32.add (local.get $bias) (i32.mul (local.get $i) (i32.const ${es})))`)}) (else (${t}.const 0))))
+      (local.set $vb (${V}.splat (local.get $bi)))
+      (local.set $j (i32.const 0))
+      ;; vectors along the row (not for the transposed source)
+      (if (i32.eqz (local.get $trans)) (then
+        (block $vd (loop $vl
+          (br_if $vd (i32.gt_u (i32.add (local.get $j) (i32.const ${lanes})) (local.get $N)))
+          (local.set $vz (v128.load (local.get $pc)))
+          (if (local.get $scale) (then (local.set $vz (${V}.mul (local.get $va) (local.get $vz)))))
+          (if (local.get $bias) (then (local.set $vz (${V}.add (local.get $vz) (local.get $vb)))))
+          (v128.store (local.get $pc) (local.get $vz))
+          (if (i32.eq (local.get $act) (i32.const 1)) (then
+            (v128.store (local.get $po) (v128.bitselect (v128.const i64x2 0 0) (local.get $vz) (${V}.lt (local.get $vz) (v128.const i64x2 0 0))))))
+          (if (i32.eq (local.get $act) (i32.const 2)) (then
+            (v128.store (local.get $po) (v128.bitselect (${V}.mul (local.get $vs) (local.get $vz)) (local.get $vz) (${V}.lt (local.get $vz) (v128.const i64x2 0 0))))))
+          (if (i32.eq (local.get $act) (i32.const 3)) (then (v128.store (local.get $po) (local.get $vz))))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 16)))
+          (local.set $po (i32.add (local.get $po) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const ${lanes})))
+          (br $vl)))))
+      (block $sd (loop $sl
+        (br_if $sd (i32.ge_u (local.get $j) (local.get $N)))
+        (local.set $z (if (result ${t}) (local.get $trans)
+          (then ${load(`(i32.add (local.get $pt) (i32.mul (local.get $j) (local.get $ldt)))`)})
+          (else ${load('(local.get $pc)')})))
+        (if (local.get $scale) (then (local.set $z (${t}.mul (local.get $alpha) (local.get $z)))))
+        (if (local.get $bias) (then (local.set $z (${t}.add (local.get $z) (local.get $bi)))))
+        (${t}.store (local.get $pc) (local.get $z))
+        (if (i32.eq (local.get $act) (i32.const 1)) (then
+          (${t}.store (local.get $po) (select (${t}.const 0) (local.get $z) (${t}.lt (local.get $z) (${t}.const 0))))))
+        (if (i32.eq (local.get $act) (i32.const 2)) (then
+          (${t}.store (local.get $po) (select (${t}.mul (local.get $slope) (local.get $z)) (local.get $z) (${t}.lt (local.get $z) (${t}.const 0))))))
+        (if (i32.eq (local.get $act) (i32.const 3)) (then (${t}.store (local.get $po) (local.get $z))))
+        (local.set $pc (i32.add (local.get $pc) (i32.const ${es})))
+        (local.set $po (i32.add (local.get $po) (i32.const ${es})))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $sl)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $il)))
+  )`;
+}
+
+/**
+ * job_T: one thread's share of a product: gemm_T on its block of the sums,
+ * then the epilogue on the same block of C (see gemm.ts for the arguments).
+ */
+function job(t) {
+  return `  (func (export "job_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+      (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (call $gemm_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $acs) (local.get $b) (local.get $ldb) (local.get $pst) (local.get $s) (local.get $lds))
+    (if (local.get $trans)
+      (then (call $epi_${t} (local.get $c) (local.get $ldc) (local.get $s) (local.get $lds) (i32.const 1) (local.get $N) (local.get $M)
+        (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo)))
+      (else (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
+        (then (call $epi_${t} (local.get $s) (local.get $lds) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
+          (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))))
+  )`;
+}
+
+/**
+ * rank_T(M, N, K, a, lda, b, ldb, c, ldc): C (M, N) = A (M, K) · B (K, N) for
+ * products with few rows (the first layer's Z = W·X), as K/RU rank-RU updates
+ * of all of C, which stays in L1 while B streams through once, row after row
+ * (B's rows are read in full, which the hardware prefetches well). Each C[i, j]
+ * still adds k = 0, 1, ..., K−1 in order, starting from +0.
+ */
+function rank(t, relaxed) {
+  const { es, lanes, splat, lane } = TYPES[t];
+  const { RANK_MR: MR, RANK_U: U } = OPTIONS;
+  const V = vt(t);
+  const L = [];
+  L.push(`  (func $rank_${t} (export "rank_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)`);
+  const locals = ['(local $i i32) (local $j i32) (local $k i32) (local $mr i32) (local $u i32) (local $pc i32) (local $pb i32) (local $pa i32) (local $x v128)'];
+  for (let r = 0; r < MR; r++) {
+    locals.push(`(local $c${r} v128)`);
+    for (let u = 0; u < U; u++) locals.push(`(local $s${r}_${u} v128)`);
+  }
+  for (let u = 0; u < U; u++) locals.push(`(local $x${u} v128)`);
+  L.push('    ' + locals.join(' '));
+  // C = 0 first (the sums start from +0, as the reference's).
+  L.push(`    (local.set $i (i32.const 0))
+    (block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
+      (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $zl)))`);
+  // One (mr rows) × (u k-steps) block over all of C's columns; mr ≤ MR, u ≤ U fixed at generation.
+  const block = (mr, u, ind) => {
+    const out = [];
+    for (let r = 0; r < mr; r++) for (let q = 0; q < u; q++) {
+      out.push(`${ind}(local.set $s${r}_${q} (${splat} offset=${q * es} (i32.add (local.get $pa) (i32.mul (local.get $lda) (i32.const ${r})))))`);
+    }
+    const body = (single, ind2) => {
+      const ld = (p, off) => single ? `(${splat} offset=${off} ${p})` : `(v128.load offset=${off} ${p})`;
+      for (let q = 0; q < u; q++) out.push(`${ind2}(local.set $x${q} ${ld(`(i32.add (local.get $pb) (i32.mul (local.get $ldb) (i32.const ${q})))`, 0)})`);
+      for (let r = 0; r < mr; r++) {
+        const pc = `(i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const ${r})))`;
+        out.push(`${ind2}(local.set $c${r} ${ld(pc, 0)})`);
+        for (let q = 0; q < u; q++) out.push(`${ind2}(local.set $c${r} ${madd(t, relaxed, `(local.get $s${r}_${q})`, `(local.get $x${q})`, `(local.get $c${r})`)})`);
+        out.push(single ? `${ind2}(${lane} 0 ${pc} (local.get $c${r}))` : `${ind2}(v128.store ${pc} (local.get $c${r}))`);
+      }
+    };
+    out.push(`${ind}(local.set $j (i32.const 0))`);
+    out.push(`${ind}(local.set $pb (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $ldb))))`);
+    out.push(`${ind}(local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))`);
+    out.push(`${ind}(block $vd (loop $vl`);
+    out.push(`${ind}  (br_if $vd (i32.gt_u (i32.add (local.get $j) (i32.const ${lanes})) (local.get $N)))`);
+    body(false, ind + '  ');
+    out.push(`${ind}  (local.set $pb (i32.add (local.get $pb) (i32.const 16)))`);
+    out.push(`${ind}  (local.set $pc (i32.add (local.get $pc) (i32.const 16)))`);
+    out.push(`${ind}  (local.set $j (i32.add (local.get $j) (i32.const ${lanes})))`);
+    out.push(`${ind}  (br $vl)))`);
+    out.push(`${ind}(block $sd (loop $sl`);
+    out.push(`${ind}  (br_if $sd (i32.ge_u (local.get $j) (local.get $N)))`);
+    body(true, ind + '  ');
+    out.push(`${ind}  (local.set $pb (i32.add (local.get $pb) (i32.const ${es})))`);
+    out.push(`${ind}  (local.set $pc (i32.add (local.get $pc) (i32.const ${es})))`);
+    out.push(`${ind}  (local.set $j (i32.add (local.get $j) (i32.const 1)))`);
+    out.push(`${ind}  (br $sl)))`);
+    return out.join('\n');
+  };
+  // k blocks of U (then single steps), each over row tiles of MR (then single rows).
+  const kLoop = (u, label) => `    (block $${label}d (loop $${label}l
+      (br_if $${label}d (i32.gt_u (i32.add (local.get $k) (i32.const ${u})) (local.get $K)))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.gt_u (i32.add (local.get $i) (i32.const ${MR})) (local.get $M)))
+        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.mul (local.get $k) (i32.const ${es}))))
+${block(MR, u, '        ')}
+        (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
+        (br $il)))
+      (block $i1d (loop $i1l
+        (br_if $i1d (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.mul (local.get $k) (i32.const ${es}))))
+${block(1, u, '        ')}
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $i1l)))
+      (local.set $k (i32.add (local.get $k) (i32.const ${u})))
+      (br $${label}l)))`;
+  L.push(kLoop(U, 'ku'));
+  if (U > 1) L.push(kLoop(1, 'k1'));
+  L.push('  )');
+  void V;
+  return L.join('\n');
+}
+
+/**
+ * jobr_T: job_T's arguments, with the sums made by rank_T (a, ars = A and its
+ * row stride; b, ldb = B; s, lds = C); then the same epilogue.
+ */
+function jobRank(t) {
+  return `  (func (export "jobr_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+      (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (call $rank_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
+    (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
+      (then (call $epi_${t} (local.get $s) (local.get $lds) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
+        (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
+  )`;
+}
+
+/**
+ * dot_T(M, N, K, a, lda, b, ldb, c, ldc): C (M, N) = A (M, K) · Bᵀ with B (N, K),
+ * the weight gradient (8) dW = dZ · A_prevᵀ, as dot products of rows that are
+ * both contiguous: A's rows stay in L1 while B's rows stream through once.
+ * Each C[i, j] keeps one partial sum per lane (k ≡ lane mod lanes, ascending),
+ * combined pairwise at the end, then the K mod lanes last terms in order: a
+ * fixed order, whichever thread computes it.
+ */
+function dot(t, relaxed) {
+  const { es, lanes } = TYPES[t];
+  const { DOT_MR: MR, DOT_NR: NR } = OPTIONS;
+  const V = vt(t);
+  const parts = [];
+  const hsum = (v) => lanes === 2
+    ? `(${t}.add (${V}.extract_lane 0 ${v}) (${V}.extract_lane 1 ${v}))`
+    : `(${t}.add (${t}.add (${V}.extract_lane 0 ${v}) (${V}.extract_lane 1 ${v})) (${t}.add (${V}.extract_lane 2 ${v}) (${V}.extract_lane 3 ${v})))`;
+  for (let mr = 1; mr <= MR; mr++) for (let nr = 1; nr <= NR; nr++) {
+    const L = [];
+    L.push(`  (func $dk_${t}_${mr}_${nr} (type $dk) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $K i32)`);
+    const loc = ['(local $k i32) (local $x v128) (local $s ' + t + ') (local $pa i32) (local $pb i32)'];
+    for (let r = 0; r < mr; r++) for (let q = 0; q < nr; q++) loc.push(`(local $c${r}_${q} v128)`);
+    for (let q = 0; q < nr; q++) loc.push(`(local $b${q} v128)`);
+    L.push('    ' + loc.join(' '));
+    const pa = (r) => `(i32.add (local.get $pa) (i32.mul (local.get $lda) (i32.const ${r})))`;
+    const pb = (q) => `(i32.add (local.get $pb) (i32.mul (local.get $ldb) (i32.const ${q})))`;
+    L.push(`    (local.set $pa (local.get $a)) (local.set $pb (local.get $b))`);
+    L.push(`    (block $kd (loop $kl`);
+    L.push(`      (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const ${lanes})) (local.get $K)))`);
+    for (let q = 0; q < nr; q++) L.push(`      (local.set $b${q} (v128.load ${pb(q)}))`);
+    for (let r = 0; r < mr; r++) {
+      L.push(`      (local.set $x (v128.load ${pa(r)}))`);
+      for (let q = 0; q < nr; q++) L.push(`      (local.set $c${r}_${q} ${madd(t, relaxed, '(local.get $x)', `(local.get $b${q})`, `(local.get $c${r}_${q})`)})`);
+    }
+    L.push(`      (local.set $pa (i32.add (local.get $pa) (i32.const 16)))`);
+    L.push(`      (local.set $pb (i32.add (local.get $pb) (i32.const 16)))`);
+    L.push(`      (local.set $k (i32.add (local.get $k) (i32.const ${lanes})))`);
+    L.push(`      (br $kl)))`);
+    // Lanes combined, then the last K mod lanes terms in order; stored to C[r, q].
+    for (let r = 0; r < mr; r++) for (let q = 0; q < nr; q++) {
+      L.push(`    (local.set $s ${hsum(`(local.get $c${r}_${q})`)})`);
+      for (let e = 0; e < lanes - 1; e++) {
+        L.push(`    (if (i32.gt_u (local.get $K) (i32.add (local.get $k) (i32.const ${e}))) (then (local.set $s (${t}.add (local.get $s) (${t}.mul (${t}.load offset=${e * es} ${pa(r)}) (${t}.load offset=${e * es} ${pb(q)}))))))`);
+      }
+      L.push(`    (${t}.store offset=${q * es} (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${r}))) (local.get $s))`);
+    }
+    L.push('  )');
+    parts.push(L.join('\n'));
+  }
+  // Driver: column blocks of NR rows of B, row tiles of MR rows of A.
+  parts.push(`  (func $dot_${t} (export "dot_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
+    (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+      (local.set $nr (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $mr (select (i32.const ${MR}) (i32.sub (local.get $M) (local.get $i)) (i32.ge_u (i32.sub (local.get $M) (local.get $i)) (i32.const ${MR}))))
+        (call_indirect $tab (type $dk)
+          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (local.get $lda)
+          (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb))) (local.get $ldb)
+          (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.mul (local.get $j) (i32.const ${es})))
+          (local.get $ldc) (local.get $K)
+          (i32.add (i32.const DOTBASE_${t}) (i32.add (i32.mul (i32.sub (local.get $mr) (i32.const 1)) (i32.const ${NR})) (i32.sub (local.get $nr) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
+        (br $il)))
+      (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
+      (br $jl)))
+  )
+  (func (export "jobd_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+      (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (call $dot_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
+    (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
+      (then (call $epi_${t} (local.get $s) (local.get $lds) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
+        (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
+  )`);
+  return parts.join('\n');
+}
+
+/**
+ * pack_T(src, rs, cs, K, N, dst): B(k, j) = src[k·rs + j·cs] (byte strides) into
+ * NR-wide panels, panel p holding rows k = 0..K-1 of columns pNR..pNR+NR-1;
+ * the last panel is padded to NR columns.
+ */
+function pack(t) {
+  const { es, lanes, nv } = TYPES[t];
+  const NR = lanes * nv;
+  return `  (func (export "pack_${t}") (param $src i32) (param $rs i32) (param $cs i32) (param $K i32) (param $N i32) (param $dst i32)
+    (local $j i32) (local $k i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+      (local.set $w (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+      (local.set $k (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k) (local.get $rs))) (i32.mul (local.get $j) (local.get $cs))))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k) (i32.const ${NR}))) (i32.const ${es}))))
+        (local.set $jj (i32.const 0))
+        (block $wd (loop $wl
+          (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
+          (${t}.store (local.get $d) (${t}.load (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (local.get $cs)))
+          (local.set $d (i32.add (local.get $d) (i32.const ${es})))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (br $wl)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kl)))
+      (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
+      (br $jl)))
+  )`;
+}
+
+/** axpy_T(alpha, x, y, n): y = y + alpha·x, multiply then add as the reference (never fused). */
+function axpy(t) {
+  const { es, lanes } = TYPES[t];
+  const V = vt(t);
+  return `  (func (export "axpy_${t}") (param $alpha ${t}) (param $x i32) (param $y i32) (param $n i32)
+    (local $i i32) (local $va v128)
+    (local.set $va (${V}.splat (local.get $alpha)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $i) (i32.const ${lanes})) (local.get $n)))
+      (v128.store (local.get $y) (${V}.add (v128.load (local.get $y)) (${V}.mul (local.get $va) (v128.load (local.get $x)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const ${lanes})))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $n)))
+      (${t}.store (local.get $y) (${t}.add (${t}.load (local.get $y)) (${t}.mul (local.get $alpha) (${t}.load (local.get $x)))))
+      (local.set $x (i32.add (local.get $x) (i32.const ${es})))
+      (local.set $y (i32.add (local.get $y) (i32.const ${es})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $sl)))
+  )`;
+}
+
+/** The whole module as WAT text; `relaxed` selects fused multiply-add. Memory is imported, shared. */
+export function generateWat(relaxed) {
+  const parts = [];
+  const table = [];
+  let base = 0;
+  const bases = {};
+  const dotBases = {};
+  for (const t of Object.keys(TYPES)) {
+    bases[t] = base;
+    const { mr: MR, nv: NV } = TYPES[t];
+    dotBases[t] = -1;
+    for (const contig of [false, true]) {
+      for (let mr = 1; mr <= MR; mr++) for (let nv = 0; nv <= NV; nv++) {
+        table[base + slot(t, mr, nv)] = `$mk${contig ? 'c' : ''}_${t}_${mr}_${nv}`;
+        parts.push(microKernel(t, relaxed, mr, nv, contig));
+      }
+      base += kernelsPerType(t);
+    }
+  }
+  for (const t of Object.keys(TYPES)) {
+    dotBases[t] = base;
+    for (let mr = 1; mr <= OPTIONS.DOT_MR; mr++) for (let nr = 1; nr <= OPTIONS.DOT_NR; nr++) table[base + (mr - 1) * OPTIONS.DOT_NR + nr - 1] = `$dk_${t}_${mr}_${nr}`;
+    base += OPTIONS.DOT_MR * OPTIONS.DOT_NR;
+  }
+  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t));
+  return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
+;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+  (type $mk (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32)))
+  (type $dk (func (param i32 i32 i32 i32 i32 i32 i32)))
+  (table $tab ${table.length} funcref)
+  (elem (i32.const 0) ${table.join(' ')})
+${parts.join('\n')}
+)
+`;
+}
+
+/** Assembles WAT with wabt; `shared: false` makes the variant for pages without cross-origin isolation. */
+export async function assemble(wat, { shared = true } = {}) {
+  const { default: wabt } = await import('wabt');
+  const w = await wabt();
+  const text = shared ? wat : wat.replace('(memory 1 65536 shared)', '(memory 1 65536)');
+  const features = { simd: true, relaxed_simd: true, threads: true, bulk_memory: true };
+  const mod = w.parseWat('dnn-kernels.wat', text, features);
+  try {
+    mod.resolveNames();
+    mod.validate(features);
+    return new Uint8Array(mod.toBinary({ log: false, write_debug_names: false }).buffer);
+  } finally {
+    mod.destroy();
+  }
+}

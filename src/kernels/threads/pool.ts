@@ -1,0 +1,202 @@
+/**
+ * A pool of workers over one shared WebAssembly.Memory, synchronous from the
+ * caller's view: the caller writes a product's chunks (fixed blocks of C) into
+ * the control block at the start of memory, wakes the workers
+ * (Atomics.notify), and every thread, the caller included, claims chunks one
+ * at a time until none is left; the caller then waits until all are finished
+ * (Atomics.wait; a spin where the thread may not block, as a browser's main
+ * thread). Which thread runs a chunk never changes what it computes, and a
+ * descheduled worker only means the others take more chunks.
+ *
+ * Workers are `worker_threads` in Node and Web Workers in a browser (which
+ * needs crossOriginIsolated for shared memory). They are unref'd in Node, so
+ * an idle pool never keeps a finished process alive; `shutdown()` ends them.
+ *
+ * Control block (int32 words):
+ *   slot 0 (bytes 0..255): [0] claim word = generation << 16 | next chunk,
+ *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32, 4 jobd_f64, 5 jobd_f32,
+ *     [4] set by a worker whose chunk threw
+ *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
+ *     [2] ready flag, [3] 2 = exit
+ *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk
+ */
+const SLOT_BYTES = 256;
+const SLOT_WORDS = SLOT_BYTES / 4;
+export const MAX_WORKERS = 63;
+const TABLE_BYTES = 16384;
+const CHUNK_ARGS = 20;
+/** Chunks one product may have (the table fills the rest of the 64 KiB control page). */
+export const MAX_CHUNKS = Math.floor((65536 - TABLE_BYTES) / (8 * CHUNK_ARGS));
+
+export const FN_JOB_F64 = 0;
+export const FN_JOB_F32 = 1;
+export const FN_RANK_F64 = 2;
+export const FN_RANK_F32 = 3;
+export const FN_DOT_F64 = 4;
+export const FN_DOT_F32 = 5;
+const FN_EXIT = 2;
+
+/** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */
+const WORKER_SOURCE = `
+'use strict';
+const SLOT_WORDS = ${SLOT_WORDS}, TABLE = ${TABLE_BYTES / 8}, ARGS = ${CHUNK_ARGS};
+function start({ module, memory, index }) {
+  const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = [x.job_f64, x.job_f32, x.jobr_f64, x.jobr_f32, x.jobd_f64, x.jobd_f32];
+  const i32 = new Int32Array(memory.buffer, 0, 16384);
+  const f64 = new Float64Array(memory.buffer, 0, 8192);
+  const base = index * SLOT_WORDS;
+  let seen = Atomics.load(i32, base);
+  Atomics.store(i32, base + 2, 1);
+  for (;;) {
+    let g = Atomics.load(i32, base);
+    // Spin briefly: the next product usually follows within microseconds.
+    for (let spin = 0; g === seen && spin < 100000; spin++) g = Atomics.load(i32, base);
+    if (g === seen) { Atomics.wait(i32, base, seen); continue; }
+    seen = g;
+    if (i32[base + 3] === ${FN_EXIT}) return;
+    const fn = fns[Atomics.load(i32, 3)], count = Atomics.load(i32, 2);
+    for (;;) {
+      const v = Atomics.load(i32, 0);
+      if ((v >>> 16) !== (g & 0xffff) || (v & 0xffff) >= count) break;
+      if (Atomics.compareExchange(i32, 0, v, v + 1) !== v) continue;
+      const a = TABLE + (v & 0xffff) * ARGS;
+      try {
+        fn(f64[a], f64[a + 1], f64[a + 2], f64[a + 3], f64[a + 4], f64[a + 5], f64[a + 6], f64[a + 7], f64[a + 8], f64[a + 9],
+          f64[a + 10], f64[a + 11], f64[a + 12], f64[a + 13], f64[a + 14], f64[a + 15], f64[a + 16], f64[a + 17], f64[a + 18], f64[a + 19]);
+      } catch (e) {
+        Atomics.store(i32, 4, 1);
+      }
+      Atomics.add(i32, 1, 1);
+      Atomics.notify(i32, 1);
+    }
+  }
+}
+if (typeof require === 'function' && typeof self === 'undefined') {
+  const { workerData, parentPort } = require('node:worker_threads');
+  start(workerData);
+  parentPort.close();
+} else {
+  self.onmessage = (e) => { start(e.data); close(); };
+}
+`;
+
+interface WorkerHandle {
+  terminate(): unknown;
+}
+
+export class Pool {
+  readonly workers: number;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly handles: WorkerHandle[];
+  /** Generation of the last product (16 bits, in the claim word's high half). */
+  private seq = 0;
+  private canBlock: boolean;
+
+  private constructor(memory: WebAssembly.Memory, handles: WorkerHandle[]) {
+    this.workers = handles.length;
+    this.handles = handles;
+    this.i32 = new Int32Array(memory.buffer, 0, 16384);
+    this.f64 = new Float64Array(memory.buffer, 0, 8192);
+    this.canBlock = canAtomicsWait(this.i32);
+  }
+
+  /** Starts `workers` workers (capped at 255), or returns undefined where workers cannot share memory. */
+  static create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Pool | undefined {
+    const n = Math.min(MAX_WORKERS, workers);
+    const handles: WorkerHandle[] = [];
+    const threads = (globalThis as any).process?.getBuiltinModule?.('node:worker_threads');
+    for (let w = 1; w <= n; w++) {
+      const data = { module, memory, index: w };
+      if (threads) {
+        const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: data, stdout: false, stderr: false });
+        worker.unref();
+        handles.push(worker);
+      } else if (typeof Worker === 'function' && (globalThis as any).crossOriginIsolated) {
+        const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+        const worker = new Worker(url);
+        worker.postMessage(data);
+        handles.push(worker);
+      } else {
+        break;
+      }
+    }
+    return handles.length ? new Pool(memory, handles) : undefined;
+  }
+
+  /** Workers that have started and can take a job now. */
+  isReady(w: number): boolean {
+    return Atomics.load(this.i32, w * SLOT_WORDS + 2) === 1;
+  }
+
+  async ready(timeoutMs = 10000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (let w = 1; w <= this.workers; w++) {
+      while (!this.isReady(w)) {
+        if (Date.now() > until) throw new Error(`Pool: worker ${w} did not start within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
+  /**
+   * Runs every chunk (the argument list of `fn`, job_f64 or job_f32) once,
+   * on the caller and on the workers that have started; returns when all are done.
+   */
+  run(fn: number, jobs: number[][], local: (args: number[]) => void): void {
+    const count = Math.min(jobs.length, MAX_CHUNKS);
+    const gen = (this.seq = (this.seq + 1) & 0xffff);
+    for (let c = 0; c < count; c++) this.f64.set(jobs[c], TABLE_BYTES / 8 + c * CHUNK_ARGS);
+    Atomics.store(this.i32, 1, 0);
+    Atomics.store(this.i32, 2, count);
+    Atomics.store(this.i32, 3, fn);
+    Atomics.store(this.i32, 0, gen << 16);
+    for (let w = 1; w <= this.workers; w++) {
+      if (!this.isReady(w)) continue;
+      const base = w * SLOT_WORDS;
+      Atomics.store(this.i32, base, gen);
+      Atomics.notify(this.i32, base);
+    }
+    // The caller claims chunks like any worker. A failure is thrown only once every
+    // claimed chunk has finished, so no worker is still writing when the caller moves on.
+    let error: unknown;
+    for (;;) {
+      const v = Atomics.load(this.i32, 0);
+      if ((v & 0xffff) >= count) break;
+      if (Atomics.compareExchange(this.i32, 0, v, v + 1) !== v) continue;
+      try {
+        local(jobs[v & 0xffff]);
+      } catch (e) {
+        error ??= e;
+      }
+      Atomics.add(this.i32, 1, 1);
+    }
+    for (let spin = 0; Atomics.load(this.i32, 1) < count; spin++) {
+      const done = Atomics.load(this.i32, 1);
+      if (spin > 1 << 16 && this.canBlock) Atomics.wait(this.i32, 1, done, 20);
+    }
+    if (Atomics.exchange(this.i32, 4, 0)) error ??= new Error('Pool: a worker failed while computing its share of a product');
+    if (error) throw error;
+    for (let c = count; c < jobs.length; c++) local(jobs[c]);
+  }
+
+  shutdown(): void {
+    for (let w = 1; w <= this.workers; w++) {
+      const base = w * SLOT_WORDS;
+      this.i32[base + 3] = FN_EXIT;
+      Atomics.store(this.i32, base, (Atomics.load(this.i32, base) + 1) & 0xffff);
+      Atomics.notify(this.i32, base);
+    }
+    for (const h of this.handles) h.terminate();
+  }
+}
+
+function canAtomicsWait(i32: Int32Array): boolean {
+  try {
+    Atomics.wait(i32, 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The fast implementation of the compute interface: GEMM in WebAssembly SIMD
+ * (f64x2 for float64, f32x4 for float32), split between threads; the other
+ * primitives (activations, softmax, row sums, the Model's optimizer updates)
+ * are cheap next to the products and run the reference code on views of the
+ * same memory (axpy runs in WebAssembly).
+ *
+ * Legend: examples are columns; W (n[l], n[l-1]), A and Z (n[l], m), b (n[l], 1).
+ *   (1)  Z  = W · A_prev + b       gemm(false, false): rank updates of Z (few rows) while A_prev streams by rows
+ *   (8)  dW = 1/m · dZ · A_prevᵀ   gemm(false, true):  dot products of dZ's and A_prev's rows (both contiguous)
+ *   (10) dA_prev = Wᵀ · dZ         gemm(true, false):  W read by scalars down its columns
+ *
+ * Every C[i, j] is Σ_k op(A)[i, k]·op(B)[k, j] added in ascending k from +0,
+ * then times alpha, plus bias: the reference's order (A·Bᵀ with a small A,
+ * as (8), is computed as dot products with one partial sum per SIMD lane,
+ * combined in a fixed order). Without fused multiply-add the other products
+ * are therefore bit-identical to the reference; with it (relaxed SIMD) they
+ * differ by rounding only. The blocks of C a product is cut into depend on
+ * its shape alone, and any thread may compute any block, so results do not
+ * depend on the number of threads.
+ */
+import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
+import { createRefKernels } from '../ref/index.ts';
+import type { Activation, Epilogue, Kernels } from '../types.ts';
+import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
+import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
+
+/** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
+const RANK_MAX_ROWS = 32;
+const RANK_MAX_BYTES = 40 * 1024;
+/** The dot-product path for A·Bᵀ: A small enough to stay in L1/L2 while B streams. */
+const DOT_MAX_BYTES = 96 * 1024;
+
+/** Rows of C from which the register-blocked path packs B first. */
+const PACK_MIN_ROWS = 128;
+
+/** Products below this many multiply-adds stay on the calling thread. */
+export const PARALLEL_MIN_MACS = 1 << 18;
+
+const ACT_CODE: Partial<Record<Activation, number>> = { relu: 1, leakyRelu: 2, linear: 3 };
+
+export interface WasmKernels<T extends FloatArray> extends Kernels<T> {
+  readonly runtime: WasmRuntime;
+  /** Threads a large product is split between (the caller's included). */
+  readonly threads: number;
+}
+
+export interface WasmKernelOptions extends RuntimeOptions {
+  /** Share the memory and pool of an existing runtime (both dtypes can live in one). */
+  runtime?: WasmRuntime;
+}
+
+/** Creates WebAssembly SIMD kernels for `dtype`; throws where the engine has no SIMD. */
+export function createWasmKernels(dtype: 'float32', options?: WasmKernelOptions): WasmKernels<Float32Array>;
+export function createWasmKernels(dtype?: 'float64', options?: WasmKernelOptions): WasmKernels<Float64Array>;
+export function createWasmKernels(dtype: DType, options?: WasmKernelOptions): WasmKernels<FloatArray>;
+export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelOptions = {}): WasmKernels<FloatArray> {
+  const rt = options.runtime ?? new WasmRuntime(options);
+  const f32 = dtype === 'float32';
+  const Store = (f32 ? Float32Array : Float64Array) as unknown as Float64ArrayConstructor;
+  const es = f32 ? 4 : 8;
+  const t = f32 ? 'f32' : 'f64';
+  const tile = rt.tile[t];
+  const NR = tile.nr;
+  const x = rt.exports;
+  const job = f32 ? x.job_f32 : x.job_f64;
+  const fnId = f32 ? FN_JOB_F32 : FN_JOB_F64;
+  const jobRank = f32 ? x.jobr_f32 : x.jobr_f64;
+  const fnRank = f32 ? FN_RANK_F32 : FN_RANK_F64;
+  const jobDot = f32 ? x.jobd_f32 : x.jobd_f64;
+  const fnDot = f32 ? FN_DOT_F32 : FN_DOT_F64;
+  const pack = f32 ? x.pack_f32 : x.pack_f64;
+  const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
+  const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
+
+  /** Scratch blocks of the current call, given back at its end. */
+  const scratch: [number, number][] = [];
+  const take = (bytes: number): number => {
+    const p = rt.scratch(bytes);
+    scratch.push([p, bytes]);
+    return p;
+  };
+  const view = (ptr: number, n: number) => new Store(rt.buffer, ptr, n) as FloatArray;
+  /** Address of M's values: in place when M lives in this memory, else a scratch copy. */
+  const addr = (M: Matrix<FloatArray>, copyIn = true): number => {
+    if (rt.owns(M.data)) return M.data.byteOffset;
+    const p = take(M.data.length * es);
+    if (copyIn) view(p, M.data.length).set(M.data);
+    return p;
+  };
+
+  function gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix<FloatArray>, B: Matrix<FloatArray>, C: Matrix<FloatArray>, ep?: Epilogue<FloatArray>): void {
+    const M = C.rows, N = C.cols, K = transA ? A.rows : A.cols;
+    if (M === 0 || N === 0) return;
+    const act = ep?.activation;
+    if (K === 0) return ref.gemm(transA, transB, alpha, A, B, C, ep);
+    try {
+      const pa = addr(A), pb = addr(B);
+      const pc = addr(C, false);
+      const pbias = ep?.bias ? addr(ep.bias) : 0;
+      const code = act ? ACT_CODE[act] ?? 0 : 0;
+      const pout = code ? addr(ep!.out!, false) : 0;
+      const lda = A.cols * es, ldb = B.cols * es, ldc = N * es;
+      // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
+      let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
+      let ps = pc, lds = ldc, trans = 0;
+      const fast = !transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64 ? 'rank'
+        : !transA && transB && M * K * es <= DOT_MAX_BYTES && K >= 16 ? 'dot' : undefined;
+      if (fast) {
+        // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
+        // streams through row by row. (8) dW = dZ·A_prevᵀ with a small dZ: dot
+        // products of contiguous rows, dZ in L1 while A_prev streams through.
+        // Threads take column blocks of C.
+        const ldo = N * es;
+        const jobs = splitColumns(M, N, K).map(([j0, j1]) => [
+          M, j1 - j0, K, pa, lda, 0, pb + j0 * (fast === 'rank' ? es : ldb), ldb, 0, pc + j0 * es, ldc,
+          0, pc + j0 * es, ldc, alpha, pbias, code, ep?.slope ?? 0, pout ? pout + j0 * es : 0, ldo,
+        ]);
+        const [fn, id] = fast === 'rank' ? [jobRank, fnRank] : [jobDot, fnDot];
+        if (jobs.length > 1 && rt.pool) rt.pool.run(id, jobs, (a) => (fn as any)(...a));
+        else for (const a of jobs) (fn as any)(...a);
+        finish(C, pc, ep, code, pout, M, N);
+        return;
+      }
+      if (!transB) {
+        // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
+        Mc = M; Nc = N;
+        psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
+        if (M >= PACK_MIN_ROWS) {
+          // Many row tiles read every panel of B: pack B once into contiguous NR-wide
+          // panels, so a panel's rows are not a row stride apart (a power-of-two stride,
+          // as m = 1024, puts them all in one cache set).
+          pbs = take(K * roundUp(N, NR) * es);
+          pack(pb, ldb, es, K, N, pbs);
+          ldbs = NR * es; pst = K * NR * es;
+        } else {
+          pbs = pb; ldbs = ldb; pst = NR * es;
+        }
+      } else if (transA || M <= N) {
+        // C = op(A) · Bᵀ computed as Cᵀ = B · op(A)ᵀ, so B (the larger) is read by scalars
+        // along its rows; op(A)ᵀ is A itself (transA) or A packed into panels.
+        Mc = N; Nc = M;
+        psa = pb; ars = ldb; acs = es;
+        if (transA) { pbs = pa; ldbs = lda; pst = NR * es; }
+        else {
+          pbs = take(K * roundUp(M, NR) * es);
+          pack(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
+          ldbs = NR * es; pst = K * NR * es;
+        }
+        trans = 1;
+        ps = take(N * M * es); lds = M * es;
+      } else {
+        // C = A · Bᵀ with A the larger: pack Bᵀ (element (k, j) = B[j, k]).
+        Mc = M; Nc = N;
+        psa = pa; ars = lda; acs = es;
+        pbs = take(K * roundUp(N, NR) * es);
+        pack(pb, es, ldb, K, N, pbs);
+        ldbs = NR * es; pst = K * NR * es;
+      }
+      const ldo = N * es;
+      const jobs = split(Mc, Nc, K, tile.mr, NR).map(([i0, i1, j0, j1]) => {
+        // Offsets of this block in the sums, the B side, and C / out / bias.
+        const cOff = trans ? i0 * es + j0 * ldc : i0 * ldc + j0 * es;
+        const oOff = trans ? i0 * es + j0 * ldo : i0 * ldo + j0 * es;
+        const bOff = trans ? j0 * es : i0 * es;
+        return [
+          i1 - i0, j1 - j0, K,
+          psa + i0 * ars, ars, acs,
+          pbs + (j0 / NR) * pst, ldbs, pst,
+          ps + i0 * lds + j0 * es, lds,
+          trans, pc + cOff, ldc,
+          alpha, pbias ? pbias + bOff : 0, code, ep?.slope ?? 0, pout ? pout + oOff : 0, ldo,
+        ];
+      });
+      if (jobs.length > 1 && rt.pool) rt.pool.run(fnId, jobs, (a) => (job as any)(...a));
+      else for (const a of jobs) (job as any)(...a);
+      finish(C, pc, ep, code, pout, M, N);
+    } finally {
+      for (let i = scratch.length - 1; i >= 0; i--) rt.freeScratch(scratch[i][0], scratch[i][1]);
+      scratch.length = 0;
+    }
+  }
+
+  /** Copies results out of scratch for foreign matrices; activations the wasm epilogue does not have. */
+  function finish(C: Matrix<FloatArray>, pc: number, ep: Epilogue<FloatArray> | undefined, code: number, pout: number, M: number, N: number): void {
+    if (!rt.owns(C.data)) C.data.set(view(pc, M * N));
+    const act = ep?.activation;
+    if (act && !code) ref.activationForward(act, C, ep!.out!, ep!.slope);
+    else if (code && !rt.owns(ep!.out!.data)) ep!.out!.data.set(view(pout, M * N));
+  }
+
+  /** Column blocks of C for the rank-update path, aligned to 8 columns. */
+  function splitColumns(M: number, N: number, K: number): [number, number][] {
+    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, N]];
+    const tiles = Math.ceil(N / 8);
+    const parts = Math.min(tiles, MAX_CHUNKS, 2 * rt.threads);
+    const out: [number, number][] = [];
+    for (let p = 0; p < parts; p++) {
+      const s = Math.min(N, Math.round((p * tiles) / parts) * 8), e = Math.min(N, Math.round(((p + 1) * tiles) / parts) * 8);
+      if (e > s) out.push([s, e]);
+    }
+    return out;
+  }
+
+  /** Blocks of S (Mc, Nc) for the threads to claim, along the dimension with more tiles; tile-aligned. */
+  function split(Mc: number, Nc: number, K: number, MR: number, NR: number): [number, number, number, number][] {
+    const threads = rt.threads;
+    if (threads === 1 || Mc * Nc * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, Mc, 0, Nc]];
+    const rowTiles = Math.ceil(Mc / MR), colTiles = Math.ceil(Nc / NR);
+    const alongRows = rowTiles >= colTiles;
+    const tiles = alongRows ? rowTiles : colTiles, step = alongRows ? MR : NR, extent = alongRows ? Mc : Nc;
+    // More chunks than threads (claimed dynamically), so a descheduled thread costs
+    // little; chunks are fixed by the shape alone, so results never depend on who runs them.
+    const parts = Math.min(tiles, MAX_CHUNKS, Math.max(threads, Math.floor((Mc * Nc * K) / PARALLEL_MIN_MACS)), 4 * threads);
+    const out: [number, number, number, number][] = [];
+    for (let p = 0; p < parts; p++) {
+      const s = Math.min(extent, Math.round((p * tiles) / parts) * step);
+      const e = Math.min(extent, Math.round(((p + 1) * tiles) / parts) * step);
+      if (e > s) out.push(alongRows ? [s, e, 0, Nc] : [0, Mc, s, e]);
+    }
+    return out;
+  }
+
+  return {
+    name: `wasm-${rt.relaxed ? 'relaxed-simd' : 'simd'}${rt.threads > 1 ? `-${rt.threads}t` : ''}`,
+    dtype,
+    runtime: rt,
+    threads: rt.threads,
+    matrix: (rows, cols) => rt.matrix(Store as any, rows, cols, (data: FloatArray) => new Matrix<FloatArray>(rows, cols, data)),
+    release: (M) => rt.release(M),
+    owns: (M) => rt.owns(M.data),
+    gemm,
+    addColumn: ref.addColumn,
+    activationForward: ref.activationForward,
+    activationBackward: ref.activationBackward,
+    softmaxColumns: ref.softmaxColumns,
+    rowSum: ref.rowSum,
+    axpy(alpha, xs, ys) {
+      if (rt.owns(xs) && rt.owns(ys)) axpy(alpha, xs.byteOffset, ys.byteOffset, ys.length);
+      else ref.axpy(alpha, xs, ys);
+    },
+    // The Model's training primitives: one pass over an output layer or the
+    // parameter arena, small next to the products; the reference code on views.
+    outputGradient: ref.outputGradient,
+    dropout: ref.dropout,
+    sumSquares: ref.sumSquares,
+    momentumUpdate: ref.momentumUpdate,
+    rmspropUpdate: ref.rmspropUpdate,
+    adamUpdate: ref.adamUpdate,
+  };
+}
+
+function roundUp(n: number, m: number): number {
+  return Math.ceil(n / m) * m;
+}

@@ -1,0 +1,287 @@
+/**
+ * The WebAssembly runtime under the fast kernels: one module, one memory,
+ * an allocator for matrices in that memory, and (optionally) a worker pool
+ * that runs the same module over the same shared memory.
+ *
+ * Memory layout: the first page holds the pool's control block (one 256-byte
+ * slot per thread); matrices and scratch start at 64 KiB, 64-byte aligned.
+ * Shared memory never detaches, so views made before a grow stay valid.
+ * Plain memory (a page without cross-origin isolation) does detach: the
+ * runtime then rebinds `data` of every live matrix it handed out; views cut
+ * from those (e.g. an Arena's entries) must be cut again, so there the
+ * runtime reserves a generous memory up front and rarely grows.
+ */
+import type { Matrix } from '../../matrix.ts';
+import { TILE, WASM_BINARIES } from './binary.ts';
+import { Pool } from '../threads/pool.ts';
+
+const PAGE = 65536;
+/** Bytes reserved for the pool's control block. */
+export const CONTROL_BYTES = PAGE;
+const ALIGN = 64;
+const MAX_PAGES = 65536;
+
+/** The exports every variant of the module has (byte addresses, byte strides). */
+export interface KernelExports {
+  gemm_f64(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, pst: number, c: number, ldc: number): void;
+  gemm_f32(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, pst: number, c: number, ldc: number): void;
+  job_f64(...args: number[]): void;
+  job_f32(...args: number[]): void;
+  jobr_f64(...args: number[]): void;
+  jobr_f32(...args: number[]): void;
+  jobd_f64(...args: number[]): void;
+  jobd_f32(...args: number[]): void;
+  pack_f64(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
+  pack_f32(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
+  axpy_f64(alpha: number, x: number, y: number, n: number): void;
+  axpy_f32(alpha: number, x: number, y: number, n: number): void;
+}
+
+let simdSupport: boolean | undefined;
+let relaxedSupport: boolean | undefined;
+
+/** True when this engine runs WebAssembly SIMD (the plain variant validates). */
+export function wasmSimdSupported(): boolean {
+  if (simdSupport === undefined) {
+    simdSupport = typeof WebAssembly === 'object' && safeValidate(WASM_BINARIES.simdUnshared);
+  }
+  return simdSupport;
+}
+
+/** True when relaxed SIMD (fused multiply-add) validates: Chromium; Node 20 only with --experimental-wasm-relaxed-simd. */
+export function wasmRelaxedSupported(): boolean {
+  if (relaxedSupport === undefined) relaxedSupport = wasmSimdSupported() && safeValidate(WASM_BINARIES.relaxedUnshared);
+  return relaxedSupport;
+}
+
+/** True when WebAssembly memory can be shared with workers (Node; browsers when crossOriginIsolated). */
+export function sharedMemorySupported(): boolean {
+  try {
+    return typeof SharedArrayBuffer === 'function' && new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+function safeValidate(b64: string): boolean {
+  try {
+    return WebAssembly.validate(decodeBase64(b64));
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export interface RuntimeOptions {
+  /** Use fused multiply-add where the engine has relaxed SIMD (default: when supported). */
+  relaxed?: boolean;
+  /** Threads including the caller's (default: the machine's cores; 1 = no workers). */
+  threads?: number;
+  /** Another build of the module with its tiles (for experiments with the generator). */
+  build?: { bytes: Uint8Array; tile: Tiles };
+}
+
+export type Tiles = { readonly [t in 'f64' | 'f32']: { readonly mr: number; readonly nr: number; readonly kc: number } };
+
+/** Matrices' blocks: address and size, so the allocator can take them back. */
+interface Block {
+  ptr: number;
+  bytes: number;
+}
+
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly exports: KernelExports;
+  readonly shared: boolean;
+  readonly relaxed: boolean;
+  /** Threads including the caller's. */
+  readonly threads: number;
+  private workers: Pool | undefined | null = null;
+  /** Register tiles of this build's micro-kernels. */
+  readonly tile: Tiles;
+
+  /** Every ArrayBuffer object the memory has had (a shared memory gives a new one per grow). */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  /** Free ranges, sorted by address, coalesced. */
+  private free: Block[] = [];
+  private top: number;
+  private readonly blocks = new WeakMap<Matrix<any>, Block>();
+  private readonly live = new Set<WeakRef<Matrix<any>>>();
+  private readonly registry: FinalizationRegistry<Block>;
+
+  constructor(options: RuntimeOptions = {}) {
+    if (!wasmSimdSupported()) throw new Error('WasmRuntime: this engine has no WebAssembly SIMD; use the reference kernels');
+    this.relaxed = options.relaxed ?? wasmRelaxedSupported();
+    if (this.relaxed && !wasmRelaxedSupported()) {
+      throw new Error('WasmRuntime: relaxed SIMD was asked for but WebAssembly.validate rejects it here (Node 20 needs --experimental-wasm-relaxed-simd)');
+    }
+    this.shared = sharedMemorySupported();
+    const name = (this.relaxed ? 'relaxed' : 'simd') + (this.shared ? '' : 'Unshared') as keyof typeof WASM_BINARIES;
+    this.module = new WebAssembly.Module(options.build?.bytes as Uint8Array<ArrayBuffer> ?? decodeBase64(WASM_BINARIES[name]));
+    this.tile = options.build?.tile ?? TILE;
+    // Plain memory detaches on growth: start big (reserved, not committed, until touched).
+    const initial = this.shared ? 64 : 1024;
+    this.memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: this.shared } as WebAssembly.MemoryDescriptor);
+    this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.buffers.add(this.memory.buffer);
+    this.top = CONTROL_BYTES;
+    this.registry = new FinalizationRegistry((block) => this.freeBlock(block));
+    const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+    const canShare = this.shared && (typeof (globalThis as any).process?.getBuiltinModule === 'function' || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
+    this.threads = canShare ? threads : 1;
+  }
+
+  /** True when `a` is a view of this runtime's memory. */
+  owns(a: ArrayBufferView): boolean {
+    return this.buffers.has(a.buffer);
+  }
+
+  get buffer(): ArrayBufferLike {
+    return this.memory.buffer;
+  }
+
+  /** A block of `bytes` bytes (64-byte aligned), or -1 when the memory cannot grow that far. */
+  alloc(bytes: number): number {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (let i = 0; i < this.free.length; i++) {
+      const f = this.free[i];
+      if (f.bytes >= size) {
+        const ptr = f.ptr;
+        if (f.bytes === size) this.free.splice(i, 1);
+        else { f.ptr += size; f.bytes -= size; }
+        return ptr;
+      }
+    }
+    const end = this.top + size;
+    if (end > this.memory.buffer.byteLength) {
+      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+      const have = this.memory.buffer.byteLength / PAGE;
+      // Grow by at least a quarter, so a training loop's first iterations settle the size.
+      const grow = Math.min(MAX_PAGES - have, Math.max(pages, Math.ceil(have / 4)));
+      if (grow < pages) return -1;
+      try {
+        this.memory.grow(grow);
+      } catch {
+        return -1;
+      }
+      this.afterGrow();
+    }
+    const ptr = this.top;
+    this.top = end;
+    return ptr;
+  }
+
+  /** Gives a block back; neighbours merge. */
+  freeBlock(block: Block): void {
+    const { ptr } = block;
+    const size = Math.max(ALIGN, Math.ceil(block.bytes / ALIGN) * ALIGN);
+    let lo = 0, hi = this.free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.free[mid].ptr < ptr) lo = mid + 1; else hi = mid;
+    }
+    this.free.splice(lo, 0, { ptr, bytes: size });
+    // Merge with the next, then the previous.
+    const cur = this.free[lo];
+    const next = this.free[lo + 1];
+    if (next && cur.ptr + cur.bytes === next.ptr) { cur.bytes += next.bytes; this.free.splice(lo + 1, 1); }
+    const prev = this.free[lo - 1];
+    if (prev && prev.ptr + prev.bytes === cur.ptr) { prev.bytes += cur.bytes; this.free.splice(lo, 1); }
+    // A free range at the top goes back to the bump pointer.
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.bytes === this.top) { this.top = last.ptr; this.free.pop(); }
+  }
+
+  /** Bytes in use by matrices and scratch (for tests and the benchmark's heap check). */
+  bytesInUse(): number {
+    return this.top - CONTROL_BYTES - this.free.reduce((s, f) => s + f.bytes, 0);
+  }
+
+  /**
+   * A zeroed (rows, cols) matrix in this memory; given back by `release`, or
+   * when the Matrix object is garbage collected. Falls back to an ordinary
+   * typed array when the memory cannot grow.
+   */
+  matrix<T extends Float64Array | Float32Array>(Ctor: { new (buffer: ArrayBufferLike, offset: number, length: number): T; new (length: number): T; BYTES_PER_ELEMENT: number }, rows: number, cols: number, make: (data: T) => Matrix<T>): Matrix<T> {
+    const n = rows * cols;
+    const ptr = n === 0 ? -1 : this.alloc(n * Ctor.BYTES_PER_ELEMENT);
+    if (ptr < 0) return make(new Ctor(n));
+    const data = new Ctor(this.memory.buffer, ptr, n);
+    data.fill(0);
+    const M = make(data);
+    const block = { ptr, bytes: n * Ctor.BYTES_PER_ELEMENT };
+    this.blocks.set(M, block);
+    this.registry.register(M, block, M);
+    if (!this.shared) this.live.add(new WeakRef(M));
+    return M;
+  }
+
+  /** Gives back the block of a matrix from `matrix()`; other matrices are left alone. */
+  release(M: Matrix<any>): void {
+    const block = this.blocks.get(M);
+    if (!block) return;
+    this.blocks.delete(M);
+    this.registry.unregister(M);
+    this.freeBlock(block);
+  }
+
+  /** Scratch for one call: returns its address; give it back with `freeScratch`. */
+  scratch(bytes: number): number {
+    const ptr = this.alloc(bytes);
+    if (ptr < 0) throw new RangeError(`WasmRuntime: cannot grow WebAssembly memory by ${bytes} bytes of scratch`);
+    return ptr;
+  }
+
+  freeScratch(ptr: number, bytes: number): void {
+    this.freeBlock({ ptr, bytes });
+  }
+
+  private afterGrow(): void {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    if (this.shared) return;
+    // Plain memory: the old buffer is detached; point every live matrix at the new one.
+    for (const ref of this.live) {
+      const M = ref.deref();
+      const block = M && this.blocks.get(M);
+      if (!M || !block) { this.live.delete(ref); continue; }
+      const Ctor = M.data.constructor as Float64ArrayConstructor;
+      M.data = new Ctor(buffer, block.ptr, M.rows * M.cols) as any;
+    }
+  }
+
+  /**
+   * The worker pool, started by the first product large enough to split (a
+   * model of small layers never starts one); undefined with one thread.
+   */
+  get pool(): Pool | undefined {
+    if (this.workers === null) this.workers = this.threads > 1 ? Pool.create(this.module, this.memory, this.threads - 1) : undefined;
+    return this.workers;
+  }
+
+  /** Starts the workers if need be and resolves when every one is running (tests use it to be sure threads take part). */
+  async ready(): Promise<void> {
+    await this.pool?.ready();
+  }
+
+  /** Stops the workers (they never keep a process alive; this frees them early). */
+  shutdown(): void {
+    this.workers?.shutdown();
+    this.workers = undefined;
+  }
+}
+
+/** The machine's cores: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser. */
+export function defaultThreads(): number {
+  const proc = (globalThis as any).process;
+  const os = proc?.getBuiltinModule?.('node:os');
+  if (os) return os.availableParallelism?.() ?? os.cpus().length;
+  return (globalThis as any).navigator?.hardwareConcurrency ?? 1;
+}

@@ -1,0 +1,270 @@
+/**
+ * One conformance suite for every implementation of the compute interface:
+ * the reference in float64 and float32, the WebAssembly SIMD kernels in both
+ * dtypes with 1, 2 and 3 threads, and the relaxed-SIMD (fused multiply-add)
+ * variant where the engine validates it. Each result is compared with the
+ * float64 reference on the same inputs; the largest difference per kernel
+ * and implementation is printed.
+ *
+ * Bounds (named, per dtype, KERNEL_EPS): a product element may differ by
+ * eps·(K + 2)·(|op(A)|·|op(B)|)ij·|alpha| + eps·|bias_i| (the standard bound of a
+ * K-term dot product); elementwise kernels by a few eps relative. Stronger,
+ * exact checks where the order of operations is the reference's:
+ * - plain-SIMD float64 products are bit-identical to the float64 reference,
+ *   except A·Bᵀ (dot products with one partial sum per lane);
+ * - every wasm implementation gives bit-identical results for any thread count;
+ * - float64 rowSum is NumPy's pairwise sum exactly.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ACTIVATIONS, createRefKernels, Matrix, RandomState, type Activation, type FloatArray, type Kernels } from '../src/index.ts';
+import { createWasmKernels, type WasmKernels } from '../src/kernels/wasm/index.ts';
+import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
+import { KERNEL_EPS } from './helpers.ts';
+
+const ref64 = createRefKernels('float64');
+const rng = new RandomState(5);
+
+interface Impl {
+  label: string;
+  k: Kernels<FloatArray>;
+  /** Products are computed in the reference's exact order (no FMA): bit-identical in float64. */
+  exact: boolean;
+  /** Same family with other thread counts: must agree bit for bit. */
+  family?: string;
+  threads?: number;
+}
+
+const impls: Impl[] = [
+  { label: 'ref float64', k: ref64 as Kernels<FloatArray>, exact: true },
+  { label: 'ref float32', k: createRefKernels('float32') as Kernels<FloatArray>, exact: false },
+];
+const wasm: WasmKernels<FloatArray>[] = [];
+const simdSkip = wasmSimdSupported() ? undefined : 'this engine has no WebAssembly SIMD';
+const relaxedSkip = wasmRelaxedSupported() ? undefined : 'relaxed SIMD is not enabled in this engine (Node 20: node --experimental-wasm-relaxed-simd; on by default in Chromium)';
+if (!simdSkip) {
+  // test/kernels-relaxed.test.ts runs this file again with relaxed SIMD switched on, for those variants only.
+  const relaxedOnly = process.env.DNN_CONFORMANCE_RELAXED_ONLY === '1';
+  for (const relaxed of relaxedSkip ? [false] : relaxedOnly ? [true] : [false, true]) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const threads of [1, 2, 3]) {
+        const k = createWasmKernels(dtype, { threads, relaxed });
+        wasm.push(k);
+        impls.push({ label: `${k.name} ${dtype} (${threads} thread${threads > 1 ? 's' : ''})`, k, exact: !relaxed && dtype === 'float64', family: `${relaxed}/${dtype}`, threads });
+      }
+    }
+  }
+}
+after(() => wasm.forEach((k) => k.runtime.shutdown()));
+
+/** Random values, a few exact zeros; rounded to float32 for float32 kernels so both sides see the same inputs. */
+function values(n: number, scale = 1): Float64Array {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = i % 17 === 5 ? 0 : scale * (rng.random() * 2 - 1);
+  return v;
+}
+
+/** The same values as a float64 reference matrix and as a matrix of `k` (in its memory, or foreign). */
+function pair(k: Kernels<FloatArray>, rows: number, cols: number, v: Float64Array, foreign = false): [Matrix, Matrix<FloatArray>] {
+  const M = foreign ? new Matrix<FloatArray>(rows, cols, k.dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols)) : k.matrix(rows, cols);
+  M.data.set(v);
+  return [new Matrix(rows, cols, Float64Array.from(M.data)), M];
+}
+
+/** Largest difference per "kernel @ implementation", printed at the end. */
+const worst = new Map<string, { abs: number; ofBound: number }>();
+function record(key: string, abs: number, ofBound: number) {
+  const w = worst.get(key) ?? { abs: 0, ofBound: 0 };
+  worst.set(key, { abs: Math.max(w.abs, abs), ofBound: Math.max(w.ofBound, ofBound) });
+}
+after(() => {
+  console.log('# largest difference from the float64 reference (absolute; fraction of the allowed bound):');
+  for (const [key, w] of [...worst].sort()) console.log(`#   ${key.padEnd(62)} ${w.abs.toExponential(2).padStart(9)}  ${w.ofBound.toFixed(3)}`);
+});
+
+/** Compares element by element: |got − want| ≤ bound[i]; returns the largest difference. */
+function compare(got: FloatArray, want: FloatArray, bound: (i: number) => number, what: string, key: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let abs = 0, ofBound = 0;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    const b = bound(i);
+    if (!(d <= b) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) assert.fail(`${what}: element ${i} is ${got[i]}, reference ${want[i]} (|diff| ${d} > bound ${b})`);
+    abs = Math.max(abs, d);
+    if (b > 0) ofBound = Math.max(ofBound, d / b);
+  }
+  record(key, abs, ofBound);
+}
+
+type Shape = [M: number, N: number, K: number];
+const SHAPES: Shape[] = [
+  [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [2, 9, 4], [8, 8, 8], [17, 13, 9], [4, 33, 65], [33, 65, 129],
+  [20, 209, 300], [65, 129, 17], [7, 5, 600], [130, 70, 40],
+];
+/** The cat L-layer model's large products: (1) W1·X, (8) dZ1·Xᵀ, (10) W1ᵀ·dZ1. */
+const CAT: [string, boolean, boolean, Shape][] = [
+  ['(1) W1·X', false, false, [20, 209, 12288]],
+  ['(8) dZ1·Xᵀ', false, true, [20, 12288, 209]],
+  ['(10) W1ᵀ·dZ1', true, false, [12288, 209, 20]],
+];
+
+interface Case {
+  tA: boolean; tB: boolean; shape: Shape; alpha: number;
+  bias: boolean; activation?: Activation; slope?: number; foreign?: boolean;
+}
+
+const CASES: Case[] = [];
+for (const shape of SHAPES) {
+  for (const tA of [false, true]) for (const tB of [false, true]) {
+    CASES.push({ tA, tB, shape, alpha: 1, bias: false });
+    CASES.push({ tA, tB, shape, alpha: 1 / 209, bias: false, foreign: true });
+    for (const activation of ACTIVATIONS) CASES.push({ tA, tB, shape, alpha: 1, bias: true, activation, slope: activation === 'leakyRelu' ? 0.2 : undefined });
+  }
+}
+
+/** Reference results on float64 inputs, cached per case (shared by all implementations). */
+const refCache = new Map<string, { C: Matrix; out?: Matrix; absProd: Float64Array }>();
+
+function runCase(impl: Impl, c: Case, inputs: { a: Float64Array; b: Float64Array; bias: Float64Array }, cacheKey: string): Float64Array {
+  const { k } = impl;
+  const [M, N, K] = c.shape;
+  const [A64, A] = pair(k, c.tA ? K : M, c.tA ? M : K, inputs.a, c.foreign);
+  const [B64, B] = pair(k, c.tB ? N : K, c.tB ? K : N, inputs.b, c.foreign);
+  const [bias64, bias] = pair(k, M, 1, inputs.bias);
+  let r = refCache.get(cacheKey + k.dtype);
+  if (!r) {
+    const C = ref64.matrix(M, N), out = c.activation ? ref64.matrix(M, N) : undefined;
+    ref64.gemm(c.tA, c.tB, c.alpha, A64, B64, C, { bias: c.bias ? bias64 : undefined, activation: c.activation, out, slope: c.slope });
+    // |op(A)|·|op(B)| for the bound.
+    const absA = new Matrix(A64.rows, A64.cols, A64.data.map(Math.abs)), absB = new Matrix(B64.rows, B64.cols, B64.data.map(Math.abs));
+    const P = ref64.matrix(M, N);
+    ref64.gemm(c.tA, c.tB, 1, absA, absB, P);
+    r = { C, out, absProd: P.data };
+    refCache.set(cacheKey + k.dtype, r);
+  }
+  const C = c.foreign ? new Matrix<FloatArray>(M, N, k.dtype === 'float32' ? new Float32Array(M * N) : new Float64Array(M * N)) : k.matrix(M, N);
+  const out = c.activation ? k.matrix(M, N) : undefined;
+  k.gemm(c.tA, c.tB, c.alpha, A, B, C, { bias: c.bias ? bias : undefined, activation: c.activation, out, slope: c.slope });
+  const eps = KERNEL_EPS[k.dtype];
+  const what = `${impl.label} gemm(${c.tA}, ${c.tB}) ${c.shape.join('x')} alpha ${c.alpha}${c.bias ? ' +bias' : ''}${c.activation ? ' ' + c.activation : ''}`;
+  // Bit-identical where the order is the reference's: every form but A·Bᵀ, which the
+  // wasm kernels compute as dot products with one partial sum per SIMD lane.
+  const exact = impl.exact && k.dtype === 'float64' && (c.tA || !c.tB || impl.k === (ref64 as Kernels<FloatArray>));
+  const zBound = (i: number) => (exact ? 0 : eps * ((K + 2) * r!.absProd[i] * Math.abs(c.alpha) + (c.bias ? Math.abs(bias64.data[Math.floor(i / N)]) : 0)));
+  compare(C.data, r.C.data, zBound, what + ' Z', `gemm ${c.tA ? 'T' : 'N'}${c.tB ? 'T' : 'N'} @ ${impl.label}`);
+  if (out && r.out) {
+    // g is 1-Lipschitz for these activations (sigmoid ¼, tanh 1, leakyRelu max(1, slope)); add its own rounding.
+    const lip = c.activation === 'leakyRelu' ? Math.max(1, c.slope ?? 0) : 1;
+    compare(out.data, r.out.data, (i) => lip * zBound(i) + 4 * eps * Math.abs(r!.out!.data[i]), what + ' out', `gemm epilogue ${c.activation} @ ${impl.label}`);
+  }
+  const result = Float64Array.from(C.data);
+  for (const X of [A, B, bias, C, out]) if (X) k.release(X);
+  return result;
+}
+
+describe('kernels conformance', () => {
+  // Workers start in the background; wait, so the thread counts are real in every case below.
+  before(async () => {
+    for (const k of wasm) await k.runtime.ready();
+  });
+  if (simdSkip) it('WebAssembly SIMD kernels', (t) => t.skip(simdSkip));
+  if (relaxedSkip) it('relaxed-SIMD (fused multiply-add) kernels', (t) => t.skip(relaxedSkip));
+
+  describe('gemm: all transpose flags, alpha, bias, every activation, foreign matrices', () => {
+    CASES.forEach((c, n) => {
+      const inputs = { a: values(c.shape[0] * c.shape[2]), b: values(c.shape[2] * c.shape[1]), bias: values(c.shape[0]) };
+      it(`${c.tA ? 'T' : 'N'}${c.tB ? 'T' : 'N'} ${c.shape.join('x')}${c.alpha !== 1 ? ' alpha' : ''}${c.bias ? ' +bias' : ''}${c.activation ? ' ' + c.activation : ''}${c.foreign ? ' (foreign matrices)' : ''}`, () => {
+        const byFamily = new Map<string, Float64Array>();
+        for (const impl of impls) {
+          const got = runCase(impl, c, roundInputs(impl.k, inputs), `case${n}`);
+          if (impl.family) {
+            const first = byFamily.get(impl.family);
+            if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread (results must not depend on the thread count)`);
+            else byFamily.set(impl.family, got);
+          }
+        }
+      });
+    });
+  });
+
+  describe('gemm on the cat shapes', () => {
+    for (const [name, tA, tB, shape] of CAT) {
+      it(`${name} ${shape.join('x')} with bias and relu where the network has them`, () => {
+        const c: Case = { tA, tB, shape, alpha: tB ? 1 / 209 : 1, bias: !tA && !tB, activation: !tA && !tB ? 'relu' : undefined };
+        const inputs = { a: values(shape[0] * shape[2], 0.01), b: values(shape[2] * shape[1]), bias: values(shape[0]) };
+        const byFamily = new Map<string, Float64Array>();
+        for (const impl of impls) {
+          const got = runCase(impl, c, roundInputs(impl.k, inputs), `cat ${name}`);
+          if (impl.family) {
+            const first = byFamily.get(impl.family);
+            if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread`);
+            else byFamily.set(impl.family, got);
+          }
+        }
+      });
+    }
+  });
+
+  describe('elementwise, softmax, rowSum, addColumn, axpy', () => {
+    for (const [rows, cols] of [[1, 1], [3, 7], [20, 209], [10, 1024], [1, 129]] as const) {
+      it(`${rows}x${cols}`, () => {
+        const z = values(rows * cols, 8), da = values(rows * cols), bcol = values(rows);
+        for (const impl of impls) {
+          const { k } = impl;
+          const eps = KERNEL_EPS[k.dtype];
+          const rel = (want: FloatArray, f = 8) => (i: number) => f * eps * Math.abs(want[i]) + (k.dtype === 'float32' ? 1e-37 : 0);
+          const [Z64, Z] = pair(k, rows, cols, roundTo(k, z));
+          const [dA64, dA] = pair(k, rows, cols, roundTo(k, da));
+          for (const activation of ACTIVATIONS) {
+            for (const slope of activation === 'leakyRelu' ? [0.01, 0.3] : [0]) {
+              const want = ref64.matrix(rows, cols), got = k.matrix(rows, cols);
+              ref64.activationForward(activation, Z64, want, slope);
+              k.activationForward(activation, Z, got, slope);
+              compare(got.data, want.data, rel(want.data), `${impl.label} ${activation} forward`, `${activation} forward @ ${impl.label}`);
+              ref64.activationBackward(activation, dA64, Z64, want, slope);
+              k.activationBackward(activation, dA, Z, got, slope);
+              compare(got.data, want.data, rel(want.data, 16), `${impl.label} ${activation} backward`, `${activation} backward @ ${impl.label}`);
+              k.release(got);
+            }
+          }
+          const S64 = ref64.matrix(rows, cols), S = k.matrix(rows, cols);
+          ref64.softmaxColumns(Z64, S64);
+          k.softmaxColumns(Z, S);
+          compare(S.data, S64.data, rel(S64.data, 4 * (rows + 4)), `${impl.label} softmaxColumns`, `softmaxColumns @ ${impl.label}`);
+          const r64 = ref64.matrix(rows, 1), r = k.matrix(rows, 1);
+          ref64.rowSum(dA64, 1 / cols, r64);
+          k.rowSum(dA, 1 / cols, r);
+          const sumBound = (i: number) => (k.dtype === 'float64' ? 0 : eps * (cols + 2) * dA64.data.slice(i * cols, (i + 1) * cols).reduce((s, v) => s + Math.abs(v), 0) / cols);
+          compare(r.data, r64.data, sumBound, `${impl.label} rowSum`, `rowSum @ ${impl.label}`);
+          const [b64, b] = pair(k, rows, 1, roundTo(k, bcol));
+          const Zc64 = new Matrix(rows, cols, Z64.data.slice()), Zc = k.matrix(rows, cols);
+          Zc.data.set(Z.data);
+          ref64.addColumn(Zc64, b64);
+          k.addColumn(Zc, b);
+          compare(Zc.data, Zc64.data, rel(Zc64.data, 1), `${impl.label} addColumn`, `addColumn @ ${impl.label}`);
+          const y64 = Z64.data.slice(), y = Zc.data;
+          y.set(Z.data);
+          ref64.axpy(-0.0075, dA64.data, y64);
+          k.axpy(-0.0075, dA.data, y);
+          compare(y, y64, (i) => (k.dtype === 'float64' ? 0 : 4 * eps * (Math.abs(y64[i]) + Math.abs(dA64.data[i]))), `${impl.label} axpy`, `axpy @ ${impl.label}`);
+          for (const X of [Z, dA, S, r, b, Zc]) k.release(X);
+        }
+      });
+    }
+  });
+
+  it('threaded kernels really use their workers (bit-identity above is then across threads)', async () => {
+    for (const k of wasm) await k.runtime.ready();
+    const threaded = wasm.filter((k) => k.threads > 1);
+    if (!simdSkip) assert.ok(threaded.length > 0, 'no threaded implementation was created');
+    for (const k of threaded) assert.ok(k.runtime.pool && k.runtime.pool.workers === k.threads - 1, `${k.name}: ${k.threads} threads but ${k.runtime.pool?.workers} workers`);
+  });
+});
+
+function roundTo(k: Kernels<FloatArray>, v: Float64Array): Float64Array {
+  return k.dtype === 'float32' ? Float64Array.from(Float32Array.from(v)) : v;
+}
+
+function roundInputs(k: Kernels<FloatArray>, inputs: { a: Float64Array; b: Float64Array; bias: Float64Array }) {
+  return { a: roundTo(k, inputs.a), b: roundTo(k, inputs.b), bias: roundTo(k, inputs.bias) };
+}

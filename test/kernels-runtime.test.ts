@@ -1,0 +1,135 @@
+/**
+ * The WebAssembly runtime and the choice of kernels: matrices in WebAssembly
+ * memory survive its growth, released blocks are reused, the worker pool
+ * starts and stops, and configureKernels / DNN_KERNELS / DNN_THREADS choose
+ * the implementation with clear errors for bad values.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { configureKernels, getKernels, kernelsFor, Matrix, OptionError, refKernels, useKernels } from '../src/index.ts';
+import { createWasmKernels } from '../src/kernels/wasm/index.ts';
+import { wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
+import { FN_JOB_F64 } from '../src/kernels/threads/pool.ts';
+
+const skip = wasmSimdSupported() ? undefined : 'this engine has no WebAssembly SIMD';
+const root = new URL('..', import.meta.url).pathname;
+
+describe('WebAssembly runtime', { skip }, () => {
+  it('matrices stay valid when the memory grows, and products still read them', () => {
+    const k = createWasmKernels('float64', { threads: 1 });
+    const A = k.matrix(3, 4);
+    A.data.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const before = k.runtime.memory.buffer.byteLength;
+    const big = k.matrix(4096, 1024); // 32 MiB: the memory must grow
+    assert.ok(k.runtime.memory.buffer.byteLength > before, 'memory grew');
+    assert.deepEqual(Array.from(A.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'old view still reads its values');
+    const B = k.matrix(4, 2);
+    B.data.set([1, 0, 0, 1, 1, 0, 0, 1]);
+    const C = k.matrix(3, 2);
+    k.gemm(false, false, 1, A, B, C);
+    assert.deepEqual(Array.from(C.data), [4, 6, 12, 14, 20, 22]);
+    k.release(big);
+    k.runtime.shutdown();
+  });
+
+  it('released blocks are reused: a loop that releases what it allocates does not grow', () => {
+    const k = createWasmKernels('float32', { threads: 1 });
+    const first = k.matrix(100, 100);
+    k.release(first);
+    const inUse = k.runtime.bytesInUse(), size = k.runtime.memory.buffer.byteLength;
+    for (let i = 0; i < 1000; i++) {
+      const M = k.matrix(100 + (i % 7), 100), N = k.matrix(50, 3);
+      k.release(N);
+      k.release(M);
+    }
+    assert.equal(k.runtime.bytesInUse(), inUse);
+    assert.equal(k.runtime.memory.buffer.byteLength, size);
+    const again = k.matrix(100, 100);
+    assert.ok(again.data.every((v) => v === 0), 'a reused block comes back zeroed');
+    k.runtime.shutdown();
+  });
+
+  it('foreign matrices (ordinary typed arrays) work as inputs and outputs', () => {
+    const k = createWasmKernels('float64', { threads: 1 });
+    const A = Matrix.from([2, 2], [1, 2, 3, 4]), B = Matrix.from([2, 2], [5, 6, 7, 8]);
+    const C = Matrix.zeros(2, 2), out = Matrix.zeros(2, 2);
+    k.gemm(false, false, 1, A, B, C, { bias: Matrix.from([2, 1], [-100, 0]), activation: 'relu', out });
+    assert.deepEqual(Array.from(C.data), [19 - 100, 22 - 100, 43, 50]);
+    assert.deepEqual(Array.from(out.data), [0, 0, 43, 50]);
+    k.runtime.shutdown();
+  });
+
+  it('workers never keep a finished process alive (no shutdown called)', () => {
+    const code = "import('./src/kernels/wasm/index.ts').then(async (m) => { const k = m.createWasmKernels('float64', { threads: 2 }); await k.runtime.ready();" +
+      " const A = k.matrix(64, 512), B = k.matrix(512, 512), C = k.matrix(64, 512); k.gemm(false, false, 1, A, B, C); console.log('done', k.runtime.pool.workers); })";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.signal, null, 'the process had to be killed: a worker kept it alive');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'done 1');
+  });
+
+  it('a chunk that fails (here: reads outside memory) is an error on the caller, and the pool goes on working', async () => {
+    const k = createWasmKernels('float64', { threads: 2 });
+    await k.runtime.ready();
+    const pool = k.runtime.pool!;
+    // job_f64 arguments for a 1x1x1 product whose A is past the end of memory.
+    const bad = [1, 1, 1, 0x7ffffff0, 8, 8, 65536, 8, 64, 65536 + 64, 8, 0, 65536 + 64, 8, 1, 0, 0, 0, 0, 8];
+    assert.throws(() => pool.run(FN_JOB_F64, [bad, bad, bad, bad, bad, bad, bad, bad], (a) => (k.runtime.exports.job_f64 as any)(...a)), /out of bounds|worker failed/);
+    const A = k.matrix(64, 512), B = k.matrix(512, 512), C = k.matrix(64, 512);
+    A.data.fill(1);
+    B.data.fill(2);
+    k.gemm(false, false, 1, A, B, C);
+    assert.ok(C.data.every((v) => v === 1024));
+    k.runtime.shutdown();
+  });
+
+  it('a pool with workers starts, runs products and shuts down', async () => {
+    const k = createWasmKernels('float64', { threads: 3 });
+    await k.runtime.ready();
+    assert.equal(k.runtime.pool?.workers, 2);
+    const A = k.matrix(64, 300), B = k.matrix(300, 200), C = k.matrix(64, 200), C1 = k.matrix(64, 200);
+    A.data.forEach((_, i) => (A.data[i] = Math.sin(i)));
+    B.data.forEach((_, i) => (B.data[i] = Math.cos(i)));
+    k.gemm(false, false, 1, A, B, C);
+    refKernels.gemm(false, false, 1, new Matrix(64, 300, A.data.slice()), new Matrix(300, 200, B.data.slice()), C1);
+    assert.deepEqual(Array.from(C.data), Array.from(C1.data));
+    k.runtime.shutdown();
+  });
+});
+
+describe('choosing the kernels', () => {
+  it('configureKernels switches between ref and wasm; bad options name the option', () => {
+    const previous = getKernels().name.startsWith('wasm') ? 'wasm' : 'ref';
+    try {
+      assert.equal(configureKernels({ kernels: 'ref' }).name, 'ref');
+      assert.equal(kernelsFor('float32').name, 'ref');
+      if (!skip) {
+        const k = configureKernels({ kernels: 'wasm', threads: 1 });
+        assert.match(k.name, /^wasm/);
+        assert.equal(getKernels(), k);
+        const mine = useKernels(refKernels);
+        assert.equal(mine, k);
+        assert.equal(getKernels(), refKernels);
+      }
+      assert.throws(() => configureKernels({ threads: 0 }), (e: Error) => e instanceof OptionError && /threads is 0/.test(e.message));
+      assert.throws(() => configureKernels({ kernels: 'gpu' as 'ref' }), (e: Error) => e instanceof OptionError && /kernels is "gpu"/.test(e.message));
+    } finally {
+      configureKernels({ kernels: previous });
+    }
+  });
+
+  it('DNN_KERNELS and DNN_THREADS choose the default; a bad value is a clear error', () => {
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', '-e',
+      "import('./src/index.ts').then((m) => { const k = m.getKernels(); console.log(k.name, k.threads ?? 1); k.runtime?.shutdown(); })"], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+    const ref = run({ DNN_KERNELS: 'ref' });
+    assert.equal(ref.stdout.trim(), 'ref 1', ref.stderr);
+    if (!skip) {
+      const wasm = run({ DNN_KERNELS: 'wasm', DNN_THREADS: '2' });
+      assert.equal(wasm.stdout.trim(), 'wasm-simd-2t 2', wasm.stderr);
+    }
+    const bad = run({ DNN_THREADS: 'many' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /DNN_THREADS is "many"; it must be a whole number of threads, 1 or more/);
+  });
+});
