@@ -108,14 +108,21 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         : !transA && transB && M * K * es <= DOT_MAX_BYTES && K >= 16 ? 'dot' : undefined;
       if (fast) {
         // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
-        // streams through row by row. (8) dW = dZ·A_prevᵀ with a small dZ: dot
-        // products of contiguous rows, dZ in L1 while A_prev streams through.
-        // Threads take column blocks of C.
+        // streams through row by row; threads take row blocks of C, so each reads
+        // only its rows of W (a column block would make every thread sweep all of
+        // W, ≈ L2-sized for the cat model, down its columns). (8) dW = dZ·A_prevᵀ
+        // with a small dZ: dot products of contiguous rows, dZ in L1 while A_prev
+        // streams through; threads take column blocks of C (rows of A_prev).
         const ldo = N * es;
-        const jobs = splitColumns(M, N, K).map(([j0, j1]) => [
-          M, j1 - j0, K, pa, lda, 0, pb + j0 * (fast === 'rank' ? es : ldb), ldb, 0, pc + j0 * es, ldc,
-          0, pc + j0 * es, ldc, alpha, pbias, code, ep?.slope ?? 0, pout ? pout + j0 * es : 0, ldo,
-        ]);
+        const jobs = fast === 'rank'
+          ? splitRows(M, N, K).map(([i0, i1]) => [
+            i1 - i0, N, K, pa + i0 * lda, lda, 0, pb, ldb, 0, pc + i0 * ldc, ldc,
+            0, pc + i0 * ldc, ldc, alpha, pbias ? pbias + i0 * es : 0, code, ep?.slope ?? 0, pout ? pout + i0 * ldo : 0, ldo,
+          ])
+          : splitColumns(M, N, K).map(([j0, j1]) => [
+            M, j1 - j0, K, pa, lda, 0, pb + j0 * ldb, ldb, 0, pc + j0 * es, ldc,
+            0, pc + j0 * es, ldc, alpha, pbias, code, ep?.slope ?? 0, pout ? pout + j0 * es : 0, ldo,
+          ]);
         const [fn, id] = fast === 'rank' ? [jobRank, fnRank] : [jobDot, fnDot];
         if (jobs.length > 1 && rt.pool) rt.pool.run(id, jobs, (a) => (fn as any)(...a));
         else for (const a of jobs) (fn as any)(...a);
@@ -189,7 +196,19 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     else if (code && !rt.owns(ep!.out!.data)) ep!.out!.data.set(view(pout, M * N));
   }
 
-  /** Column blocks of C for the rank-update path, aligned to 8 columns. */
+  /** Row blocks of C for the rank-update path: one per thread, in pairs of rows (its row tile). */
+  function splitRows(M: number, N: number, K: number): [number, number][] {
+    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, M]];
+    const pairs = Math.ceil(M / 2), parts = Math.min(pairs, rt.threads);
+    const out: [number, number][] = [];
+    for (let p = 0; p < parts; p++) {
+      const s = Math.round((p * pairs) / parts) * 2, e = Math.min(M, Math.round(((p + 1) * pairs) / parts) * 2);
+      if (e > s) out.push([s, e]);
+    }
+    return out;
+  }
+
+  /** Column blocks of C for the dot-product path, aligned to 8 columns. */
   function splitColumns(M: number, N: number, K: number): [number, number][] {
     if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, N]];
     const tiles = Math.ceil(N / 8);
