@@ -37,7 +37,9 @@ const quick = args.has('--quick');
 const WARMUP = quick ? 1 : 3;
 const ROUNDS = quick ? 2 : 4;
 const BATCH = quick ? 2 : 5; // samples = ROUNDS × BATCH (20 in a full run)
-const GEMM_REPS = quick ? 3 : 20;
+const GEMM_WARMUP = quick ? 1 : 2;
+const GEMM_ROUNDS = quick ? 2 : 4;
+const GEMM_BATCH = quick ? 2 : 5; // GEMM samples = GEMM_ROUNDS × GEMM_BATCH
 const TRAIN_ITERATIONS = quick ? 50 : 2500;
 const here = dirname(new URL(import.meta.url).pathname);
 const root = join(here, '..');
@@ -51,11 +53,28 @@ interface System {
 
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
+/**
+ * Lets the previous system's idle threads go to sleep before the next one is
+ * timed: OpenBLAS's threads spin for about 2^28 cycles (0.1 s here) after a
+ * call, dnn's workers briefly too, and a spinning thread on a 2-core machine
+ * halves whatever runs next.
+ */
+const SETTLE_MS = 300;
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+
 /** Warm-up, then ROUNDS rounds in which every system runs BATCH timed iterations. */
-async function alternate(systems: System[]): Promise<Map<string, number>> {
+async function alternate(systems: System[], warmup = WARMUP, rounds = ROUNDS, batch = BATCH): Promise<Map<string, number>> {
   const samples = new Map<string, number[]>(systems.map((s) => [s.name, []]));
-  for (const s of systems) await s.run(WARMUP);
-  for (let r = 0; r < ROUNDS; r++) for (const s of systems) samples.get(s.name)!.push(...(await s.run(BATCH)));
+  for (const s of systems) {
+    await s.run(warmup);
+    await settle();
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const s of systems) {
+      samples.get(s.name)!.push(...(await s.run(batch)));
+      await settle();
+    }
+  }
   return new Map([...samples].map(([k, v]) => [k, median(v)]));
 }
 
@@ -222,10 +241,8 @@ async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
     for (const p of np) for (const dtype of ['float64', 'float32']) {
       systems.push({ name: `NumPy ${dtype}, OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, run: async (n) => (await p.ask(`gemm ${M} ${N} ${K} ${+tA} ${+tB} ${dtype} ${n}`)).times.map((s: number) => s * 1000) });
     }
-    const samples = new Map<string, number[]>(systems.map((s) => [s.name, []]));
-    for (const s of systems) await s.run(1);
-    for (let r = 0; r < 2; r++) for (const s of systems) samples.get(s.name)!.push(...(await s.run(Math.ceil(GEMM_REPS / 2))));
-    for (const [system, t] of samples) rows.push({ group: `GEMM ${label}`, system, value: flops / median(t) / 1e6, unit: 'GFLOP/s' });
+    const result = await alternate(systems, GEMM_WARMUP, GEMM_ROUNDS, GEMM_BATCH);
+    for (const [system, ms] of result) rows.push({ group: `GEMM ${label}`, system, value: flops / ms / 1e6, unit: 'GFLOP/s' });
   }
 }
 
@@ -236,10 +253,10 @@ async function trainingRows(np: NumPy[]) {
   const group = `cat training, ${TRAIN_ITERATIONS} iterations (wall time)`;
   rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions)`, value: r.seconds, unit: 's' });
   rows.push({ group, system: `dnn float64, ${cores} threads (Model.fit)`, value: r.modelSeconds, unit: 's' });
-  const p = np[0];
-  if (p) {
+  for (const p of np) {
+    await settle();
     await p.ask('setup_cat float64');
-    rows.push({ group, system: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread`, value: (await p.ask(`train ${TRAIN_ITERATIONS}`)).seconds, unit: 's' });
+    rows.push({ group, system: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, value: (await p.ask(`train ${TRAIN_ITERATIONS}`)).seconds, unit: 's' });
   }
   rows.push({ group: 'memory', system: 'dnn cat training peak RSS', value: r.peakRss / 2 ** 20, unit: 'MB', note: `data + parameters + gradients + activations + workspaces ≈ ${(r.neededBytes / 2 ** 20).toFixed(1)} MB; ratio ${(r.peakRss / r.neededBytes).toFixed(2)}; Node before loading anything ${(r.baselineRss / 2 ** 20).toFixed(1)} MB, ratio above it ${((r.peakRss - r.baselineRss) / r.neededBytes).toFixed(2)}` });
   const h = r.heap;
@@ -293,7 +310,7 @@ async function main() {
     const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
       `WebAssembly ${rt1.relaxed ? 'relaxed SIMD (FMA)' : `SIMD (relaxed SIMD ${wasmRelaxedSupported() ? 'available' : 'off'})`}; NumPy ${numpyVersion ?? `(${npSkip})`}; ` +
       `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-    const header = `## ${new Date().toISOString()}${quick ? ' (--quick smoke run: few samples, not a result)' : ''}\n\n${machine}\n\nSamples: ${ROUNDS}×${BATCH} per system after ${WARMUP} warm-up, systems alternating; GEMM ${GEMM_REPS} reps.${catSkip ? ` Cat rows skipped: ${catSkip}.` : ''}${npSkip ? ` NumPy ${npSkip}.` : ''}\n\n`;
+    const header = `## ${new Date().toISOString()}${quick ? ' (--quick smoke run: few samples, not a result)' : ''}\n\n${machine}\n\nSamples: ${ROUNDS}×${BATCH} per system after ${WARMUP} warm-up, systems alternating; GEMM ${GEMM_ROUNDS}×${GEMM_BATCH} after ${GEMM_WARMUP} warm-up; ${SETTLE_MS} ms pause between systems.${catSkip ? ` Cat rows skipped: ${catSkip}.` : ''}${npSkip ? ` NumPy ${npSkip}.` : ''}\n\n`;
     const text = header + table();
     console.log(text);
     if (!args.has('--no-append')) appendFileSync(join(here, 'RESULTS.md'), text + '\n');
