@@ -246,24 +246,45 @@ async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
   }
 }
 
+/** bench/cat-train.ts bundled by esbuild, so the measured process is plain Node (as dist/ runs), without tsx. */
+async function bundleCatTrain(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join(root, 'tmp', 'cat-train.bundle.mjs');
+  await build({ entryPoints: [join(here, 'cat-train.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'error' });
+  return outfile;
+}
+
 async function trainingRows(np: NumPy[]) {
-  const child = spawnSync(process.execPath, [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc', '--import', 'tsx', join(here, 'cat-train.ts'), String(TRAIN_ITERATIONS), quick ? '200' : '1000'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`bench/cat-train.ts failed:\n${child.stderr}`);
-  const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
+  const bundle = await bundleCatTrain();
+  const child = (mode: 'model' | 'steps') => {
+    const flags = [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc'];
+    const r = spawnSync(process.execPath, [...flags, bundle, mode, String(TRAIN_ITERATIONS), quick ? '200' : '1000', CAT_DIR], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`bench/cat-train.ts ${mode} failed:\n${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  };
   const group = `cat training, ${TRAIN_ITERATIONS} iterations (wall time)`;
-  rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions)`, value: r.seconds, unit: 's' });
-  rows.push({ group, system: `dnn float64, ${cores} threads (Model.fit)`, value: r.modelSeconds, unit: 's' });
+  const model = child('model');
+  await settle();
+  const steps = child('steps');
+  rows.push({ group, system: `dnn float64, ${cores} threads (Model.fit)`, value: model.seconds, unit: 's' });
+  rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions, with dA0)`, value: steps.seconds, unit: 's' });
   for (const p of np) {
     await settle();
     await p.ask('setup_cat float64');
     rows.push({ group, system: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, value: (await p.ask(`train ${TRAIN_ITERATIONS}`)).seconds, unit: 's' });
   }
-  rows.push({ group: 'memory', system: 'dnn cat training peak RSS', value: r.peakRss / 2 ** 20, unit: 'MB', note: `data + parameters + gradients + activations + workspaces ≈ ${(r.neededBytes / 2 ** 20).toFixed(1)} MB; ratio ${(r.peakRss / r.neededBytes).toFixed(2)}; Node before loading anything ${(r.baselineRss / 2 ** 20).toFixed(1)} MB, ratio above it ${((r.peakRss - r.baselineRss) / r.neededBytes).toFixed(2)}` });
-  const h = r.heap;
+  for (const [name, r] of [['Model.fit', model], ['lLayerModel, step functions', steps]] as const) {
+    const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+    rows.push({
+      group: 'memory', system: `dnn cat training peak RSS (${name})`, value: r.peakRss / 2 ** 20, unit: 'MB',
+      note: `needs ${mb(r.neededBytes)} MB (X, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}); Node alone ${mb(r.baselineRss)} MB; above it ${mb(r.peakRss - r.baselineRss)} MB = ${((r.peakRss - r.baselineRss) / r.neededBytes).toFixed(2)}× the need; whole process ${(r.peakRss / r.neededBytes).toFixed(2)}×`,
+    });
+  }
+  const h = model.heap;
   const stable = h.atEnd.wasmBytes === h.at100.wasmBytes && h.atEnd.wasmMemory === h.at100.wasmMemory;
   rows.push({
     group: 'memory', system: `heap over ${h.iterations} iterations (Model.fit)`, value: 0, unit: 'text',
-    text: `${stable ? 'stable' : 'NOT stable'}: WebAssembly bytes in use ${h.at100.wasmBytes} -> ${h.atEnd.wasmBytes}, memory ${h.at100.wasmMemory} -> ${h.atEnd.wasmMemory}; JS heap ${(h.at100.heapUsed / 2 ** 20).toFixed(2)} -> ${(h.atEnd.heapUsed / 2 ** 20).toFixed(2)} MB${r.gcExposed ? ' (after gc)' : ''}`,
+    text: `${stable ? 'stable' : 'NOT stable'}: WebAssembly bytes in use ${h.at100.wasmBytes} -> ${h.atEnd.wasmBytes}, memory ${h.at100.wasmMemory} -> ${h.atEnd.wasmMemory}; JS heap ${(h.at100.heapUsed / 2 ** 20).toFixed(2)} -> ${(h.atEnd.heapUsed / 2 ** 20).toFixed(2)} MB${model.gcExposed ? ' (after gc)' : ''}`,
   });
 }
 
