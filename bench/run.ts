@@ -258,7 +258,10 @@ async function trainingRows(np: NumPy[]) {
   const bundle = await bundleCatTrain();
   const child = (mode: 'model' | 'steps') => {
     const flags = [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc'];
-    const r = spawnSync(process.execPath, [...flags, bundle, mode, String(TRAIN_ITERATIONS), quick ? '200' : '1000', CAT_DIR], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    // Without NODE_OPTIONS: tsx passes its loader to child processes through it.
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(process.execPath, [...flags, bundle, mode, String(TRAIN_ITERATIONS), quick ? '200' : '1000', CAT_DIR], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`bench/cat-train.ts ${mode} failed:\n${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!);
   };
