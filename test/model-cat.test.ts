@@ -1,12 +1,14 @@
 /**
  * The course's cat application through both APIs: a Model with init "lecun",
- * seed 1, gradient descent and learning rate 0.0075 gives the costs of the
- * tutorial's lLayerModel (and of NumPy, cat_trace.json) at every iteration
- * within MODEL_TOLERANCE.float64.
+ * seed 1, gradient descent and learning rate 0.0075 gives NumPy's cost
+ * (cat_trace.json) at every one of the 2500 iterations, and the tutorial's
+ * lLayerModel's over the first 100 (test/cat-trace.test.ts checks
+ * lLayerModel against the same trace for all 2500), within
+ * MODEL_TOLERANCE.float64; then the course's accuracies and predictions.
  *
- * DNN_MODEL_CAT_ITERATIONS (or DNN_CAT_ITERATIONS) sets how many iterations
- * to train (default 20; each takes about half a second with the reference
- * kernels); at 2500 the accuracies and predictions are checked too.
+ * DNN_MODEL_CAT_ITERATIONS (or DNN_CAT_ITERATIONS) trains fewer iterations
+ * (default 2500, about 40 s with the WebAssembly kernels; several minutes
+ * with DNN_KERNELS=ref); below 2500 the accuracies are not checked.
  * DNN_MODEL_CAT_F32_ITERATIONS (default 10) sets the float32 run, whose costs
  * stay within MODEL_TOLERANCE.float32 of NumPy's.
  */
@@ -16,7 +18,8 @@ import { appInitializeParametersDeep, lLayerModel, loadCatData, Model, type CatD
 import { assertNumber, CAT_DIR, catDataOrSkipReason, readVectors } from './helpers.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
 
-const ITERATIONS = Number(process.env.DNN_MODEL_CAT_ITERATIONS ?? process.env.DNN_CAT_ITERATIONS ?? 20);
+const ITERATIONS = Number(process.env.DNN_MODEL_CAT_ITERATIONS ?? process.env.DNN_CAT_ITERATIONS ?? 2500);
+const TUTORIAL_ITERATIONS = Math.min(ITERATIONS, 100);
 const F32_ITERATIONS = Number(process.env.DNN_MODEL_CAT_F32_ITERATIONS ?? 10);
 const DIMS = [12288, 20, 7, 5, 1];
 const LAYERS: LayerSpec[] = [
@@ -44,20 +47,20 @@ describe('the cat application through the Model API', () => {
       data = await loadCatData(CAT_DIR);
     });
 
-    it('the Model and lLayerModel give the same cost at every iteration, both NumPy\'s', () => {
+    it('the Model gives NumPy\'s cost at every iteration, and lLayerModel\'s', () => {
       assert.ok(Number.isInteger(ITERATIONS) && ITERATIONS >= 1 && ITERATIONS <= 2500, `DNN_MODEL_CAT_ITERATIONS must be 1..2500, got ${ITERATIONS}`);
       const tutorial: number[] = [];
-      lLayerModel(data.trainX, data.trainY, DIMS, { learningRate: 0.0075, numIterations: ITERATIONS, onIteration: (_i, c) => tutorial.push(c) });
+      lLayerModel(data.trainX, data.trainY, DIMS, { learningRate: 0.0075, numIterations: TUTORIAL_ITERATIONS, onIteration: (_i, c) => tutorial.push(c) });
       const model = new Model({ inputSize: 12288, layers: LAYERS, init: 'lecun', seed: 1 });
       const history = model.fit(data.trainX, data.trainY, { iterations: ITERATIONS, learningRate: 0.0075, optimizer: 'gd' });
       assert.equal(history.costs.length, ITERATIONS);
       let worst = 0;
       for (let i = 0; i < ITERATIONS; i++) {
-        assertNumber(history.costs[i], tutorial[i], `iteration ${i}: Model vs lLayerModel`, MODEL_TOLERANCE.float64);
+        if (i < TUTORIAL_ITERATIONS) assertNumber(history.costs[i], tutorial[i], `iteration ${i}: Model vs lLayerModel`, MODEL_TOLERANCE.float64);
         assertNumber(history.costs[i], trace.costs_every_iteration[i], `iteration ${i}: Model vs NumPy`, MODEL_TOLERANCE.float64);
-        worst = Math.max(worst, Math.abs(history.costs[i] - tutorial[i]) / tutorial[i]);
+        worst = Math.max(worst, Math.abs(history.costs[i] - trace.costs_every_iteration[i]) / trace.costs_every_iteration[i]);
       }
-      console.log(`# cat, ${ITERATIONS} iterations: largest relative difference Model vs lLayerModel ${worst.toExponential(2)}`);
+      console.log(`# cat, ${ITERATIONS} iterations: largest relative difference Model vs NumPy ${worst.toExponential(2)} (vs lLayerModel checked over ${TUTORIAL_ITERATIONS})`);
       if (ITERATIONS === 2500) {
         const train = model.evaluate(data.trainX, data.trainY);
         const test = model.evaluate(data.testX, data.testY);
