@@ -41,46 +41,7 @@ export { twoLayerModel, lLayerModel, predict, type TrainOptions, type TrainResul
 export { gradientCheck, gradientCheckParameters, type GradientCheckResult, type CheckedParameter } from './steps/gradcheck.ts';
 
 // The practical Model API
-export {
-  Model,
-  tanh,
-  tanhBackward,
-  leakyRelu,
-  leakyReluBackward,
-  softmax,
-  layerForward,
-  layerBackward,
-  LAYER_ACTIVATIONS,
-  HIDDEN_ACTIVATIONS,
-  OUTPUT_ACTIVATIONS,
-  lossFor,
-  outputCost,
-  softplus,
-  INITIALIZERS,
-  OPTIMIZERS,
-  OPTIMIZER_DEFAULTS,
-  Optimizer,
-  learningRateAt,
-  randomMiniBatches,
-  gradientCheckModel,
-  type ModelOptions,
-  type ModelSpec,
-  type ArrayOf,
-  type Evaluation,
-  type FitOptions,
-  type FitHistory,
-  type IterationEvent,
-  type EpochEvent,
-  type LayerActivation,
-  type LayerSpec,
-  type Layer,
-  type Loss,
-  type InitName,
-  type OptimizerName,
-  type OptimizerOption,
-  type OptimizerConfig,
-  type Decay,
-} from './model/index.ts';
+export * from './model/index.ts';
 
 // Datasets made in memory
 export {

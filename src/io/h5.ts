@@ -46,16 +46,20 @@ async function h5wasm() {
   return h5module;
 }
 
-/** Reads one HDF5 file of images/features and labels. Every failure is a `DataError` naming the file. */
-export async function loadH5Dataset(path: string, options: H5Options): Promise<H5Dataset> {
+/** Opens an HDF5 file for reading, after checking it exists and starts with the HDF5 signature. */
+async function openH5(path: string): Promise<H5File> {
   checkSignature(path);
   const { File } = await h5wasm();
-  let file: H5File;
   try {
-    file = new File(path, 'r');
+    return new File(path, 'r');
   } catch (e) {
     throw new DataError(`${path}: cannot be read as HDF5 (${(e as Error).message})`, { cause: e });
   }
+}
+
+/** Reads one HDF5 file of images/features and labels. Every failure is a `DataError` naming the file. */
+export async function loadH5Dataset(path: string, options: H5Options): Promise<H5Dataset> {
+  const file = await openH5(path);
   try {
     const keys = file.keys();
     const dataset = (key: string) => {
@@ -126,14 +130,7 @@ function checkSignature(path: string): void {
 
 /** The names of the datasets at the root of an HDF5 file. */
 export async function h5Keys(path: string): Promise<string[]> {
-  checkSignature(path);
-  const { File } = await h5wasm();
-  let file: H5File;
-  try {
-    file = new File(path, 'r');
-  } catch (e) {
-    throw new DataError(`${path}: cannot be read as HDF5 (${(e as Error).message})`, { cause: e });
-  }
+  const file = await openH5(path);
   try {
     return file.keys();
   } finally {
