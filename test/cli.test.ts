@@ -354,3 +354,48 @@ describe('other commands', () => {
   });
 });
 
+
+describe('--dtype and --threads', () => {
+  test('--dtype float32 trains in float32, saves float32 weights and evaluates them as saved', () => {
+    const path = join(tmp.dir, 'small32.dnn');
+    const r = dnn(['train', '--data', csv, '--split', '0.25', ...SMALL, '--dtype', 'float32', '--out', path, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const done = events(r.stdout).at(-1)!;
+    const bytes = readFileSync(path);
+    const info = events(dnn(['info', path, '--json']).stdout)[0];
+    assert.equal(info.dtype, 'float32');
+    // 2-4-1: 17 parameters of 4 bytes, then the 32-byte checksum.
+    assert.equal(info.parameterCount, 17);
+    const headerLength = bytes.readUInt32LE(12);
+    assert.equal(bytes.length, 16 + headerLength + 17 * 4 + 32);
+    const e = events(dnn(['evaluate', path, '--data', csv, '--split', '0.25', '--json']).stdout)[0];
+    assert.equal(e.cost, done.test_cost, 'the float32 model scores the same after loading');
+    assert.equal(e.accuracy, done.test_accuracy);
+    // The same run in float64 agrees to float32 precision, but not bit for bit.
+    const d64 = events(dnn(['train', '--data', csv, '--split', '0.25', ...SMALL, '--json']).stdout).at(-1)!;
+    assert.ok(Math.abs(d64.train_cost - done.train_cost) < 1e-5 * d64.train_cost, `float64 ${d64.train_cost} vs float32 ${done.train_cost}`);
+    assert.notEqual(d64.train_cost, done.train_cost);
+  });
+
+  test('--threads changes nothing in the results', () => {
+    // MNIST in batches of 1000: products large enough to be split between threads.
+    const run = (threads: string) => {
+      const r = dnn(['train', '--epochs', '1', '--batch-size', '1000', '--threads', threads, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      return events(r.stdout).at(-1)!;
+    };
+    const one = run('1'), three = run('3');
+    assert.equal(one.train_cost, three.train_cost);
+    assert.equal(one.test_cost, three.test_cost);
+    assert.equal(one.test_accuracy, three.test_accuracy);
+  });
+
+  test('bad values are exit code 2 with the allowed values', () => {
+    const d = dnn(['train', '--dtype', 'float16']);
+    assert.equal(d.code, 2);
+    assert.match(d.stderr, /--dtype is "float16"; it must be one of float64, float32/);
+    const t = dnn(['evaluate', 'm.dnn', '--threads', '0']);
+    assert.equal(t.code, 2);
+    assert.match(t.stderr, /--threads is 0; it must be a whole number of threads, 1 or more/);
+  });
+});

@@ -8,11 +8,13 @@ import { basename, dirname, resolve } from 'node:path';
 import { DataError, OptionError } from '../errors.ts';
 import { loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
 import { PARAMETER_LAYOUT, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
-import type { Matrix } from '../matrix.ts';
+import { configureKernels } from '../kernels/index.ts';
+import type { DType, FloatArray, Matrix } from '../matrix.ts';
+import type { FitOptions, Model } from '../model/index.ts';
 import { checkPlotPath, writePlot, type Series } from '../plot/index.ts';
 import { duration, fmt, Output } from './output.ts';
-import { choice, layerList, num, parse, str, TRAIN_FLAGS } from './options.ts';
-import { createNet, DivergedError, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, type FitOptions, type Hidden, type Init, type Net, type Optimizer } from './network.ts';
+import { choice, layerList, num, parse, str, threadsFlag, TRAIN_FLAGS } from './options.ts';
+import { createModel, DTYPES, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, specFields, type Hidden, type Init, type Optimizer } from './network.ts';
 import { accuracy, checkLayersFit, chooseOutput, classify, outputUnits, summarizeLabels } from './task.ts';
 import { VERSION } from './version.ts';
 
@@ -46,6 +48,8 @@ export interface TrainSettings {
   printEvery?: number;
   out?: string;
   plot?: string;
+  dtype: DType;
+  threads?: number;
 }
 
 /** Reads and checks every flag before any data is loaded. */
@@ -90,12 +94,15 @@ export function trainSettings(args: string[]): { settings: TrainSettings; values
     printEvery: num(values, 'print-every', { min: 1, integer: true, text: 'a positive integer' }),
     out,
     plot,
+    dtype: choice(values, 'dtype', DTYPES) ?? 'float64',
+    threads: threadsFlag(values),
   };
   return { settings, values };
 }
 
 export async function train(args: string[], output: Output): Promise<void> {
   const { settings: s } = trainSettings(args);
+  if (s.threads !== undefined) configureKernels({ threads: s.threads });
   const started = Date.now();
   const data = await loadDataset({ ...s.data, seed: s.seed });
   const { X, Y } = data.train;
@@ -119,7 +126,7 @@ export async function train(args: string[], output: Output): Promise<void> {
   const spec = {
     inputSize: nX,
     layers: layers.slice(1).map((units, i) => ({ units, activation: i === layers.length - 2 ? outputAct : s.hidden })),
-    dtype: 'float64' as const,
+    dtype: s.dtype,
     init: s.init,
     seed: s.seed,
   };
@@ -132,9 +139,9 @@ export async function train(args: string[], output: Output): Promise<void> {
     layers, hidden: s.hidden, output: outputAct, init: s.init, ...training, iterations: totalSteps, version: VERSION,
   });
   output.line(`dnn ${VERSION}: training ${layers.join('-')} (${s.hidden}, ${outputAct}) on ${data.name}: ${m} examples${data.test ? `, ${data.test.X.cols} test` : ''}`);
-  output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${epochs} epochs of ${stepsPerEpoch} batches of ${batchSize}` : `${totalSteps} iterations${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}`);
+  output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${epochs} epochs of ${stepsPerEpoch} batches of ${batchSize}` : `${totalSteps} iterations${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}${s.dtype === 'float64' ? '' : `, ${s.dtype}`}`);
 
-  const net = createNet(spec);
+  const model = createModel(spec);
   const costs: [number, number][] = [];
   const epochPoints: { epoch: number; cost: number; trainAcc?: number; testAcc?: number }[] = [];
   let examples = 0, lastCost = NaN;
@@ -145,10 +152,11 @@ export async function train(args: string[], output: Output): Promise<void> {
     `cost became ${cost} at iteration ${i}${epochs ? ` (epoch ${Math.floor(i / stepsPerEpoch) + 1})` : ''}: training diverged; try a lower learning rate than --lr ${learningRate} (e.g. ${learningRate / 10})`,
   );
   const fit: FitOptions = {
-    optimizer, learningRate, l2: s.l2, keepProb: s.keepProb, seed: s.seed,
-    ...(epochs !== undefined ? { epochs, batchSize } : { iterations: s.iterations, ...(batchSize < m && { batchSize }) }),
+    optimizer, learningRate, l2: s.l2, seed: s.seed,
+    ...(model.depth > 1 && s.keepProb < 1 && { keepProb: s.keepProb }),
+    ...(epochs !== undefined ? { epochs, batchSize } : { iterations: s.iterations!, ...(batchSize < m && { batchSize }) }),
     ...(epochs !== undefined && data.test && { validation: data.test }),
-    onIteration: (i, cost, batch, acc) => {
+    onIteration: ({ iteration: i, cost, batchSize: batch, accuracy: acc }) => {
       if (!Number.isFinite(cost)) throw diverged(cost, i);
       examples += batch;
       lastCost = cost;
@@ -172,8 +180,9 @@ export async function train(args: string[], output: Output): Promise<void> {
         ...(rate && { rate, eta: ((totalSteps - i - 1) * batchSize) / rate }),
       });
     },
-    onEpoch: (epoch, cost, testAcc) => {
+    onEpoch: ({ epoch: e, cost, validationAccuracy: testAcc }) => {
       if (epochs === undefined) return;
+      const epoch = e + 1;
       const point: (typeof epochPoints)[number] = { epoch, cost, ...(testAcc !== undefined && { testAcc }) };
       epochPoints.push(point);
       output.event('epoch', { epoch, cost, ...(testAcc !== undefined && { test_accuracy: testAcc }) });
@@ -181,20 +190,21 @@ export async function train(args: string[], output: Output): Promise<void> {
     },
   };
   try {
-    net.fit(X, Y, fit);
+    model.fit(X, Y, fit);
   } catch (e) {
-    if (!(e instanceof DivergedError)) throw e;
-    const found = /cost became (\S+) at iteration (\d+)/.exec(e.message);
-    throw found ? diverged(Number(found[1]), Number(found[2])) : new TrainingError(`${e.message}; try a lower --lr than ${learningRate}`);
+    // The Model stops when the cost is no longer finite; say it in the command's terms.
+    const found = e instanceof OptionError ? /cost became (\S+) at iteration (\d+)/.exec(e.message) : null;
+    if (!found) throw e;
+    throw diverged(Number(found[1]), Number(found[2]));
   }
   output.clearBar();
   const trainSeconds = (Date.now() - t0) / 1000;
 
-  const metrics = measure(net, outputAct, data);
+  const metrics = measure(model, outputAct, data);
   const header: ModelHeader = {
     format: 'dnn-model',
     version: 1,
-    ...net.toSpec(),
+    ...specFields(model),
     layout: PARAMETER_LAYOUT,
     training: { ...training, iterations: totalSteps },
     metrics: { ...metrics, final_cost: lastCost, train_seconds: trainSeconds },
@@ -204,7 +214,7 @@ export async function train(args: string[], output: Output): Promise<void> {
     dnnVersion: VERSION,
   };
   if (s.out) {
-    writeModelFile(s.out, header, net.weights());
+    writeModelFile(s.out, header, model.parameters.data);
     output.event('saved', { model: s.out });
   }
   if (s.plot) {
@@ -246,10 +256,10 @@ export async function train(args: string[], output: Output): Promise<void> {
 }
 
 /** Cost and accuracy on the training and test examples (accuracy is null for a linear output). */
-export function measure(net: Net, output: string, data: Dataset): { train_cost: number; test_cost: number | null; train_accuracy: number | null; test_accuracy: number | null } {
+export function measure(model: Model<DType>, output: string, data: Dataset): { train_cost: number; test_cost: number | null; train_accuracy: number | null; test_accuracy: number | null } {
   const score = (X: Matrix, Y: Matrix) => ({
-    cost: net.cost(X, Y),
-    accuracy: output === 'linear' ? null : accuracy(classify(output as 'sigmoid', net.predict(X)), Y),
+    cost: model.evaluate(X, Y).cost,
+    accuracy: output === 'linear' ? null : accuracy(classify(output as 'sigmoid', model.predict(X) as Matrix<FloatArray>), Y),
   });
   const tr = score(data.train.X, data.train.Y);
   const te = data.test ? score(data.test.X, data.test.Y) : undefined;

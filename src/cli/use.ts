@@ -8,14 +8,22 @@ import { loadDataset, type Dataset, type Split } from '../io/dataset.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { fmt, Output } from './output.ts';
-import { choice, EVALUATE_FLAGS, INFO_FLAGS, num, parse, PREDICT_FLAGS, str } from './options.ts';
-import { netWithWeights, type Net, type Output as OutputAct } from './network.ts';
+import { choice, EVALUATE_FLAGS, INFO_FLAGS, num, parse, PREDICT_FLAGS, str, threadsFlag } from './options.ts';
+import { configureKernels } from '../kernels/index.ts';
+import type { DType, FloatArray, Matrix } from '../matrix.ts';
+import type { Model } from '../model/index.ts';
+import { modelFromFile, type Output as OutputAct } from './network.ts';
 import { accuracy, classify } from './task.ts';
 
-export function loadNet(path: string): { net: Net; header: ModelHeader; output: OutputAct } {
+/** The model a file holds (in its dtype), its header and its output activation. */
+export function loadModel(path: string): { model: Model<DType>; header: ModelHeader; output: OutputAct } {
   const { header, weights } = readModelFile(path);
-  const net = netWithWeights(header, weights);
-  return { net, header, output: header.layers[header.layers.length - 1].activation as OutputAct };
+  return { model: modelFromFile(header, weights), header, output: header.layers[header.layers.length - 1].activation as OutputAct };
+}
+
+function useThreads(values: Record<string, unknown>): void {
+  const threads = threadsFlag(values);
+  if (threads !== undefined) configureKernels({ threads });
 }
 
 function modelArg(command: string, positionals: string[]): string {
@@ -57,11 +65,12 @@ async function examplesFor(header: ModelHeader, values: Record<string, unknown>,
 export async function evaluate(args: string[], output: Output): Promise<void> {
   const { values, positionals } = parse('evaluate', args, EVALUATE_FLAGS);
   const path = modelArg('evaluate', positionals);
-  const { net, header, output: act } = loadNet(path);
+  useThreads(values);
+  const { model, header, output: act } = loadModel(path);
   const { data, split, part } = await examplesFor(header, values, false);
   checkLabels(act, header, split, data.name);
-  const cost = net.cost(split.X, split.Y);
-  const predicted = act === 'linear' ? undefined : classify(act, net.predict(split.X));
+  const cost = model.evaluate(split.X, split.Y).cost;
+  const predicted = act === 'linear' ? undefined : classify(act, model.predict(split.X) as Matrix<FloatArray>);
   const acc = predicted ? accuracy(predicted, split.Y) : null;
   const correct = predicted ? predicted.reduce((n, p, j) => n + (p === split.Y.data[j] ? 1 : 0), 0) : null;
   output.event('done', { model: path, data: data.name, part, examples: split.X.cols, cost, accuracy: acc, correct });
@@ -75,9 +84,10 @@ export async function predict(args: string[], output: Output): Promise<void> {
   const path = modelArg('predict', positionals);
   const out = str(values, 'out');
   const probabilities = values.probabilities === true;
-  const { net, output: act, header } = loadNet(path);
+  useThreads(values);
+  const { model, output: act, header } = loadModel(path);
   const { split } = await examplesFor(header, values, true);
-  const AL = net.predict(split.X);
+  const AL = model.predict(split.X) as Matrix<FloatArray>;
   const labels = classify(act, AL);
   const m = AL.cols, n = AL.rows;
   const lines: string[] = [];
