@@ -5,22 +5,17 @@
  * TOLERANCE.trace, then the accuracies and predictions of `predict`.
  * DNN_CAT_ITERATIONS trains fewer iterations (default: all 2500; the
  * accuracies are checked after a full run).
- * Also float32: the same L-layer training on the float32 kernels (through the
- * compute interface) stays within TOLERANCE.float32Cost of the float64 costs
- * while the training is smooth, and ends near the float64 cost.
+ * (The same training in float32 is checked in test/model-cat.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getKernels, kernelsFor, lLayerModel, loadCatData, predict, twoLayerModel, type CatData, type Prediction } from '../src/index.ts';
+import { getKernels, lLayerModel, loadCatData, predict, twoLayerModel, type CatData, type Prediction } from '../src/index.ts';
 import { assertNumber, CAT_DIR, catDataOrSkipReason, readVectors, TOLERANCE } from './helpers.ts';
-import { trainLLayerWithKernels } from './train-with-kernels.ts';
 
 const skip = catDataOrSkipReason();
 const ITERATIONS = Number(process.env.DNN_CAT_ITERATIONS ?? 2500);
 const trace = readVectors('cat_trace.json');
 let data: CatData | undefined;
-/** Iterations before the L-layer costs start to oscillate (see the float32 test). */
-const SMOOTH_ITERATIONS = 250;
 const cat = async () => (data ??= await loadCatData(CAT_DIR));
 
 function checkCosts(costs: number[], expected: number[], what: string): number {
@@ -63,24 +58,5 @@ describe(`cat training, ${ITERATIONS} iterations, on the default kernels (${getK
     const worst = checkCosts(costs, t.costs_every_iteration, 'L-layer');
     console.log(`# L-layer: ${costs.length} costs, largest relative difference from NumPy ${worst.toExponential(2)}`);
     if (ITERATIONS === t.num_iterations) checkPredictions(t, predict(trainX, trainY, parameters), predict(testX, testY, parameters), 0.9856459330143539, 0.8);
-  });
-
-  // The float64 costs are smooth for about 270 iterations, then oscillate from one
-  // iteration to the next (0.625, 0.638, 0.624, ...); there any difference, float32
-  // rounding included, sends the trajectory elsewhere, so the 1e-4 check covers the
-  // smooth phase and the rest of the run is checked for where it ends.
-  it(`L-layer model in float32 (${kernelsFor('float32').name}): costs within ${TOLERANCE.float32Cost.abs} of float64 while training is smooth, and it converges`, async () => {
-    const { trainX, trainY } = await cat();
-    const t = trace.L_layer;
-    const costs = trainLLayerWithKernels(kernelsFor('float32'), trainX, trainY, t.layers_dims, t.learning_rate, ITERATIONS);
-    assert.equal(costs.length, ITERATIONS);
-    let worst = 0;
-    for (let i = 0; i < Math.min(ITERATIONS, SMOOTH_ITERATIONS); i++) {
-      assertNumber(costs[i], t.costs_every_iteration[i], `float32 L-layer cost at iteration ${i}`, TOLERANCE.float32Cost);
-      worst = Math.max(worst, Math.abs(costs[i] - t.costs_every_iteration[i]));
-    }
-    const last = costs[ITERATIONS - 1], expected = t.costs_every_iteration[ITERATIONS - 1];
-    assert.ok(Math.abs(last - expected) < 0.05, `float32 final cost ${last}, float64 ${expected}: should end within 0.05`);
-    console.log(`# float32 L-layer: largest difference from float64 over the first ${SMOOTH_ITERATIONS} iterations ${worst.toExponential(2)}; final cost ${last} (float64 ${expected})`);
   });
 });

@@ -9,18 +9,21 @@
  * DNN_MODEL_CAT_ITERATIONS (or DNN_CAT_ITERATIONS) trains fewer iterations
  * (default 2500, about 40 s with the WebAssembly kernels; several minutes
  * with DNN_KERNELS=ref); below 2500 the accuracies are not checked.
- * DNN_MODEL_CAT_F32_ITERATIONS (default 10) sets the float32 run, whose costs
- * stay within MODEL_TOLERANCE.float32 of NumPy's.
+ * The same training in float32 stays within TOLERANCE.float32Cost of the
+ * float64 costs while training is smooth and ends with the course's
+ * accuracies (DNN_MODEL_CAT_F32_ITERATIONS, default as above).
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { appInitializeParametersDeep, lLayerModel, loadCatData, Model, type CatData, type LayerSpec } from '../src/index.ts';
-import { assertNumber, CAT_DIR, catDataOrSkipReason, readVectors } from './helpers.ts';
+import { assertNumber, CAT_DIR, catDataOrSkipReason, readVectors, TOLERANCE } from './helpers.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
 
 const ITERATIONS = Number(process.env.DNN_MODEL_CAT_ITERATIONS ?? process.env.DNN_CAT_ITERATIONS ?? 2500);
 const TUTORIAL_ITERATIONS = Math.min(ITERATIONS, 100);
-const F32_ITERATIONS = Number(process.env.DNN_MODEL_CAT_F32_ITERATIONS ?? 10);
+const F32_ITERATIONS = Number(process.env.DNN_MODEL_CAT_F32_ITERATIONS ?? ITERATIONS);
+/** Iterations before the L-layer costs start to oscillate (see the float32 test). */
+const SMOOTH_ITERATIONS = 250;
 const DIMS = [12288, 20, 7, 5, 1];
 const LAYERS: LayerSpec[] = [
   { units: 20, activation: 'relu' },
@@ -71,15 +74,27 @@ describe('the cat application through the Model API', () => {
       }
     });
 
-    it(`float32: ${F32_ITERATIONS} iterations within MODEL_TOLERANCE.float32 of NumPy`, () => {
+    // The float64 costs are smooth for about 270 iterations, then oscillate from one
+    // iteration to the next (0.625, 0.638, 0.624, ...): there float32's rounding sends
+    // the trajectory elsewhere (costs differ by more than 1e-4 from about iteration
+    // 280), so the 1e-4 check covers the smooth phase; the rest is checked for where
+    // training ends: near the float64 cost, with the course's accuracies.
+    it(`float32: costs within ${TOLERANCE.float32Cost.abs} of float64 over the smooth phase, then the course's accuracies`, () => {
       const model = new Model({ inputSize: 12288, layers: LAYERS, init: 'lecun', seed: 1, dtype: 'float32' });
       const history = model.fit(data.trainX, data.trainY, { iterations: F32_ITERATIONS, learningRate: 0.0075 });
+      const expected: number[] = trace.costs_every_iteration;
       let worst = 0;
-      history.costs.forEach((c, i) => {
-        assertNumber(c, trace.costs_every_iteration[i], `float32 iteration ${i}`, MODEL_TOLERANCE.float32);
-        worst = Math.max(worst, Math.abs(c - trace.costs_every_iteration[i]) / trace.costs_every_iteration[i]);
-      });
-      console.log(`# cat float32, ${F32_ITERATIONS} iterations: largest relative difference from NumPy ${worst.toExponential(2)}`);
+      for (let i = 0; i < Math.min(F32_ITERATIONS, SMOOTH_ITERATIONS); i++) {
+        assertNumber(history.costs[i], expected[i], `float32 iteration ${i}`, TOLERANCE.float32Cost);
+        worst = Math.max(worst, Math.abs(history.costs[i] - expected[i]));
+      }
+      const last = F32_ITERATIONS - 1;
+      console.log(`# cat float32: largest difference from float64 over the first ${Math.min(F32_ITERATIONS, SMOOTH_ITERATIONS)} iterations ${worst.toExponential(2)}; cost at ${last} ${history.costs[last]} (float64 ${expected[last]})`);
+      if (F32_ITERATIONS === 2500) {
+        assert.ok(Math.abs(history.costs[last] - expected[last]) < 0.01, `float32 final cost ${history.costs[last]}, float64 ${expected[last]}`);
+        assert.equal(Math.round(model.evaluate(data.trainX, data.trainY).accuracy! * 209), trace.train_n_correct, 'train predictions right');
+        assert.equal(Math.round(model.evaluate(data.testX, data.testY).accuracy! * 50), trace.test_n_correct, 'test predictions right');
+      }
     });
   });
 });
