@@ -1,5 +1,6 @@
 /**
- * The practical Model: layers of units and activations, trained by `fit`.
+ * The practical Model: layers of units and activations, trained by `fit`,
+ * or one update at a time by a `Trainer` (`model.trainer`).
  *
  * Legend: examples are columns. X (n[0], m); Y (n[L], m), or (1, m) class
  * indices for a softmax output; W[l] (n[l], n[l-1]), b[l] (n[l], 1).

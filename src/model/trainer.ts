@@ -133,8 +133,15 @@ export function resolveTrainerOptions(fn: string, options: TrainerOptions, m: nu
  * learning rate (decay), the generator seeded with seed + epoch, the
  * permutation.
  *
- * The trainer reads X and Y (or the model's converted copies) at every step:
- * change them only between epochs if at all, and not the model's shape.
+ * The trainer reads X and Y (or the model's converted copies) at every step,
+ * so changing them changes the following updates. It updates
+ * `model.parameters` in place and leaves `model.info` alone (fit records
+ * what it did there).
+ *
+ * @example
+ * const trainer = model.trainer(X, Y, { batchSize: 64, optimizer: 'adam', learningRate: 0.01 });
+ * while (trainer.epoch < 10) trainer.step();
+ * // model's parameters are those of model.fit(X, Y, { batchSize: 64, optimizer: 'adam', learningRate: 0.01, epochs: 10 })
  */
 export class Trainer<D extends DType = 'float64'> {
   readonly model: Model<D>;
