@@ -1,8 +1,9 @@
 /**
  * The Model API end to end: fit (epochs, iterations, callbacks, validation,
- * early stopping), predict, classify, evaluate, the spec round trip, float32,
- * the same numbers as the tutorial's lLayerModel, and a training loop that
- * allocates no kernel memory per iteration and never forms dA[0].
+ * early stopping), the resumable trainer (n steps = fit over n iterations),
+ * predict, classify, evaluate, the spec round trip, float32, the same numbers
+ * as the tutorial's lLayerModel, and a training loop that allocates no kernel
+ * memory per iteration and never forms dA[0].
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -18,6 +19,7 @@ import {
   type Kernels,
   type LayerSpec,
   type ModelSpec,
+  type TrainerOptions,
 } from '../src/index.ts';
 import { assertNumber, close } from './helpers.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
@@ -174,6 +176,83 @@ describe('Model.fit', () => {
   });
 });
 
+describe('Model.trainer: one update per step', () => {
+  /** Options of every kind: the last batch smaller, decay, L2, dropout, an optimizer with state. */
+  const cases: [string, LayerSpec[], TrainerOptions][] = [
+    ['Adam, mini-batches, L2, dropout, decay', binaryLayers, { batchSize: 8, optimizer: 'adam', learningRate: 0.01, l2: 0.1, keepProb: [0.8, 0.9], decay: { type: 'inverseTime', rate: 0.5 }, seed: 5 }],
+    ['momentum, softmax, no shuffling', classLayers, { batchSize: 10, shuffle: false, optimizer: 'momentum', learningRate: 0.05, decay: { type: 'exponential', rate: 0.9 } }],
+    ["the course's gradient descent on the whole set", binaryLayers, { learningRate: 0.1 }],
+  ];
+
+  for (const [name, layers, options] of cases) {
+    it(`n steps are fit with iterations: n, bit for bit, events and parameters (${name})`, () => {
+      const { X, Y } = layers === classLayers ? classData(37, 31) : binaryData(37, 31);
+      const n = 17; // three epochs of 5 batches and part of a fourth (one epoch per step without batchSize)
+      const fitted = new Model({ inputSize: 4, layers, seed: 7 });
+      const fitEvents: IterationEvent[] = [];
+      const history = fitted.fit(X, Y, { ...options, iterations: n, onIteration: (e) => { fitEvents.push(e); } });
+      const stepped = new Model({ inputSize: 4, layers, seed: 7 });
+      const trainer = stepped.trainer(X, Y, options);
+      const events: IterationEvent[] = [];
+      for (let i = 0; i < n; i++) events.push(trainer.step());
+      assert.deepEqual(events, fitEvents);
+      assert.deepEqual(stepped.parameters.data, fitted.parameters.data);
+      assert.equal(trainer.iteration, history.iterations);
+      assert.equal(trainer.epoch, Math.floor(n / trainer.batchesPerEpoch));
+    });
+  }
+
+  it('resumes where it stopped: run(4), step(), run(2), run(10) = fit over 17 iterations, Adam moments and epoch order kept', () => {
+    const { X, Y } = binaryData(37, 32);
+    const options: TrainerOptions = { batchSize: 8, optimizer: 'adam', learningRate: 0.01, keepProb: 0.8, seed: 9 };
+    const fitted = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const history = fitted.fit(X, Y, { ...options, iterations: 17 });
+    const stepped = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const trainer = stepped.trainer(X, Y, options);
+    assert.equal(trainer.run(0), undefined);
+    assert.equal(trainer.run(4)!.iteration, 3);
+    const fifth = trainer.step();
+    assert.deepEqual([fifth.epoch, fifth.batch, fifth.batchSize], [0, 4, 5], 'the last, smaller batch of epoch 0');
+    trainer.run(2);
+    const last = trainer.run(10)!; // from the middle of epoch 1
+    assert.deepEqual([last.iteration, last.epoch, last.batch], [16, 3, 1]);
+    assert.equal(last.cost, history.costs[16]);
+    assert.equal(trainer.optimizer.t, 17, "Adam's t counts every update");
+    assert.deepEqual(stepped.parameters.data, fitted.parameters.data);
+  });
+
+  it('counts iterations and epochs, says when an epoch ended, and keeps its metrics as fit reports them', () => {
+    const { X, Y } = binaryData(37, 33);
+    const options: TrainerOptions = { batchSize: 8, optimizer: 'rmsprop', learningRate: 0.01, seed: 2 };
+    const history = new Model({ inputSize: 4, layers: binaryLayers, seed: 4 }).fit(X, Y, { ...options, epochs: 3 });
+    const trainer = new Model({ inputSize: 4, layers: binaryLayers, seed: 4 }).trainer(X, Y, options);
+    assert.deepEqual([trainer.iteration, trainer.epoch, trainer.epochEnded, trainer.batchesPerEpoch, trainer.examples], [0, 0, false, 5, 37]);
+    assert.ok(Number.isNaN(trainer.epochCost), 'no cost before the first step');
+    const ended: boolean[] = [];
+    for (let i = 0; i < 15; i++) {
+      trainer.step();
+      ended.push(trainer.epochEnded);
+      if (trainer.epochEnded) {
+        const e = trainer.epoch - 1;
+        assert.equal(trainer.epochCost, history.epochs.cost[e], `epoch ${e} cost`);
+        assert.equal(trainer.epochAccuracy, history.epochs.accuracy[e], `epoch ${e} accuracy`);
+      }
+    }
+    assert.deepEqual(ended, [false, false, false, false, true, false, false, false, false, true, false, false, false, false, true]);
+    assert.deepEqual([trainer.iteration, trainer.epoch], [15, 3]);
+    assert.equal(trainer.step().epoch, 3, 'the next step starts epoch 3');
+    assert.equal(trainer.epochEnded, false);
+  });
+
+  it('a linear output has no accuracy', () => {
+    const { X } = binaryData(12, 34);
+    const Y = Matrix.from([1, 12], Array.from({ length: 12 }, (_, j) => X.get(0, j) - X.get(1, j)));
+    const trainer = new Model({ inputSize: 4, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'linear' }], seed: 1 }).trainer(X, Y, { learningRate: 0.1 });
+    assert.equal(trainer.step().accuracy, undefined);
+    assert.equal(trainer.epochAccuracy, undefined);
+  });
+});
+
 describe('predict, classify, evaluate', () => {
   const { X, Y } = classData(40, 15);
   const model = new Model({ inputSize: 4, layers: classLayers, seed: 16 });
@@ -313,6 +392,23 @@ describe('no work that is not needed', () => {
     assert.ok(atStart[0] > 10, `workspaces are made by the kernels (${atStart[0]} matrices)`);
     assert.deepEqual(new Set(atStart), new Set([atStart[0]]), 'no matrix allocated between iterations');
     assert.equal(counts.matrices, atStart[0], 'none after the last iteration either');
+  });
+
+  it('a trainer allocates every kernel matrix when it is made, none per step', () => {
+    const { X, Y } = classData(45, 23);
+    const { kernels, counts } = countingKernels();
+    const model = new Model({ inputSize: 4, layers: [{ units: 6, activation: 'relu' }, { units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], seed: 1, kernels });
+    const before = counts.matrices;
+    const trainer = model.trainer(X, Y, { batchSize: 10, optimizer: 'adam', learningRate: 0.01, l2: 0.1, keepProb: [0.8, 0.9], decay: { type: 'exponential', rate: 0.9 } });
+    const made = counts.matrices;
+    assert.ok(made - before > 10, `workspaces are made by the kernels (${made - before} matrices)`);
+    for (let i = 0; i < 23; i++) {
+      trainer.step(); // four epochs of 4 full batches and a last of 5, and three steps of a fifth
+      assert.equal(counts.matrices, made, `no matrix allocated by step ${i}`);
+    }
+    trainer.run(7);
+    assert.equal(counts.matrices, made);
+    assert.equal(trainer.epoch, 6);
   });
 
   it('the backward pass never forms dA[0] (no product with n[0] rows)', () => {

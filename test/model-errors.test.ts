@@ -91,6 +91,37 @@ describe('Model.fit: bad options', () => {
   });
 });
 
+describe('Model.trainer: bad options', () => {
+  const X = Matrix.from([2, 4], [0, 1, 0, 1, 0, 0, 1, 1]);
+  const Y = Matrix.from([1, 4], [0, 1, 1, 0]);
+  const model = () => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 });
+
+  it('checks the options of an update as fit does, and says which options belong to fit', () => {
+    throwsWith(() => model().trainer(X, Y, { learningRate: -1 }), OptionError, 'Model.trainer: learningRate is -1');
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, batchSize: 0 }), OptionError, 'Model.trainer: batchSize is 0', 'positive integer');
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, optimizer: 'sgd' as never }), OptionError, 'optimizer is "sgd"');
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, keepProb: 2 }), OptionError, 'keepProb is 2');
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, epochs: 3 } as never), OptionError, 'unknown option "epochs"', 'an option of fit', 'step()');
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, lr: 3 } as never), OptionError, 'unknown option "lr"', 'learningRate');
+    throwsWith(() => model().trainer(X, Y, null as never), OptionError, 'options must be an object');
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1 }).run(1.5), OptionError, 'run(count) got 1.5');
+  });
+
+  it('checks X and Y once, when the trainer is made', () => {
+    throwsWith(() => model().trainer(Matrix.zeros(3, 4), Y, { learningRate: 0.1 }), ShapeError, 'Model.trainer: X is (3, 4)');
+    throwsWith(() => model().trainer(X, Matrix.from([1, 4], [0, 1, 2, 1]), { learningRate: 0.1 }), DataError, 'Model.trainer: Y has 2');
+  });
+
+  it('a diverging cost throws before the update, with the iteration, epoch and a hint', () => {
+    const big = Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]);
+    const linear = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
+    const trainer = linear.trainer(big, Y, { batchSize: 2, learningRate: 1e10 });
+    let steps = 0;
+    throwsWith(() => { for (; steps < 10; steps++) trainer.step(); }, OptionError, /^Model\.trainer: the cost became (Infinity|NaN) at iteration \d+ \(epoch \d+\)/, 'smaller learningRate');
+    assert.equal(trainer.iteration, steps, 'the failed step counts no update');
+  });
+});
+
 describe('Model: data that does not fit', () => {
   const sigmoid = () => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 });
   const softmax = () => new Model({ inputSize: 2, layers: layers({ units: 3, activation: 'softmax' }), seed: 1 });

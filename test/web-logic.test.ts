@@ -11,6 +11,7 @@ import {
   linearActivationForward,
   loadPlanarDataset,
   Matrix,
+  Model,
   updateParameters,
   type Grads,
   type LayerCache,
@@ -145,6 +146,29 @@ describe('trainer adapter', () => {
     const plain = createTrainer(trainX, trainY, defaultConfig().hidden, { ...config, optimizer: 'gd' });
     plain.train(25);
     assert.notDeepEqual(plain.weights()[0].data, a.weights()[0].data, 'Adam moves the weights differently from gradient descent');
+  });
+
+  it("makes fit's updates: 12 + 23 updates with mini-batches, Adam and L2 are model.fit over 35 iterations, bit for bit", () => {
+    const hidden: HiddenLayer[] = [{ units: 5, activation: 'relu' }, { units: 3, activation: 'tanh' }];
+    const config: TrainConfig = { ...train, optimizer: 'adam', learningRate: 0.02, batchSize: 64, l2: 0.05, seed: 6 };
+    const trainer = createTrainer(trainX, trainY, hidden, config);
+    trainer.train(12);
+    trainer.train(23); // 280 examples in batches of 64: the second call starts in the middle of epoch 2
+    const model = new Model({ inputSize: 2, layers: [...hidden, { units: 1, activation: 'sigmoid' }], init: 'lecun', seed: config.seed });
+    model.fit(trainX, trainY, { iterations: 35, batchSize: 64, optimizer: 'adam', learningRate: 0.02, l2: 0.05, seed: config.seed });
+    assert.equal(trainer.iteration, 35);
+    trainer.weights().forEach((W, i) => assert.deepEqual(W.data, model.W(i + 1).data, `W${i + 1}`));
+  });
+
+  it('stops by itself when the cost diverges, and says so', () => {
+    const trainer = createTrainer(trainX, trainY, [{ units: 4, activation: 'linear' }, { units: 4, activation: 'linear' }], { ...train, learningRate: 10 });
+    assert.equal(trainer.diverged, false);
+    trainer.train(100);
+    assert.equal(trainer.diverged, true);
+    const stoppedAt = trainer.iteration;
+    assert.ok(stoppedAt > 0 && stoppedAt < 100, `stopped after ${stoppedAt} updates`);
+    trainer.train(5);
+    assert.equal(trainer.iteration, stoppedAt, 'no update after divergence');
   });
 
   it('L2 regularization keeps the weights smaller', () => {

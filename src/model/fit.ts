@@ -1,58 +1,30 @@
 /**
- * The training loop of a Model.
+ * The training loop of a Model: epochs or iterations of a `Trainer`
+ * (trainer.ts: the mini-batches, their order and dropout masks, one update
+ * per step), with fit's own bookkeeping around it: the cost of every
+ * iteration, per-epoch metrics, validation, early stopping and callbacks.
  *
  * Legend: X (n[0], m) and Y (n[L], m), examples as columns.
  *
- * An epoch is one pass over the m examples in mini-batches of `batchSize`,
- * made as the course's random_mini_batches makes them: the columns in the
- * order of a NumPy-compatible `permutation(m)`, cut into ⌊m / batchSize⌋
- * full batches and one smaller last batch when batchSize does not divide m.
- * Without `batchSize` every update uses the whole, unshuffled data set (the
- * course's gradient descent). An iteration is one update: forward, cost,
- * backward, optimizer step; its cost is the batch's cost before the update,
- * as the course records it.
- *
- * Randomness: at the start of epoch e the training generator is seeded with
- * `seed + e` (`np.random.seed(seed + e)`), then draws the epoch's permutation
- * (when shuffling), then, for each batch in order, the dropout masks of the
- * hidden layers in layer order (only layers with keepProb < 1). A NumPy
- * script that does the same gets the same batches and masks.
- *
- * Nothing is allocated per iteration: workspaces for the full and the last
- * batch size, the gathered batches, the gradient and moment arenas and the
- * history arrays are made before the first iteration (see `Workspace`).
+ * Nothing is allocated per iteration: the Trainer makes its workspaces,
+ * gathered batches, gradient and moment arenas once, and fit its history
+ * arrays and validation workspace, before the first iteration.
  */
 import { OptionError } from '../errors.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
-import type { Arena } from '../parameters.ts';
-import { RandomState } from '../random.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
-import { backward, correct, cost, evaluation, forward, gatherColumns, Workspace, type DropoutPlan, type Evaluation } from './network.ts';
-import { checkKeepProb, checkL2 } from './options.ts';
-import { checkDecay, learningRateAt, Optimizer, resolveOptimizer, type Decay, type OptimizerConfig, type OptimizerOption } from './optimizers.ts';
+import { correct, cost, evaluation, forward, Workspace, type Evaluation } from './network.ts';
+import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
 
-export interface FitOptions {
+export type { IterationEvent };
+
+/** The options of `Model.fit`: how long to train and what to watch, beside every update's options (`TrainerOptions`). */
+export interface FitOptions extends TrainerOptions {
   /** Passes over the data set. Give `epochs` or `iterations`. */
   epochs?: number;
   /** Updates (mini-batches) to make; the last epoch may stop part way. Give `epochs` or `iterations`. */
   iterations?: number;
-  /** Examples per update; without it, the whole data set (gradient descent, no shuffling). */
-  batchSize?: number;
-  /** Shuffle the columns every epoch (default true when `batchSize` is given). */
-  shuffle?: boolean;
-  /** "gd" (default), "momentum", "rmsprop", "adam", or an object with hyperparameters. */
-  optimizer?: OptimizerOption;
-  /** α, a positive number (0.0075 in the course's cat application). */
-  learningRate: number;
-  /** Learning-rate decay per epoch (inverse-time or exponential). */
-  decay?: Decay;
-  /** λ of the L2 regularization (the course's `lambd`), ≥ 0. */
-  l2?: number;
-  /** Inverted dropout: keep probability of every hidden layer, or one per hidden layer, in (0, 1]. */
-  keepProb?: number | readonly number[];
-  /** Seed of the shuffling and the dropout masks (default 0); epoch e uses seed + e. */
-  seed?: number;
   /** Data evaluated after every epoch (no dropout, no L2 term). */
   validation?: { X: Matrix<FloatArray>; Y: Matrix<FloatArray> };
   /** After every iteration. Returning "stop" ends training after it. */
@@ -61,20 +33,6 @@ export interface FitOptions {
   onEpoch?: (event: EpochEvent) => void | 'stop';
   /** Stop when the validation cost has not improved for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
-}
-
-export interface IterationEvent {
-  /** Updates made before this one (0 for the first). */
-  iteration: number;
-  epoch: number;
-  /** Batch within the epoch. */
-  batch: number;
-  batchSize: number;
-  /** The batch's cost before the update (with the L2 term, with dropout). */
-  cost: number;
-  /** The batch's accuracy before the update (classification outputs). */
-  accuracy?: number;
-  learningRate: number;
 }
 
 export interface EpochEvent {
@@ -111,18 +69,9 @@ export interface FitHistory {
   validation?: Evaluation;
 }
 
-interface Resolved {
+interface Resolved extends TrainingPlan {
   epochs: number;
   iterations: number;
-  batchSize: number;
-  batches: number;
-  shuffle: boolean;
-  optimizer: OptimizerConfig;
-  learningRate: number;
-  decay?: Decay;
-  l2: number;
-  keep: number[];
-  seed: number;
   earlyStopping?: { patience: number; minDelta: number; restoreBest: boolean };
 }
 
@@ -144,69 +93,31 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   if (o.earlyStopping && !val) throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
 
   // Everything the loop touches, made once.
-  const gather = o.shuffle || o.batches > 1;
-  const full = new Workspace(model, o.batchSize, { training: true, keep: o.keep, gather });
-  const rest = m % o.batchSize;
-  const last = rest > 0 ? new Workspace(model, rest, { training: true, keep: o.keep, gather }) : full;
-  const perm = new Uint32Array(m);
-  for (let j = 0; j < m; j++) perm[j] = j;
-  const useDropout = o.keep.some((p) => p < 1);
-  const rng = o.shuffle || useDropout ? new RandomState(0) : undefined;
-  const dropout: DropoutPlan | undefined = useDropout ? { keep: o.keep, rng: rng! } : undefined;
-  const grads: Arena<T> = model.parameters.twin(model.kernels);
-  const optimizer = new Optimizer(o.optimizer, model.parameters, model.kernels);
+  const trainer = new Trainer(model, data, labels, o, fn);
   const best = o.earlyStopping?.restoreBest ? model.kernels.matrix(1, model.parameters.data.length) : undefined;
   const costs = new Float64Array(o.iterations);
   const nan = () => new Float64Array(o.epochs).fill(NaN);
   const epochs = { cost: nan(), accuracy: nan(), validationCost: nan(), validationAccuracy: nan(), learningRate: nan() };
   const hasAccuracy = countLabels(model.loss, 1, 1) > 0;
 
-  let t = 0;
   let epoch = 0;
   let stopReason: FitHistory['stopReason'] = 'completed';
   let bestCost = Infinity, bestEpoch = -1, waited = 0;
-  for (; epoch < o.epochs && t < o.iterations && stopReason === 'completed'; epoch++) {
-    const lr = learningRateAt(o.learningRate, o.decay, epoch);
-    if (rng) rng.seed((o.seed + epoch) % 0x100000000);
-    if (o.shuffle) rng!.permutationInto(perm);
-    let epochCost = 0, seen = 0, hits = 0, judged = 0;
-    for (let batch = 0; batch < o.batches && t < o.iterations; batch++) {
-      const ws = batch * o.batchSize + o.batchSize <= m ? full : last;
-      const mb = ws.m;
-      let A0 = data, Yb = labels;
-      if (gather) {
-        gatherColumns(data, perm, batch * o.batchSize, ws.X!);
-        gatherColumns(labels, perm, batch * o.batchSize, ws.Y!);
-        A0 = ws.X!;
-        Yb = ws.Y!;
+  for (; epoch < o.epochs && trainer.iteration < o.iterations && stopReason === 'completed'; epoch++) {
+    // The epoch's updates, until it ends, the iterations run out or a callback stops.
+    let lr: number;
+    do {
+      const event = trainer.step();
+      costs[event.iteration] = event.cost;
+      lr = event.learningRate;
+      if (options.onIteration?.(event) === 'stop') {
+        stopReason = 'callback';
+        break;
       }
-      forward(model, ws, A0, dropout);
-      const J = cost(model, ws, Yb, o.l2);
-      if (!Number.isFinite(J)) {
-        throw new OptionError(`${fn}: the cost became ${J} at iteration ${t} (epoch ${epoch}); the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`);
-      }
-      const right = hasAccuracy ? correct(model, ws, Yb) : 0;
-      const total = countLabels(model.loss, ws.output.rows, mb);
-      backward(model, ws, A0, Yb, grads, o.l2, dropout);
-      optimizer.step(lr, grads, model.parameters);
-      costs[t] = J;
-      epochCost += J * mb;
-      seen += mb;
-      hits += right;
-      judged += total;
-      t++;
-      if (options.onIteration) {
-        const event: IterationEvent = { iteration: t - 1, epoch, batch, batchSize: mb, cost: J, learningRate: lr };
-        if (hasAccuracy) event.accuracy = right / total;
-        if (options.onIteration(event) === 'stop') {
-          stopReason = 'callback';
-          break;
-        }
-      }
-    }
-    epochs.cost[epoch] = epochCost / seen;
+    } while (!trainer.epochEnded && trainer.iteration < o.iterations);
+    epochs.cost[epoch] = trainer.epochCost;
     epochs.learningRate[epoch] = lr;
-    if (hasAccuracy) epochs.accuracy[epoch] = hits / judged;
+    if (hasAccuracy) epochs.accuracy[epoch] = trainer.epochAccuracy!;
     if (val) {
       // The validation cost (no L2 term, no dropout) and accuracy, without allocating.
       forward(model, val.ws, val.X);
@@ -224,7 +135,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
       }
     }
     if (options.onEpoch) {
-      const event: EpochEvent = { epoch, iterations: t, cost: epochs.cost[epoch], learningRate: lr };
+      const event: EpochEvent = { epoch, iterations: trainer.iteration, cost: epochs.cost[epoch], learningRate: lr };
       if (hasAccuracy) event.accuracy = epochs.accuracy[epoch];
       if (val) event.validationCost = epochs.validationCost[epoch];
       if (val && hasAccuracy) event.validationAccuracy = epochs.validationAccuracy[epoch];
@@ -233,6 +144,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   }
   if (stopReason === 'earlyStopping' && best) model.parameters.data.set(best.data);
 
+  const t = trainer.iteration;
   const history: FitHistory = {
     costs: costs.subarray(0, t),
     epochs: {
@@ -285,14 +197,12 @@ function record(model: Model<DType>, o: Resolved, history: FitHistory, epochs: n
 
 function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number): Resolved {
   if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate and epochs or iterations`);
-  const known = ['epochs', 'iterations', 'batchSize', 'shuffle', 'optimizer', 'learningRate', 'decay', 'l2', 'keepProb', 'seed', 'validation', 'onIteration', 'onEpoch', 'earlyStopping'];
+  const known: string[] = ['epochs', 'iterations', ...TRAINER_OPTIONS, 'validation', 'onIteration', 'onEpoch', 'earlyStopping'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new OptionError(`${fn}: unknown option "${key}"; the options are ${known.join(', ')}`);
   }
-  const { learningRate, epochs, iterations, batchSize } = options;
-  if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
-    throw new OptionError(`${fn}: learningRate is ${String(learningRate)}; it must be a positive finite number (0.0075 in the course's cat application)`);
-  }
+  const plan = resolveTrainerOptions(fn, options, m, L);
+  const { epochs, iterations } = options;
   const positiveInteger = (name: string, v: unknown) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new OptionError(`${fn}: ${name} is ${String(v)}; it must be a positive integer`);
     return v;
@@ -300,37 +210,18 @@ function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number
   if ((epochs === undefined) === (iterations === undefined)) {
     throw new OptionError(`${fn}: give epochs (passes over the data) or iterations (updates), ${epochs === undefined ? 'neither was given' : 'not both'}`);
   }
-  const size = batchSize === undefined ? m : Math.min(positiveInteger('batchSize', batchSize), m);
-  const batches = Math.ceil(m / size);
-  const shuffle = options.shuffle ?? batchSize !== undefined;
-  if (typeof shuffle !== 'boolean') throw new OptionError(`${fn}: shuffle is ${String(options.shuffle)}; use true or false`);
   let nEpochs: number, nIterations: number;
   if (epochs !== undefined) {
     nEpochs = positiveInteger('epochs', epochs);
-    nIterations = nEpochs * batches;
+    nIterations = nEpochs * plan.batches;
   } else {
     nIterations = positiveInteger('iterations', iterations);
-    nEpochs = Math.ceil(nIterations / batches);
+    nEpochs = Math.ceil(nIterations / plan.batches);
   }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new OptionError(`${fn}: seed is ${seed}; it must be an integer between 0 and 2**32 - 1`);
   for (const name of ['onIteration', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new OptionError(`${fn}: ${name} must be a function`);
   }
-  const resolved: Resolved = {
-    epochs: nEpochs,
-    iterations: nIterations,
-    batchSize: size,
-    batches,
-    shuffle,
-    optimizer: resolveOptimizer(fn, options.optimizer),
-    learningRate,
-    l2: checkL2(fn, options.l2),
-    keep: checkKeepProb(fn, options.keepProb, L),
-    seed,
-  };
-  const decay = checkDecay(fn, options.decay);
-  if (decay) resolved.decay = decay;
+  const resolved: Resolved = { ...plan, epochs: nEpochs, iterations: nIterations };
   const es = options.earlyStopping;
   if (es !== undefined) {
     if (es === null || typeof es !== 'object') throw new OptionError(`${fn}: earlyStopping must be { patience, minDelta?, restoreBest? }`);

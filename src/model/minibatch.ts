@@ -1,7 +1,7 @@
 /**
  * The course's random_mini_batches, for learners and tests: the same batches
- * `Model.fit` trains on in each epoch (fit gathers them into preallocated
- * workspaces instead of returning new matrices).
+ * `Model.fit` and `Model.trainer` train on in each epoch (the Trainer gathers
+ * them into preallocated workspaces instead of returning new matrices).
  *
  * Legend: X (n[0], m), Y (n[L], m), examples as columns.
  */

@@ -1,5 +1,6 @@
 /**
- * The practical Model: layers of units and activations, trained by `fit`.
+ * The practical Model: layers of units and activations, trained by `fit`,
+ * or one update at a time by a `Trainer` (`model.trainer`).
  *
  * Legend: examples are columns. X (n[0], m); Y (n[L], m), or (1, m) class
  * indices for a softmax output; W[l] (n[l], n[l-1]), b[l] (n[l], 1).
@@ -22,6 +23,7 @@ import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
 import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
 import { checkKeepProb, checkL2 } from './options.ts';
+import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
 
 /** The typed array of a dtype. */
 export type ArrayOf<D extends DType> = D extends 'float32' ? Float32Array : Float64Array;
@@ -138,6 +140,30 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   fit(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: FitOptions): FitHistory {
     return fit(this, X, Y, options);
+  }
+
+  /**
+   * A resumable training on (X, Y): `trainer.step()` makes one update (the
+   * next mini-batch, as `fit` makes it), and the trainer keeps the
+   * optimizer's state, the epoch's order and every workspace between steps.
+   * `n` steps make exactly the updates of `fit` with `iterations: n` and the
+   * same options. Options and data are checked here, once.
+   * @param X - (n[0], m) training inputs
+   * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
+   */
+  trainer(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: TrainerOptions): Trainer<D> {
+    const fn = 'Model.trainer';
+    const input = this.input(fn, X);
+    const labels = this.labels(fn, Y, input.cols);
+    if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate`);
+    for (const key of Object.keys(options)) {
+      if (!(TRAINER_OPTIONS as readonly string[]).includes(key)) {
+        const fitOnly = ['epochs', 'iterations', 'validation', 'onIteration', 'onEpoch', 'earlyStopping'].includes(key) ? ` ("${key}" is an option of fit; a trainer makes one update per step())` : '';
+        throw new OptionError(`${fn}: unknown option "${key}"${fitOnly}; the options are ${TRAINER_OPTIONS.join(', ')}`);
+      }
+    }
+    const plan = resolveTrainerOptions(fn, options, input.cols, this.depth);
+    return new Trainer(this, input, labels, plan, fn);
   }
 
   /**

@@ -109,7 +109,7 @@ function receive(msg: FromWorker): void {
       snapshot = msg;
       document.body.dataset.state = 'ready';
       if (msg.control === control) {
-        if (playing && !msg.playing && !Number.isFinite(msg.train.cost)) showError(t('diverged'));
+        if (msg.diverged) showError(t('diverged'));
         setPlaying(msg.playing);
       }
       const last = history[history.length - 1];
@@ -340,7 +340,7 @@ function applyLang(lang: Lang): void {
   el.l2.value = keep.l2;
   renderLayers();
   renderDims();
-  if (error && snapshot && !Number.isFinite(snapshot.train.cost)) showError(t('diverged'));
+  if (error && snapshot?.diverged) showError(t('diverged'));
   queueDraw();
 }
 

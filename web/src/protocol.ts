@@ -40,6 +40,8 @@ export interface SnapshotMessage {
   playing: boolean;
   /** The number of the last control message (init, play, pause, step, reset) the worker had handled: the page trusts `playing` only from a snapshot that has seen its latest one. */
   control: number;
+  /** Training stopped because the cost is no longer finite (the learning rate is too large). */
+  diverged: boolean;
   train: { cost: number; accuracy: number };
   test: { cost: number; accuracy: number };
   /** Output probability A[L] over a boundaryGrid × boundaryGrid grid of the plane, row 0 at the top (largest x2). */

@@ -8,7 +8,7 @@ import { Matrix } from '../../src/browser.ts';
 import type { PlaygroundConfig } from './config.ts';
 import { gridPoints, makeData } from './data.ts';
 import type { FromWorker, SnapshotMessage, ToWorker } from './protocol.ts';
-import { createTrainer, type Trainer } from './trainer.ts';
+import { createTrainer, type PlaygroundTrainer } from './trainer.ts';
 
 /** Milliseconds of training between two snapshots while playing. */
 const CHUNK_MS = 30;
@@ -19,7 +19,7 @@ let config: PlaygroundConfig | undefined;
 let generation = 0;
 let control = 0;
 let grids = { boundary: 48, neuron: 20 };
-let state: { trainer: Trainer; trainX: Matrix; trainY: Matrix; testX: Matrix; testY: Matrix; boundaryX: Matrix; neuronX: Matrix } | undefined;
+let state: { trainer: PlaygroundTrainer; trainX: Matrix; trainY: Matrix; testX: Matrix; testY: Matrix; boundaryX: Matrix; neuronX: Matrix } | undefined;
 let playing = false;
 let scheduled = false;
 let perCall = 1;
@@ -131,12 +131,13 @@ function send(rate: number): void {
   const { trainer } = state;
   const train = trainer.evaluate(state.trainX, state.trainY);
   const test = trainer.evaluate(state.testX, state.testY);
-  // A diverged network (cost NaN or Infinity) stops by itself; the page says why.
-  if (!Number.isFinite(train.cost)) playing = false;
+  // A diverged network (a batch's cost, or the training cost, NaN or Infinity) stops by itself; the page says why.
+  const diverged = trainer.diverged || !Number.isFinite(train.cost);
+  if (diverged) playing = false;
   const boundaryA = trainer.activations(state.boundaryX);
   const neurons = trainer.activations(state.neuronX).map((A) => Float32Array.from(A.data));
   const boundary = Float32Array.from(boundaryA[boundaryA.length - 1].data);
   const weights = trainer.weights().map((W) => ({ rows: W.rows, cols: W.cols, data: Float32Array.from(W.data) }));
-  const msg: SnapshotMessage = { type: 'snapshot', generation, control, iteration: trainer.iteration, playing, train, test, boundary, neurons, weights, rate };
+  const msg: SnapshotMessage = { type: 'snapshot', generation, control, iteration: trainer.iteration, playing, diverged, train, test, boundary, neurons, weights, rate };
   scope.postMessage(msg, [boundary.buffer, ...neurons.map((a) => a.buffer), ...weights.map((w) => w.data.buffer)]);
 }

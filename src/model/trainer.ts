@@ -1,0 +1,313 @@
+/**
+ * Resumable training: a Model's training loop one update at a time.
+ *
+ * Legend: X (n[0], m) and Y (n[L], m), examples as columns; a batch is
+ * (n[0], mb) and (n[L], mb).
+ *
+ * An epoch is one pass over the m examples in mini-batches of `batchSize`,
+ * made as the course's random_mini_batches makes them: the columns in the
+ * order of a NumPy-compatible `permutation(m)`, cut into ⌊m / batchSize⌋
+ * full batches and one smaller last batch when batchSize does not divide m.
+ * Without `batchSize` every update uses the whole, unshuffled data set (the
+ * course's gradient descent). An iteration (a `step`) is one update: forward,
+ * cost, backward, optimizer step; its cost is the batch's cost before the
+ * update, as the course records it.
+ *
+ * Randomness: at the start of epoch e the training generator is seeded with
+ * `seed + e` (`np.random.seed(seed + e)`), then draws the epoch's permutation
+ * (when shuffling), then, for each batch in order, the dropout masks of the
+ * hidden layers in layer order (only layers with keepProb < 1). A NumPy
+ * script that does the same gets the same batches and masks.
+ *
+ * A Trainer is made once and keeps everything between steps: the workspaces
+ * for the full and the last batch size (with the gathered batches), the
+ * permutation, the training generator, the gradient arena and the optimizer
+ * with its moments and Adam's t. So any sequence of `step()` calls makes the
+ * same updates as one `fit` over as many iterations, and nothing is
+ * allocated per step but the small event it returns.
+ */
+import { OptionError } from '../errors.ts';
+import type { DType, Matrix } from '../matrix.ts';
+import type { Arena } from '../parameters.ts';
+import { RandomState } from '../random.ts';
+import { countLabels } from './losses.ts';
+import type { ArrayOf, Model } from './model.ts';
+import { backward, correct, cost, forward, gatherColumns, Workspace, type DropoutPlan } from './network.ts';
+import { checkKeepProb, checkL2 } from './options.ts';
+import { checkDecay, learningRateAt, Optimizer, resolveOptimizer, type Decay, type OptimizerConfig, type OptimizerOption } from './optimizers.ts';
+
+/** The options of every update, shared by `Model.trainer` and `Model.fit`. */
+export interface TrainerOptions {
+  /** Examples per update; without it, the whole data set (gradient descent, no shuffling). */
+  batchSize?: number;
+  /** Shuffle the columns every epoch (default true when `batchSize` is given). */
+  shuffle?: boolean;
+  /** "gd" (default), "momentum", "rmsprop", "adam", or an object with hyperparameters. */
+  optimizer?: OptimizerOption;
+  /** α, a positive number (0.0075 in the course's cat application). */
+  learningRate: number;
+  /** Learning-rate decay per epoch (inverse-time or exponential). */
+  decay?: Decay;
+  /** λ of the L2 regularization (the course's `lambd`), ≥ 0. */
+  l2?: number;
+  /** Inverted dropout: keep probability of every hidden layer, or one per hidden layer, in (0, 1]. */
+  keepProb?: number | readonly number[];
+  /** Seed of the shuffling and the dropout masks (default 0); epoch e uses seed + e. */
+  seed?: number;
+}
+
+/** The names of `TrainerOptions`, for the unknown-option checks. */
+export const TRAINER_OPTIONS: readonly (keyof TrainerOptions)[] = ['batchSize', 'shuffle', 'optimizer', 'learningRate', 'decay', 'l2', 'keepProb', 'seed'];
+
+/** What one update did. */
+export interface IterationEvent {
+  /** Updates made before this one (0 for the first). */
+  iteration: number;
+  epoch: number;
+  /** Batch within the epoch. */
+  batch: number;
+  batchSize: number;
+  /** The batch's cost before the update (with the L2 term, with dropout). */
+  cost: number;
+  /** The batch's accuracy before the update (classification outputs). */
+  accuracy?: number;
+  learningRate: number;
+}
+
+/** `TrainerOptions` checked, with every default filled in, for m examples. */
+export interface TrainingPlan {
+  /** Examples per full batch (at most m). */
+  batchSize: number;
+  /** Batches per epoch, ⌈m / batchSize⌉. */
+  batches: number;
+  shuffle: boolean;
+  optimizer: OptimizerConfig;
+  learningRate: number;
+  decay?: Decay;
+  l2: number;
+  /** keep_prob of each hidden layer. */
+  keep: number[];
+  seed: number;
+}
+
+/**
+ * Checks the per-update options (not their names: the caller knows which
+ * others it accepts) for m examples and a model of L layers.
+ */
+export function resolveTrainerOptions(fn: string, options: TrainerOptions, m: number, L: number): TrainingPlan {
+  const { learningRate, batchSize } = options;
+  if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
+    throw new OptionError(`${fn}: learningRate is ${String(learningRate)}; it must be a positive finite number (0.0075 in the course's cat application)`);
+  }
+  if (batchSize !== undefined && (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)) {
+    throw new OptionError(`${fn}: batchSize is ${String(batchSize)}; it must be a positive integer`);
+  }
+  const size = batchSize === undefined ? m : Math.min(batchSize, m);
+  const shuffle = options.shuffle ?? batchSize !== undefined;
+  if (typeof shuffle !== 'boolean') throw new OptionError(`${fn}: shuffle is ${String(options.shuffle)}; use true or false`);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new OptionError(`${fn}: seed is ${seed}; it must be an integer between 0 and 2**32 - 1`);
+  const plan: TrainingPlan = {
+    batchSize: size,
+    batches: Math.ceil(m / size),
+    shuffle,
+    optimizer: resolveOptimizer(fn, options.optimizer),
+    learningRate,
+    l2: checkL2(fn, options.l2),
+    keep: checkKeepProb(fn, options.keepProb, L),
+    seed,
+  };
+  const decay = checkDecay(fn, options.decay);
+  if (decay) plan.decay = decay;
+  return plan;
+}
+
+/**
+ * A model's training on (X, Y), one update per `step()`, resumable at any
+ * point: what `Model.fit` runs, without fit's epochs, validation and
+ * callbacks. Made by `model.trainer(X, Y, options)`.
+ *
+ * Counters: `iteration` updates made; `epoch` the epoch the next step
+ * belongs to (the epochs completed); `epochEnded` whether the last step was
+ * its epoch's last batch. The next step then starts epoch `epoch`: its
+ * learning rate (decay), the generator seeded with seed + epoch, the
+ * permutation.
+ *
+ * The trainer reads X and Y (or the model's converted copies) at every step,
+ * so changing them changes the following updates. It updates
+ * `model.parameters` in place and leaves `model.info` alone (fit records
+ * what it did there).
+ *
+ * @example
+ * const trainer = model.trainer(X, Y, { batchSize: 64, optimizer: 'adam', learningRate: 0.01 });
+ * while (trainer.epoch < 10) trainer.step();
+ * // model's parameters are those of model.fit(X, Y, { batchSize: 64, optimizer: 'adam', learningRate: 0.01, epochs: 10 })
+ */
+export class Trainer<D extends DType = 'float64'> {
+  readonly model: Model<D>;
+  /** The checked options: batch size and batches per epoch, optimizer, learning rate, decay, L2, keep probabilities, seed. */
+  readonly plan: Readonly<TrainingPlan>;
+  /** The optimizer and its state (moments v, s and Adam's t), kept from step to step. */
+  readonly optimizer: Optimizer<ArrayOf<D>>;
+  /** m, the number of training examples. */
+  readonly examples: number;
+
+  private readonly fn: string;
+  private readonly X: Matrix<ArrayOf<D>>;
+  private readonly Y: Matrix<ArrayOf<D>>;
+  /** Gather each batch's columns into the workspace (when shuffling or cutting the set). */
+  private readonly gather: boolean;
+  private readonly full: Workspace<ArrayOf<D>>;
+  private readonly last: Workspace<ArrayOf<D>>;
+  /** The epoch's order of the columns (the identity without shuffling). */
+  private readonly perm: Uint32Array;
+  private readonly rng?: RandomState;
+  private readonly dropout?: DropoutPlan;
+  /** dW1, db1, ..., dWL, dbL of the last step. */
+  private readonly grads: Arena<ArrayOf<D>>;
+  private readonly hasAccuracy: boolean;
+
+  private t = 0;
+  private e = 0;
+  /** The batch of the next step within its epoch; 0 = the next step starts epoch `e`. */
+  private b = 0;
+  private lr: number;
+  private costSum = 0;
+  private seen = 0;
+  private hits = 0;
+  private judged = 0;
+
+  /**
+   * Use `model.trainer(X, Y, options)`, which checks its arguments; this
+   * constructor trusts them.
+   * @param X - (n[0], m) inputs, checked, in the model's dtype and kernel memory
+   * @param Y - (n[L], m) labels, checked and prepared (one-hot for softmax)
+   * @param fn - the name errors begin with
+   */
+  constructor(model: Model<D>, X: Matrix<ArrayOf<D>>, Y: Matrix<ArrayOf<D>>, plan: TrainingPlan, fn = 'Model.trainer') {
+    this.model = model;
+    this.plan = plan;
+    this.fn = fn;
+    this.X = X;
+    this.Y = Y;
+    const m = X.cols;
+    this.examples = m;
+    // Everything a step touches, made once.
+    this.gather = plan.shuffle || plan.batches > 1;
+    const workspace = { training: true, keep: plan.keep, gather: this.gather };
+    this.full = new Workspace(model, plan.batchSize, workspace);
+    const rest = m % plan.batchSize;
+    this.last = rest > 0 ? new Workspace(model, rest, workspace) : this.full;
+    this.perm = new Uint32Array(m);
+    for (let j = 0; j < m; j++) this.perm[j] = j;
+    const useDropout = plan.keep.some((p) => p < 1);
+    if (plan.shuffle || useDropout) this.rng = new RandomState(0);
+    if (useDropout) this.dropout = { keep: plan.keep, rng: this.rng! };
+    this.grads = model.parameters.twin(model.kernels);
+    this.optimizer = new Optimizer(plan.optimizer, model.parameters, model.kernels);
+    this.hasAccuracy = countLabels(model.loss, 1, 1) > 0;
+    this.lr = plan.learningRate;
+  }
+
+  /** Updates made so far. */
+  get iteration(): number {
+    return this.t;
+  }
+
+  /** The epoch the next step belongs to: the number of epochs completed. */
+  get epoch(): number {
+    return this.e;
+  }
+
+  /** Whether the last step was the last batch of its epoch (false before the first step). */
+  get epochEnded(): boolean {
+    return this.b === 0 && this.t > 0;
+  }
+
+  /** Batches per epoch, ⌈m / batchSize⌉. */
+  get batchesPerEpoch(): number {
+    return this.plan.batches;
+  }
+
+  /**
+   * The mean cost of the current epoch's batches so far (of the epoch just
+   * ended, after its last step), weighted by their sizes: the course's
+   * cost_total / m. NaN before the first step.
+   */
+  get epochCost(): number {
+    return this.costSum / this.seen;
+  }
+
+  /** The fraction of the current epoch's predictions that were right, each made before its batch's update (classification outputs). */
+  get epochAccuracy(): number | undefined {
+    return this.hasAccuracy ? this.hits / this.judged : undefined;
+  }
+
+  /**
+   * One update on the next mini-batch, starting a new epoch first when the
+   * last one ended. Throws an OptionError, before updating anything, when
+   * the batch's cost is not finite (the parameters diverged).
+   */
+  step(): IterationEvent {
+    const p = this.plan, model = this.model, m = this.examples;
+    if (this.b === 0) this.startEpoch();
+    const t = this.t, epoch = this.e, batch = this.b, lr = this.lr;
+    const start = batch * p.batchSize;
+    const ws = start + p.batchSize <= m ? this.full : this.last;
+    const mb = ws.m;
+    let A0 = this.X, Yb = this.Y;
+    if (this.gather) {
+      // The course's shuffled_X[:, k·size : (k+1)·size], shuffled_Y likewise.
+      gatherColumns(this.X, this.perm, start, ws.X!);
+      gatherColumns(this.Y, this.perm, start, ws.Y!);
+      A0 = ws.X!;
+      Yb = ws.Y!;
+    }
+    forward(model, ws, A0, this.dropout);
+    const J = cost(model, ws, Yb, p.l2);
+    if (!Number.isFinite(J)) {
+      throw new OptionError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch}); the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`);
+    }
+    const right = this.hasAccuracy ? correct(model, ws, Yb) : 0;
+    const total = countLabels(model.loss, ws.output.rows, mb);
+    backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout);
+    this.optimizer.step(lr, this.grads, model.parameters);
+    this.costSum += J * mb;
+    this.seen += mb;
+    this.hits += right;
+    this.judged += total;
+    this.t = t + 1;
+    if (batch + 1 < p.batches) {
+      this.b = batch + 1;
+    } else {
+      this.b = 0;
+      this.e = epoch + 1;
+    }
+    const event: IterationEvent = { iteration: t, epoch, batch, batchSize: mb, cost: J, learningRate: lr };
+    if (this.hasAccuracy) event.accuracy = right / total;
+    return event;
+  }
+
+  /**
+   * `count` steps in a row (count ≥ 0).
+   * @returns the last step's event, undefined for count 0
+   */
+  run(count: number): IterationEvent | undefined {
+    if (!Number.isInteger(count) || count < 0) throw new OptionError(`${this.fn}: run(count) got ${String(count)}; count must be an integer ≥ 0 (the number of updates)`);
+    let event: IterationEvent | undefined;
+    for (let i = 0; i < count; i++) event = this.step();
+    return event;
+  }
+
+  /** Epoch e begins: its learning rate, the generator seeded with seed + e, the permutation. */
+  private startEpoch(): void {
+    const p = this.plan, e = this.e;
+    this.lr = learningRateAt(p.learningRate, p.decay, e);
+    if (this.rng) this.rng.seed((p.seed + e) % 0x100000000);
+    if (p.shuffle) this.rng!.permutationInto(this.perm);
+    this.costSum = 0;
+    this.seen = 0;
+    this.hits = 0;
+    this.judged = 0;
+  }
+}
