@@ -26,3 +26,24 @@ export class OptionError extends Error {
     this.name = 'OptionError';
   }
 }
+
+/**
+ * Training stopped because the cost stopped being a finite number: the
+ * parameters diverged, almost always because the learning rate is too large.
+ * An OptionError, since the option that fixes it is the learning rate.
+ */
+export class DivergenceError extends OptionError {
+  /** The cost that was not finite (NaN or ±Infinity). */
+  readonly cost: number;
+  /** The update (0-based) whose forward pass gave it. */
+  readonly iteration: number;
+  readonly learningRate: number;
+
+  constructor(message: string, details: { cost: number; iteration: number; learningRate: number }) {
+    super(message);
+    this.name = 'DivergenceError';
+    this.cost = details.cost;
+    this.iteration = details.iteration;
+    this.learningRate = details.learningRate;
+  }
+}

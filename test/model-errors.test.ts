@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
+import { DataError, DivergenceError, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
 
 type ErrorClass = typeof OptionError | typeof ShapeError | typeof DataError;
 
@@ -119,6 +119,10 @@ describe('Model.trainer: bad options', () => {
     let steps = 0;
     throwsWith(() => { for (; steps < 10; steps++) trainer.step(); }, OptionError, /^Model\.trainer: the cost became (Infinity|NaN) at iteration \d+ \(epoch \d+\)/, 'smaller learningRate');
     assert.equal(trainer.iteration, steps, 'the failed step counts no update');
+    // A DivergenceError, with what went wrong as fields.
+    const fresh = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
+    const again = fresh.trainer(big, Y, { batchSize: 2, learningRate: 1e10 });
+    assert.throws(() => again.run(10), (e: unknown) => e instanceof DivergenceError && !Number.isFinite(e.cost) && e.iteration === steps && e.learningRate === 1e10);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { DataError, OptionError } from '../errors.ts';
+import { DataError, DivergenceError, OptionError } from '../errors.ts';
 import { loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
 import { PARAMETER_LAYOUT, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { configureKernels } from '../kernels/index.ts';
@@ -193,9 +193,8 @@ export async function train(args: string[], output: Output): Promise<void> {
     model.fit(X, Y, fit);
   } catch (e) {
     // The Model stops when the cost is no longer finite; say it in the command's terms.
-    const found = e instanceof OptionError ? /cost became (\S+) at iteration (\d+)/.exec(e.message) : null;
-    if (!found) throw e;
-    throw diverged(Number(found[1]), Number(found[2]));
+    if (e instanceof DivergenceError) throw diverged(e.cost, e.iteration);
+    throw e;
   }
   output.clearBar();
   const trainSeconds = (Date.now() - t0) / 1000;

@@ -26,7 +26,7 @@
  * same updates as one `fit` over as many iterations, and nothing is
  * allocated per step but the small event it returns.
  */
-import { OptionError } from '../errors.ts';
+import { DivergenceError, OptionError } from '../errors.ts';
 import type { DType, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import { RandomState } from '../random.ts';
@@ -266,7 +266,7 @@ export class Trainer<D extends DType = 'float64'> {
     forward(model, ws, A0, this.dropout);
     const J = cost(model, ws, Yb, p.l2);
     if (!Number.isFinite(J)) {
-      throw new OptionError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch}); the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`);
+      throw new DivergenceError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch}); the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`, { cost: J, iteration: t, learningRate: lr });
     }
     const right = this.hasAccuracy ? correct(model, ws, Yb) : 0;
     const total = countLabels(model.loss, ws.output.rows, mb);

@@ -13,7 +13,7 @@
  * carry on across Play, Pause and Step, and `n` updates here are `fit` with
  * `iterations: n`.
  */
-import { Matrix, Model, OptionError } from '../../src/browser.ts';
+import { Matrix, Model, DivergenceError } from '../../src/browser.ts';
 import type { HiddenLayer, OptimizerName, TrainConfig } from './config.ts';
 import { OPTIMIZERS } from './config.ts';
 
@@ -81,8 +81,8 @@ export function createTrainer(X: Matrix, Y: Matrix, hidden: readonly HiddenLayer
       try {
         for (let i = 0; i < count; i++) trainer.step();
       } catch (err) {
-        // A step's only OptionError: the batch's cost is no longer finite. The parameters are those before that step.
-        if (!(err instanceof OptionError)) throw err;
+        // The batch's cost is no longer finite; the parameters are those before that step.
+        if (!(err instanceof DivergenceError)) throw err;
         diverged = true;
       }
     },
