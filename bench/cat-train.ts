@@ -16,7 +16,7 @@
  * own WebAssembly heap to the process, and a JS copy of X would count twice.
  * Prints one JSON line.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Only what the training needs (not the file readers, plots and their dependencies).
 import { configureKernels, getKernels, kernelsFor } from '../src/kernels/index.ts';
@@ -24,6 +24,20 @@ import { Matrix } from '../src/matrix.ts';
 import { Model } from '../src/model/model.ts';
 import { lLayerModel } from '../src/steps/app.ts';
 import type { WasmKernels } from '../src/kernels/wasm/index.ts';
+
+/**
+ * Peak resident set size of this process. Linux's VmHWM is this program's own;
+ * getrusage's maxRSS (the fallback) also counts the parent's pages this
+ * process was forked with before it started Node, which made a child of a
+ * large benchmark process look larger than it is.
+ */
+function peakResidentBytes(): number {
+  if (existsSync('/proc/self/status')) {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 const baselineRss = process.memoryUsage().rss;
 const [mode, iterationsArg, heapArg, dataDir] = process.argv.slice(2);
@@ -57,7 +71,7 @@ const firstCost = mode === 'steps'
   ? lLayerModel(X, Y, dims, { learningRate: 0.0075, numIterations: iterations }).costs[0]
   : new Model({ inputSize: n, layers: [...layers], init: 'lecun', seed: 1 }).fit(X, Y, { ...fitOptions, iterations }).costs[0];
 const seconds = (performance.now() - t0) / 1000;
-const peakRss = process.resourceUsage().maxRSS * 1024;
+const peakRss = peakResidentBytes();
 
 // Heap stability: no allocation per iteration once the workspaces exist.
 let heap: object | undefined;
