@@ -72,6 +72,9 @@ const firstCost = mode === 'steps'
   : new Model({ inputSize: n, layers: [...layers], init: 'lecun', seed: 1 }).fit(X, Y, { ...fitOptions, iterations }).costs[0];
 const seconds = (performance.now() - t0) / 1000;
 const peakRss = peakResidentBytes();
+// Everything the training placed in kernel memory at its peak: X, parameters,
+// gradients, activations and the workspaces (packing buffers, scratch).
+const kernelHighWater = runtime?.highWaterBytes() ?? 0;
 
 // Heap stability: no allocation per iteration once the workspaces exist.
 let heap: object | undefined;
@@ -88,5 +91,5 @@ if (mode === 'model' && heapIterations > 0) {
   heap = { iterations: heapIterations, at100, atEnd: sample() };
 }
 
-console.log(JSON.stringify({ mode, kernels: getKernels().name, iterations, seconds, firstCost, peakRss, baselineRss, neededBytes, gcExposed: !!gc, heap }));
+console.log(JSON.stringify({ mode, kernels: getKernels().name, threads: runtime?.threads ?? 1, iterations, seconds, firstCost, peakRss, baselineRss, neededBytes, kernelHighWater, gcExposed: !!gc, heap }));
 runtime?.shutdown();

@@ -256,12 +256,12 @@ async function bundleCatTrain(): Promise<string> {
 
 async function trainingRows(np: NumPy[]) {
   const bundle = await bundleCatTrain();
-  const child = (mode: 'model' | 'steps') => {
+  const child = (mode: 'model' | 'steps', threads?: number, iterations = TRAIN_ITERATIONS, heapIterations = quick ? 200 : 1000) => {
     const flags = [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc'];
     // Without NODE_OPTIONS: tsx passes its loader to child processes through it.
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(threads ? { DNN_THREADS: String(threads) } : {}) };
     delete env.NODE_OPTIONS;
-    const r = spawnSync(process.execPath, [...flags, bundle, mode, String(TRAIN_ITERATIONS), quick ? '200' : '1000', CAT_DIR], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, [...flags, bundle, mode, String(iterations), String(heapIterations), CAT_DIR], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`bench/cat-train.ts ${mode} failed:\n${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!);
   };
@@ -276,11 +276,17 @@ async function trainingRows(np: NumPy[]) {
     await p.ask('setup_cat float64');
     rows.push({ group, system: `NumPy float64 (tutorial code), OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, value: (await p.ask(`train ${TRAIN_ITERATIONS}`)).seconds, unit: 's' });
   }
-  for (const [name, r] of [['Model.fit', model], ['lLayerModel, step functions', steps]] as const) {
-    const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  // Peak memory on one thread as well: every worker is a V8 isolate of its own (about 10 MB).
+  await settle();
+  const modelOneThread = child('model', 1, 100, 0);
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  for (const [name, r] of [['Model.fit', model], ['Model.fit', modelOneThread], ['lLayerModel, step functions', steps]] as const) {
+    const above = r.peakRss - r.baselineRss;
     rows.push({
-      group: 'memory', system: `dnn cat training peak RSS (${name})`, value: r.peakRss / 2 ** 20, unit: 'MB',
-      note: `needs ${mb(r.neededBytes)} MB (X, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}); Node alone ${mb(r.baselineRss)} MB; above it ${mb(r.peakRss - r.baselineRss)} MB = ${((r.peakRss - r.baselineRss) / r.neededBytes).toFixed(2)}× the need; whole process ${(r.peakRss / r.neededBytes).toFixed(2)}×`,
+      group: 'memory', system: `dnn cat training peak RSS (${name}, ${r.threads} thread${r.threads > 1 ? 's' : ''})`, value: r.peakRss / 2 ** 20, unit: 'MB',
+      note: `Node alone ${mb(r.baselineRss)} MB, above it ${mb(above)} MB; kernel memory at its peak ${mb(r.kernelHighWater)} MB `
+        + `(X ${mb(8 * 12288 * 209)} MB, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
+        + `above Node ${(above / r.kernelHighWater).toFixed(2)}× the kernel memory, whole process ${(r.peakRss / r.kernelHighWater).toFixed(2)}×`,
     });
   }
   const h = model.heap;

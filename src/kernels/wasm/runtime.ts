@@ -112,6 +112,7 @@ export class WasmRuntime {
   /** Free ranges, sorted by address, coalesced. */
   private free: Block[] = [];
   private top: number;
+  private topHighWater: number;
   private readonly blocks = new WeakMap<Matrix<any>, Block>();
   private readonly live = new Set<WeakRef<Matrix<any>>>();
   private readonly registry: FinalizationRegistry<Block>;
@@ -132,6 +133,7 @@ export class WasmRuntime {
     this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.buffers.add(this.memory.buffer);
     this.top = CONTROL_BYTES;
+    this.topHighWater = CONTROL_BYTES;
     this.registry = new FinalizationRegistry((block) => this.freeBlock(block));
     const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
     const canShare = this.shared && (typeof (globalThis as any).process?.getBuiltinModule === 'function' || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
@@ -175,6 +177,7 @@ export class WasmRuntime {
     }
     const ptr = this.top;
     this.top = end;
+    if (end > this.topHighWater) this.topHighWater = end;
     return ptr;
   }
 
@@ -197,6 +200,11 @@ export class WasmRuntime {
     // A free range at the top goes back to the bump pointer.
     const last = this.free[this.free.length - 1];
     if (last && last.ptr + last.bytes === this.top) { this.top = last.ptr; this.free.pop(); }
+  }
+
+  /** The most bytes matrices and scratch have ever spanned (free gaps included): what the memory has touched. */
+  highWaterBytes(): number {
+    return this.topHighWater - CONTROL_BYTES;
   }
 
   /** Bytes in use by matrices and scratch (for tests and the benchmark's heap check). */
