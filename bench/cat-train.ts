@@ -91,5 +91,5 @@ if (mode === 'model' && heapIterations > 0) {
   heap = { iterations: heapIterations, at100, atEnd: sample() };
 }
 
-console.log(JSON.stringify({ mode, kernels: getKernels().name, threads: runtime?.threads ?? 1, iterations, seconds, firstCost, peakRss, baselineRss, neededBytes, kernelHighWater, gcExposed: !!gc, heap }));
+console.log(JSON.stringify({ mode, kernels: getKernels().name, threads: runtime?.threads ?? 1, iterations, seconds, firstCost, peakRss, baselineRss, xBytes: X.data.byteLength, neededBytes, kernelHighWater, gcExposed: !!gc, heap }));
 runtime?.shutdown();

@@ -285,7 +285,7 @@ async function trainingRows(np: NumPy[]) {
     rows.push({
       group: 'memory', system: `dnn cat training peak RSS (${name}, ${r.threads} thread${r.threads > 1 ? 's' : ''})`, value: r.peakRss / 2 ** 20, unit: 'MB',
       note: `Node alone ${mb(r.baselineRss)} MB, above it ${mb(above)} MB; kernel memory at its peak ${mb(r.kernelHighWater)} MB `
-        + `(X ${mb(8 * 12288 * 209)} MB, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
+        + `(X ${mb(r.xBytes)} MB, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
         + `above Node ${(above / r.kernelHighWater).toFixed(2)}× the kernel memory, whole process ${(r.peakRss / r.kernelHighWater).toFixed(2)}×`,
     });
   }
