@@ -45,6 +45,9 @@ describe('WebAssembly runtime', { skip }, () => {
     }
     assert.equal(k.runtime.bytesInUse(), inUse);
     assert.equal(k.runtime.memory.buffer.byteLength, size);
+    // The high-water mark is the most ever spanned: the largest pair above, not the sum of all.
+    const pair = Math.ceil((106 * 100 * 4) / 64) * 64 + Math.ceil((50 * 3 * 4) / 64) * 64;
+    assert.equal(k.runtime.highWaterBytes(), pair);
     const again = k.matrix(100, 100);
     assert.ok(again.data.every((v) => v === 0), 'a reused block comes back zeroed');
     k.runtime.shutdown();
