@@ -362,29 +362,36 @@ function dot(t, relaxed) {
   for (let mr = 1; mr <= MR; mr++) for (let nr = 1; nr <= NR; nr++) {
     const L = [];
     L.push(`  (func $dk_${t}_${mr}_${nr} (type $dk) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $K i32)`);
-    const loc = ['(local $k i32) (local $x v128) (local $s ' + t + ') (local $pa i32) (local $pb i32)'];
+    const loc = ['(local $rem i32) (local $x v128) (local $s ' + t + ')'];
     for (let r = 0; r < mr; r++) for (let q = 0; q < nr; q++) loc.push(`(local $c${r}_${q} v128)`);
     for (let q = 0; q < nr; q++) loc.push(`(local $b${q} v128)`);
+    for (let r = 0; r < mr; r++) loc.push(`(local $ra${r} i32)`);
+    for (let q = 0; q < nr; q++) loc.push(`(local $rb${q} i32)`);
+    loc.push('(local $end i32)');
     L.push('    ' + loc.join(' '));
-    const pa = (r) => `(i32.add (local.get $pa) (i32.mul (local.get $lda) (i32.const ${r})))`;
-    const pb = (q) => `(i32.add (local.get $pb) (i32.mul (local.get $ldb) (i32.const ${q})))`;
-    L.push(`    (local.set $pa (local.get $a)) (local.set $pb (local.get $b))`);
-    L.push(`    (block $kd (loop $kl`);
-    L.push(`      (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const ${lanes})) (local.get $K)))`);
-    for (let q = 0; q < nr; q++) L.push(`      (local.set $b${q} (v128.load ${pb(q)}))`);
+    // One pointer per row, advanced 16 bytes a step; the loop ends on A's first
+    // row pointer (few registers live, no address arithmetic but the increments).
+    const ra = (r) => `$ra${r}`, rb = (q) => `$rb${q}`;
+    L.push(`    (local.set $ra0 (local.get $a)) (local.set $rb0 (local.get $b))`);
+    for (let r = 1; r < mr; r++) L.push(`    (local.set $ra${r} (i32.add (local.get $ra${r - 1}) (local.get $lda)))`);
+    for (let q = 1; q < nr; q++) L.push(`    (local.set $rb${q} (i32.add (local.get $rb${q - 1}) (local.get $ldb)))`);
+    L.push(`    (local.set $end (i32.add (local.get $a) (i32.mul (i32.and (local.get $K) (i32.const ${-lanes})) (i32.const ${es}))))`);
+    L.push(`    (if (i32.lt_u (local.get $ra0) (local.get $end)) (then (loop $kl`);
+    for (let q = 0; q < nr; q++) L.push(`      (local.set $b${q} (v128.load (local.get ${rb(q)})))`);
     for (let r = 0; r < mr; r++) {
-      L.push(`      (local.set $x (v128.load ${pa(r)}))`);
+      L.push(`      (local.set $x (v128.load (local.get ${ra(r)})))`);
       for (let q = 0; q < nr; q++) L.push(`      (local.set $c${r}_${q} ${madd(t, relaxed, '(local.get $x)', `(local.get $b${q})`, `(local.get $c${r}_${q})`)})`);
     }
-    L.push(`      (local.set $pa (i32.add (local.get $pa) (i32.const 16)))`);
-    L.push(`      (local.set $pb (i32.add (local.get $pb) (i32.const 16)))`);
-    L.push(`      (local.set $k (i32.add (local.get $k) (i32.const ${lanes})))`);
-    L.push(`      (br $kl)))`);
-    // Lanes combined, then the last K mod lanes terms in order; stored to C[r, q].
+    for (let r = 0; r < mr; r++) L.push(`      (local.set ${ra(r)} (i32.add (local.get ${ra(r)}) (i32.const 16)))`);
+    for (let q = 0; q < nr; q++) L.push(`      (local.set ${rb(q)} (i32.add (local.get ${rb(q)}) (i32.const 16)))`);
+    L.push(`      (br_if $kl (i32.lt_u (local.get $ra0) (local.get $end))))))`);
+    // Lanes combined, then the last K mod lanes terms in order (the row pointers
+    // are at them now); stored to C[r, q].
+    L.push(`    (local.set $rem (i32.and (local.get $K) (i32.const ${lanes - 1})))`);
     for (let r = 0; r < mr; r++) for (let q = 0; q < nr; q++) {
       L.push(`    (local.set $s ${hsum(`(local.get $c${r}_${q})`)})`);
       for (let e = 0; e < lanes - 1; e++) {
-        L.push(`    (if (i32.gt_u (local.get $K) (i32.add (local.get $k) (i32.const ${e}))) (then (local.set $s (${t}.add (local.get $s) (${t}.mul (${t}.load offset=${e * es} ${pa(r)}) (${t}.load offset=${e * es} ${pb(q)}))))))`);
+        L.push(`    (if (i32.gt_u (local.get $rem) (i32.const ${e})) (then (local.set $s (${t}.add (local.get $s) (${t}.mul (${t}.load offset=${e * es} (local.get ${ra(r)})) (${t}.load offset=${e * es} (local.get ${rb(q)})))))))`);
       }
       L.push(`    (${t}.store offset=${q * es} (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${r}))) (local.get $s))`);
     }
