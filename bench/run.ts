@@ -3,7 +3,8 @@
  *
  * Rows: one training iteration of the cat L-layer model ([12288, 20, 7, 5, 1],
  * m = 209) and of an MNIST-size model ([784, 256, 128, 10] softmax, m = 1024);
- * GEMM GFLOP/s on the cat products and 1024³; the full 2500-iteration cat
+ * one core's WebAssembly SIMD peak (bench/peak.ts); GEMM GFLOP/s on the cat
+ * products and 1024³; the full 2500-iteration cat
  * training; peak RSS and heap stability. Systems alternate round by round;
  * each figure is the median of the timed samples after warm-up.
  *
@@ -24,15 +25,12 @@ import {
   RandomState, updateParameters, useKernels, WasmRuntime, wasmRelaxedSupported, type FloatArray, type Kernels,
 } from '../src/index.ts';
 import { releaseIteration } from '../src/steps/model.ts';
+import { PEAK_FORMS, peakRunner } from './peak.ts';
+import { RELAXED_FLAG, restartWithRelaxedSimd } from './relaxed.ts';
 import { CAT_DIR } from '../test/helpers.ts';
 
 const args = new Set(process.argv.slice(2));
-const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-if (!wasmRelaxedSupported() && !args.has('--plain') && !process.execArgv.includes(RELAXED_FLAG)
-  && spawnSync(process.execPath, [RELAXED_FLAG, '-e', '0']).status === 0) {
-  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+restartWithRelaxedSimd();
 const quick = args.has('--quick');
 const WARMUP = quick ? 1 : 3;
 const ROUNDS = quick ? 2 : 4;
@@ -246,6 +244,15 @@ async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
   }
 }
 
+/** One core's WebAssembly SIMD peak: register-only multiply-add loops, alternating the forms; medians. */
+async function peakRows(relaxed: boolean) {
+  const forms = PEAK_FORMS.filter((f) => relaxed || !f.fused);
+  const runs = await Promise.all(forms.map((f) => peakRunner(f)));
+  const samples: number[][] = forms.map(() => []);
+  for (let round = 0; round < (quick ? 2 : 9); round++) runs.forEach((run, i) => samples[i].push(run()));
+  forms.forEach((f, i) => rows.push({ group: 'WebAssembly SIMD peak, one core (registers only, 10 independent multiply-adds per turn)', system: f.name, value: median(samples[i]), unit: 'GFLOP/s' }));
+}
+
 /** bench/cat-train.ts bundled by esbuild, so the measured process is plain Node (as dist/ runs), without tsx. */
 async function bundleCatTrain(): Promise<string> {
   const { build } = await import('esbuild');
@@ -334,6 +341,7 @@ async function main() {
     const Y = Matrix.zeros(10, 1024);
     for (let j = 0; j < 1024; j++) Y.set(Math.floor(rng.random() * 10), j, 1);
     await iterationRows('MNIST-size iteration [784, 256, 128, 10] softmax, m = 1024 (median ms)', X, Y, [784, 256, 128, 10], 'softmax', np, rt1, rtN);
+    await peakRows(rt1.relaxed);
     await gemmRows(np, rt1, rtN);
     if (!catSkip) await trainingRows(np);
     const numpyVersion = np[0] ? (await np[0].ask('info')).numpy : undefined;
