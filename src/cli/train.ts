@@ -157,7 +157,6 @@ export async function train(args: string[], output: Output): Promise<void> {
     ...(epochs !== undefined ? { epochs, batchSize } : { iterations: s.iterations!, ...(batchSize < m && { batchSize }) }),
     ...(epochs !== undefined && data.test && { validation: data.test }),
     onIteration: ({ iteration: i, cost, batchSize: batch, accuracy: acc }) => {
-      if (!Number.isFinite(cost)) throw diverged(cost, i);
       examples += batch;
       lastCost = cost;
       // The plot and the JSON progress events get every --print-every-th cost, or about 20 points per epoch.

@@ -195,9 +195,12 @@ function record(model: Model<DType>, o: Resolved, history: FitHistory, epochs: n
   model.info = { training, metrics };
 }
 
+/** The options fit has beside every update's (`TRAINER_OPTIONS`). */
+export const FIT_ONLY_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'iterations', 'validation', 'onIteration', 'onEpoch', 'earlyStopping'];
+
 function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number): Resolved {
   if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate and epochs or iterations`);
-  const known: string[] = ['epochs', 'iterations', ...TRAINER_OPTIONS, 'validation', 'onIteration', 'onEpoch', 'earlyStopping'];
+  const known: string[] = [...TRAINER_OPTIONS, ...FIT_ONLY_OPTIONS];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new OptionError(`${fn}: unknown option "${key}"; the options are ${known.join(', ')}`);
   }

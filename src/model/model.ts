@@ -18,7 +18,7 @@ import { Arena } from '../parameters.ts';
 import { random, RandomState } from '../random.ts';
 import { expectMatrix } from '../steps/checks.ts';
 import { checkSlope, DEFAULT_SLOPE, HIDDEN_ACTIVATIONS, LAYER_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Layer, type LayerActivation, type LayerSpec } from './activations.ts';
-import { fit, type FitHistory, type FitOptions } from './fit.ts';
+import { fit, FIT_ONLY_OPTIONS, type FitHistory, type FitOptions } from './fit.ts';
 import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
 import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
@@ -158,7 +158,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate`);
     for (const key of Object.keys(options)) {
       if (!(TRAINER_OPTIONS as readonly string[]).includes(key)) {
-        const fitOnly = ['epochs', 'iterations', 'validation', 'onIteration', 'onEpoch', 'earlyStopping'].includes(key) ? ` ("${key}" is an option of fit; a trainer makes one update per step())` : '';
+        const fitOnly = (FIT_ONLY_OPTIONS as readonly string[]).includes(key) ? ` ("${key}" is an option of fit; a trainer makes one update per step())` : '';
         throw new OptionError(`${fn}: unknown option "${key}"${fitOnly}; the options are ${TRAINER_OPTIONS.join(', ')}`);
       }
     }
