@@ -5,8 +5,10 @@ loop), plus a softmax output for the MNIST-size row, driven by bench/run.ts.
 Protocol: one command per line on stdin, one JSON line on stdout.
   setup_cat <dtype>            load ../shared/data cat pixels (raw uint8), init as the application
   setup_mnist <dtype>          random (784, 1024) inputs, 10 classes, [784, 256, 128, 10]
-  iterate <n>                  n training iterations; returns the seconds of each
-  gemm <M> <N> <K> <tA> <tB> <dtype> <n>   n timed products (after one warm-up)
+  iterate <n> [warm_ms]        untimed iterations for warm_ms milliseconds, then n
+                               timed ones; returns the seconds of each
+  gemm <M> <N> <K> <tA> <tB> <dtype> <n> [warm_ms]   the same for products
+                               (at least one untimed product)
   train <iterations>           full training from a fresh init; returns the wall time
 Threads: OPENBLAS_NUM_THREADS in the environment (set by run.ts).
 """
@@ -173,6 +175,14 @@ def one_iteration(s):
     s.parameters = update_parameters(s.parameters, grads, 0.0075)
 
 
+def warm_up(f, ms):
+    """Runs f untimed until ms milliseconds have passed: after an idle pause
+    the first runs on this machine are up to 4x slower than the next ones."""
+    t0 = time.perf_counter()
+    while (time.perf_counter() - t0) * 1000 < ms:
+        f()
+
+
 def main():
     s = State()
     for line in sys.stdin:
@@ -193,6 +203,7 @@ def main():
             s.layers_dims, s.output = [784, 256, 128, 10], "softmax"
             s.parameters = cast(initialize_parameters_deep(s.layers_dims), s.dtype)
         elif cmd[0] == 'iterate':
+            warm_up(lambda: one_iteration(s), float(cmd[2]) if len(cmd) > 2 else 0)
             times = []
             for _ in range(int(cmd[1])):
                 t0 = time.perf_counter()
@@ -207,6 +218,7 @@ def main():
             opA = A.T if tA else A
             opB = B.T if tB else B
             np.dot(opA, opB)
+            warm_up(lambda: np.dot(opA, opB), float(cmd[8]) if len(cmd) > 8 else 0)
             times = []
             for _ in range(n):
                 t0 = time.perf_counter()
