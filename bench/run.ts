@@ -75,7 +75,7 @@ const WARM_MS = quick ? 30 : 100;
 /**
  * Warm-up, then ROUNDS rounds in which every system runs BATCH timed
  * iterations: the median of each system's samples, and its fastest. Other
- * tenants of this machine only ever slow a sample down (by up to 2× for
+ * tenants of this machine only ever slow a sample down (by 2× and more for
  * seconds at a time), so the fastest sample shows what the code does
  * undisturbed; comparisons use the medians.
  */
