@@ -245,8 +245,9 @@ export class Trainer<D extends DType = 'float64'> {
 
   /**
    * One update on the next mini-batch, starting a new epoch first when the
-   * last one ended. Throws an OptionError, before updating anything, when
-   * the batch's cost is not finite (the parameters diverged).
+   * last one ended. Throws a DivergenceError (an OptionError), before
+   * updating anything, when the batch's cost is not finite (the parameters
+   * diverged).
    */
   step(): IterationEvent {
     const p = this.plan, model = this.model, m = this.examples;
