@@ -110,9 +110,11 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
         // streams through row by row; threads take row blocks of C, so each reads
         // only its rows of W (a column block would make every thread sweep all of
-        // W, ≈ L2-sized for the cat model, down its columns). (8) dW = dZ·A_prevᵀ
-        // with a small dZ: dot products of contiguous rows, dZ in L1 while A_prev
-        // streams through; threads take column blocks of C (rows of A_prev).
+        // W, ≈ L2-sized for the cat model, down its columns; on the cat model's
+        // W1·X with two threads, column blocks ran at half the speed). (8) dW =
+        // dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ in L1
+        // while A_prev streams through; threads take column blocks of C (rows of
+        // A_prev).
         const ldo = N * es;
         const jobs = fast === 'rank'
           ? splitRows(M, N, K).map(([i0, i1]) => [
