@@ -20,7 +20,7 @@ export const TYPES = {
   f32: { es: 4, lanes: 4, mr: 4, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
 };
 /** Rows of A kept together (in L2) while B's K block streams past. */
-export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, DOT_MR: 4, DOT_NR: 2 };
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 
@@ -431,34 +431,76 @@ function dot(t, relaxed) {
 
 /**
  * pack_T(src, rs, cs, K, N, dst): B(k, j) = src[k·rs + j·cs] (byte strides) into
- * NR-wide panels, panel p holding rows k = 0..K-1 of columns pNR..pNR+NR-1;
- * the last panel is padded to NR columns.
+ * NR-wide panels, panel p holding rows k = 0..K-1 of columns pNR..pNR+NR-1
+ * (K·NR values; the last panel's columns past N are left as they were, the
+ * micro-kernels do not read them). Memory is read in order either way: with B's
+ * rows contiguous (cs = es), a block of PACK_KB rows at a time goes out to every
+ * panel, a panel row being NR adjacent values (vectors); otherwise (Aᵀ, cs the
+ * row stride) each column of the panel is read down B's column, which is then
+ * contiguous.
  */
 function pack(t) {
   const { es, lanes, nv } = TYPES[t];
   const NR = lanes * nv;
+  const KB = OPTIONS.PACK_KB;
+  const copyRow = Array.from({ length: nv }, (_, v) => `              (v128.store offset=${16 * v} (local.get $d) (v128.load offset=${16 * v} (local.get $s)))`).join('\n');
   return `  (func (export "pack_${t}") (param $src i32) (param $rs i32) (param $cs i32) (param $K i32) (param $N i32) (param $dst i32)
-    (local $j i32) (local $k i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
-    (block $jd (loop $jl
-      (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
-      (local.set $w (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
-      (local.set $k (i32.const 0))
-      (block $kd (loop $kl
-        (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k) (local.get $rs))) (i32.mul (local.get $j) (local.get $cs))))
-        (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k) (i32.const ${NR}))) (i32.const ${es}))))
-        (local.set $jj (i32.const 0))
-        (block $wd (loop $wl
-          (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
-          (${t}.store (local.get $d) (${t}.load (local.get $s)))
-          (local.set $s (i32.add (local.get $s) (local.get $cs)))
-          (local.set $d (i32.add (local.get $d) (i32.const ${es})))
-          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
-          (br $wl)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kl)))
-      (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
-      (br $jl)))
+    (local $j i32) (local $k i32) (local $k0 i32) (local $ke i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
+    (if (i32.eq (local.get $cs) (i32.const ${es}))
+      (then
+        ;; rows contiguous: K blocks of ${KB} rows, each spread over all panels
+        (block $bd (loop $bl
+          (br_if $bd (i32.ge_u (local.get $k0) (local.get $K)))
+          (local.set $ke (select (i32.add (local.get $k0) (i32.const ${KB})) (local.get $K) (i32.lt_u (i32.add (local.get $k0) (i32.const ${KB})) (local.get $K))))
+          (local.set $j (i32.const 0))
+          (block $jd (loop $jl
+            (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+            (local.set $w (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+            (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k0) (local.get $rs))) (i32.mul (local.get $j) (i32.const ${es}))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k0) (i32.const ${NR}))) (i32.const ${es}))))
+            (local.set $k (local.get $k0))
+            (block $kd (loop $kl
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $ke)))
+              (if (i32.eq (local.get $w) (i32.const ${NR}))
+                (then
+${copyRow})
+                (else
+                  (local.set $jj (i32.const 0))
+                  (block $wd (loop $wl
+                    (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
+                    (${t}.store (i32.add (local.get $d) (i32.mul (local.get $jj) (i32.const ${es}))) (${t}.load (i32.add (local.get $s) (i32.mul (local.get $jj) (i32.const ${es})))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $wl)))))
+              (local.set $s (i32.add (local.get $s) (local.get $rs)))
+              (local.set $d (i32.add (local.get $d) (i32.const ${NR * es})))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $kl)))
+            (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
+            (br $jl)))
+          (local.set $k0 (local.get $ke))
+          (br $bl))))
+      (else
+        ;; columns contiguous (or neither): panel by panel, column by column, down k
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+          (local.set $w (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+          (local.set $jj (i32.const 0))
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_u (local.get $jj) (local.get $w)))
+            (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (local.get $j) (local.get $jj)) (local.get $cs))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (local.get $jj)) (i32.const ${es}))))
+            (local.set $k (i32.const 0))
+            (block $kd (loop $kl
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
+              (${t}.store (local.get $d) (${t}.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (local.get $rs)))
+              (local.set $d (i32.add (local.get $d) (i32.const ${NR * es})))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $kl)))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+            (br $cl)))
+          (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
+          (br $jl)))))
   )`;
 }
 

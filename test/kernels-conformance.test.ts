@@ -108,6 +108,19 @@ const CAT: [string, boolean, boolean, Shape][] = [
   ['(10) W1ᵀ·dZ1', true, false, [12288, 209, 20]],
 ];
 
+/**
+ * Products that pack one operand into NR-wide panels first: B as it is (rows
+ * contiguous), Aᵀ or Bᵀ (read down columns), partial last panels, and packs
+ * large enough to be split between the threads.
+ */
+const PACKED: [string, boolean, boolean, Shape][] = [
+  ['B packed, split between threads', false, false, [130, 300, 600]],
+  ['B packed, one panel and a part', false, false, [129, 13, 50]],
+  ['Aᵀ packed, split between threads', false, true, [150, 300, 600]],
+  ['Bᵀ packed, partial last panel', false, true, [300, 42, 700]],
+  ['Bᵀ packed, less than three panels', false, true, [75, 20, 700]],
+];
+
 interface Case {
   tA: boolean; tB: boolean; shape: Shape; alpha: number;
   bias: boolean; activation?: Activation; slope?: number; foreign?: boolean;
@@ -195,6 +208,24 @@ describe('kernels conformance', () => {
         const byFamily = new Map<string, Float64Array>();
         for (const impl of impls) {
           const got = runCase(impl, c, roundInputs(impl.k, inputs), `cat ${name}`);
+          if (impl.family) {
+            const first = byFamily.get(impl.family);
+            if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread`);
+            else byFamily.set(impl.family, got);
+          }
+        }
+      });
+    }
+  });
+
+  describe('gemm with an operand packed into panels', () => {
+    for (const [name, tA, tB, shape] of PACKED) {
+      it(`${name}: ${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${shape.join('x')}`, () => {
+        const c: Case = { tA, tB, shape, alpha: tB ? 1 / shape[2] : 1, bias: !tB, activation: tB ? undefined : 'relu' };
+        const inputs = { a: values(shape[0] * shape[2]), b: values(shape[2] * shape[1]), bias: values(shape[0]) };
+        const byFamily = new Map<string, Float64Array>();
+        for (const impl of impls) {
+          const got = runCase(impl, c, roundInputs(impl.k, inputs), `packed ${name}`);
           if (impl.family) {
             const first = byFamily.get(impl.family);
             if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread`);

@@ -1914,27 +1914,65 @@
         (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
   )
   (func (export "pack_f64") (param $src i32) (param $rs i32) (param $cs i32) (param $K i32) (param $N i32) (param $dst i32)
-    (local $j i32) (local $k i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
-    (block $jd (loop $jl
-      (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
-      (local.set $w (select (i32.const 8) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 8))))
-      (local.set $k (i32.const 0))
-      (block $kd (loop $kl
-        (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k) (local.get $rs))) (i32.mul (local.get $j) (local.get $cs))))
-        (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k) (i32.const 8))) (i32.const 8))))
-        (local.set $jj (i32.const 0))
-        (block $wd (loop $wl
-          (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
-          (f64.store (local.get $d) (f64.load (local.get $s)))
-          (local.set $s (i32.add (local.get $s) (local.get $cs)))
-          (local.set $d (i32.add (local.get $d) (i32.const 8)))
-          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
-          (br $wl)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kl)))
-      (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br $jl)))
+    (local $j i32) (local $k i32) (local $k0 i32) (local $ke i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
+    (if (i32.eq (local.get $cs) (i32.const 8))
+      (then
+        ;; rows contiguous: K blocks of 16 rows, each spread over all panels
+        (block $bd (loop $bl
+          (br_if $bd (i32.ge_u (local.get $k0) (local.get $K)))
+          (local.set $ke (select (i32.add (local.get $k0) (i32.const 16)) (local.get $K) (i32.lt_u (i32.add (local.get $k0) (i32.const 16)) (local.get $K))))
+          (local.set $j (i32.const 0))
+          (block $jd (loop $jl
+            (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+            (local.set $w (select (i32.const 8) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 8))))
+            (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k0) (local.get $rs))) (i32.mul (local.get $j) (i32.const 8))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k0) (i32.const 8))) (i32.const 8))))
+            (local.set $k (local.get $k0))
+            (block $kd (loop $kl
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $ke)))
+              (if (i32.eq (local.get $w) (i32.const 8))
+                (then
+              (v128.store offset=0 (local.get $d) (v128.load offset=0 (local.get $s)))
+              (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))
+              (v128.store offset=32 (local.get $d) (v128.load offset=32 (local.get $s)))
+              (v128.store offset=48 (local.get $d) (v128.load offset=48 (local.get $s))))
+                (else
+                  (local.set $jj (i32.const 0))
+                  (block $wd (loop $wl
+                    (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
+                    (f64.store (i32.add (local.get $d) (i32.mul (local.get $jj) (i32.const 8))) (f64.load (i32.add (local.get $s) (i32.mul (local.get $jj) (i32.const 8)))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $wl)))))
+              (local.set $s (i32.add (local.get $s) (local.get $rs)))
+              (local.set $d (i32.add (local.get $d) (i32.const 64)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $kl)))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $jl)))
+          (local.set $k0 (local.get $ke))
+          (br $bl))))
+      (else
+        ;; columns contiguous (or neither): panel by panel, column by column, down k
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+          (local.set $w (select (i32.const 8) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 8))))
+          (local.set $jj (i32.const 0))
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_u (local.get $jj) (local.get $w)))
+            (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (local.get $j) (local.get $jj)) (local.get $cs))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (local.get $jj)) (i32.const 8))))
+            (local.set $k (i32.const 0))
+            (block $kd (loop $kl
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
+              (f64.store (local.get $d) (f64.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (local.get $rs)))
+              (local.set $d (i32.add (local.get $d) (i32.const 64)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $kl)))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+            (br $cl)))
+          (local.set $j (i32.add (local.get $j) (i32.const 8)))
+          (br $jl)))))
   )
   (func (export "axpy_f64") (param $alpha f64) (param $x i32) (param $y i32) (param $n i32)
     (local $i i32) (local $va v128)
@@ -2631,27 +2669,63 @@
         (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
   )
   (func (export "pack_f32") (param $src i32) (param $rs i32) (param $cs i32) (param $K i32) (param $N i32) (param $dst i32)
-    (local $j i32) (local $k i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
-    (block $jd (loop $jl
-      (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
-      (local.set $w (select (i32.const 8) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 8))))
-      (local.set $k (i32.const 0))
-      (block $kd (loop $kl
-        (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k) (local.get $rs))) (i32.mul (local.get $j) (local.get $cs))))
-        (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k) (i32.const 8))) (i32.const 4))))
-        (local.set $jj (i32.const 0))
-        (block $wd (loop $wl
-          (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
-          (f32.store (local.get $d) (f32.load (local.get $s)))
-          (local.set $s (i32.add (local.get $s) (local.get $cs)))
-          (local.set $d (i32.add (local.get $d) (i32.const 4)))
-          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
-          (br $wl)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kl)))
-      (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br $jl)))
+    (local $j i32) (local $k i32) (local $k0 i32) (local $ke i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
+    (if (i32.eq (local.get $cs) (i32.const 4))
+      (then
+        ;; rows contiguous: K blocks of 16 rows, each spread over all panels
+        (block $bd (loop $bl
+          (br_if $bd (i32.ge_u (local.get $k0) (local.get $K)))
+          (local.set $ke (select (i32.add (local.get $k0) (i32.const 16)) (local.get $K) (i32.lt_u (i32.add (local.get $k0) (i32.const 16)) (local.get $K))))
+          (local.set $j (i32.const 0))
+          (block $jd (loop $jl
+            (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+            (local.set $w (select (i32.const 8) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 8))))
+            (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k0) (local.get $rs))) (i32.mul (local.get $j) (i32.const 4))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k0) (i32.const 8))) (i32.const 4))))
+            (local.set $k (local.get $k0))
+            (block $kd (loop $kl
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $ke)))
+              (if (i32.eq (local.get $w) (i32.const 8))
+                (then
+              (v128.store offset=0 (local.get $d) (v128.load offset=0 (local.get $s)))
+              (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s))))
+                (else
+                  (local.set $jj (i32.const 0))
+                  (block $wd (loop $wl
+                    (br_if $wd (i32.ge_u (local.get $jj) (local.get $w)))
+                    (f32.store (i32.add (local.get $d) (i32.mul (local.get $jj) (i32.const 4))) (f32.load (i32.add (local.get $s) (i32.mul (local.get $jj) (i32.const 4)))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $wl)))))
+              (local.set $s (i32.add (local.get $s) (local.get $rs)))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $kl)))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $jl)))
+          (local.set $k0 (local.get $ke))
+          (br $bl))))
+      (else
+        ;; columns contiguous (or neither): panel by panel, column by column, down k
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+          (local.set $w (select (i32.const 8) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 8))))
+          (local.set $jj (i32.const 0))
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_u (local.get $jj) (local.get $w)))
+            (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (local.get $j) (local.get $jj)) (local.get $cs))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (local.get $jj)) (i32.const 4))))
+            (local.set $k (i32.const 0))
+            (block $kd (loop $kl
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $K)))
+              (f32.store (local.get $d) (f32.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (local.get $rs)))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $kl)))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+            (br $cl)))
+          (local.set $j (i32.add (local.get $j) (i32.const 8)))
+          (br $jl)))))
   )
   (func (export "axpy_f32") (param $alpha f32) (param $x i32) (param $y i32) (param $n i32)
     (local $i i32) (local $va v128)
