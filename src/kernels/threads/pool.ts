@@ -15,6 +15,7 @@
  * Control block (int32 words):
  *   slot 0 (bytes 0..255): [0] claim word = generation << 16 | next chunk,
  *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32, 4 jobd_f64, 5 jobd_f32,
+ *     6 pack_f64, 7 pack_f32,
  *     [4] set by a worker whose chunk threw
  *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
  *     [2] ready flag, [3] 2 = exit
@@ -34,6 +35,8 @@ export const FN_RANK_F64 = 2;
 export const FN_RANK_F32 = 3;
 export const FN_DOT_F64 = 4;
 export const FN_DOT_F32 = 5;
+export const FN_PACK_F64 = 6;
+export const FN_PACK_F32 = 7;
 const FN_EXIT = 2;
 
 /** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */
@@ -42,7 +45,7 @@ const WORKER_SOURCE = `
 const SLOT_WORDS = ${SLOT_WORDS}, TABLE = ${TABLE_BYTES / 8}, ARGS = ${CHUNK_ARGS};
 function start({ module, memory, index }) {
   const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const fns = [x.job_f64, x.job_f32, x.jobr_f64, x.jobr_f32, x.jobd_f64, x.jobd_f32];
+  const fns = [x.job_f64, x.job_f32, x.jobr_f64, x.jobr_f32, x.jobd_f64, x.jobd_f32, x.pack_f64, x.pack_f32];
   const i32 = new Int32Array(memory.buffer, 0, 16384);
   const f64 = new Float64Array(memory.buffer, 0, 8192);
   const base = index * SLOT_WORDS;
@@ -141,7 +144,7 @@ export class Pool {
   }
 
   /**
-   * Runs every chunk (the argument list of `fn`, job_f64 or job_f32) once,
+   * Runs every chunk (the argument list of `fn`, one of the FN_ functions) once,
    * on the caller and on the workers that have started; returns when all are done.
    */
   run(fn: number, jobs: number[][], local: (args: number[]) => void): void {

@@ -22,7 +22,7 @@
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { createRefKernels } from '../ref/index.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
-import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
+import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_PACK_F32, FN_PACK_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
 import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
 
 /** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
@@ -33,6 +33,9 @@ const DOT_MAX_BYTES = 96 * 1024;
 
 /** Rows of C from which the register-blocked path packs B first. */
 const PACK_MIN_ROWS = 128;
+
+/** Packing of fewer bytes than this stays on the calling thread. */
+const PACK_PARALLEL_MIN_BYTES = 512 * 1024;
 
 /** Products below this many multiply-adds stay on the calling thread. */
 export const PARALLEL_MIN_MACS = 1 << 18;
@@ -70,6 +73,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const jobDot = f32 ? x.jobd_f32 : x.jobd_f64;
   const fnDot = f32 ? FN_DOT_F32 : FN_DOT_F64;
   const pack = f32 ? x.pack_f32 : x.pack_f64;
+  const fnPack = f32 ? FN_PACK_F32 : FN_PACK_F64;
   const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
   const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
 
@@ -140,7 +144,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
           // panels, so a panel's rows are not a row stride apart (a power-of-two stride,
           // as m = 1024, puts them all in one cache set).
           pbs = take(K * roundUp(N, NR) * es);
-          pack(pb, ldb, es, K, N, pbs);
+          packPanels(pb, ldb, es, K, N, pbs);
           ldbs = NR * es; pst = K * NR * es;
         } else {
           pbs = pb; ldbs = ldb; pst = NR * es;
@@ -153,7 +157,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         if (transA) { pbs = pa; ldbs = lda; pst = NR * es; }
         else {
           pbs = take(K * roundUp(M, NR) * es);
-          pack(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
+          packPanels(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
           ldbs = NR * es; pst = K * NR * es;
         }
         trans = 1;
@@ -163,7 +167,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         Mc = M; Nc = N;
         psa = pa; ars = lda; acs = es;
         pbs = take(K * roundUp(N, NR) * es);
-        pack(pb, es, ldb, K, N, pbs);
+        packPanels(pb, es, ldb, K, N, pbs);
         ldbs = NR * es; pst = K * NR * es;
       }
       const ldo = N * es;
@@ -196,6 +200,22 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     const act = ep?.activation;
     if (act && !code) ref.activationForward(act, C, ep!.out!, ep!.slope);
     else if (code && !rt.owns(ep!.out!.data)) ep!.out!.data.set(view(pout, M * N));
+  }
+
+  /**
+   * pack_T(src, rs, cs, K, N, dst): NR-wide panels of B (element (k, j) at
+   * src + k·rs + j·cs); a large B is split between the threads by panels.
+   */
+  function packPanels(src: number, rs: number, cs: number, K: number, N: number, dst: number): void {
+    const panels = Math.ceil(N / NR), pool = rt.pool;
+    const parts = rt.threads === 1 || !pool || K * N * es < PACK_PARALLEL_MIN_BYTES ? 1 : Math.min(panels, 2 * rt.threads);
+    if (parts === 1 || !pool) return pack(src, rs, cs, K, N, dst);
+    const jobs: number[][] = [];
+    for (let p = 0; p < parts; p++) {
+      const p0 = Math.round((p * panels) / parts), p1 = Math.round(((p + 1) * panels) / parts);
+      if (p1 > p0) jobs.push([src + p0 * NR * cs, rs, cs, K, Math.min(N, p1 * NR) - p0 * NR, dst + p0 * K * NR * es]);
+    }
+    pool.run(fnPack, jobs, (a) => pack(a[0], a[1], a[2], a[3], a[4], a[5]));
   }
 
   /** Row blocks of C for the rank-update path: one per thread, in pairs of rows (its row tile). */
