@@ -16,8 +16,8 @@
 
 /** Element types: wasm lane type, bytes, lanes per v128, register tile, K block. */
 export const TYPES = {
-  f64: { es: 8, lanes: 2, mr: 2, nv: 4, kc: 256, splat: 'v128.load64_splat', lane: 'v128.store64_lane' },
-  f32: { es: 4, lanes: 4, mr: 4, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
+  f64: { es: 8, lanes: 2, mr: 6, nv: 2, kc: 256, splat: 'v128.load64_splat', lane: 'v128.store64_lane' },
+  f32: { es: 4, lanes: 4, mr: 6, nv: 2, kc: 512, splat: 'v128.load32_splat', lane: 'v128.store32_lane' },
 };
 /** Rows of A kept together (in L2) while B's K block streams past. */
 export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
