@@ -236,6 +236,29 @@ describe('kernels conformance', () => {
     }
   });
 
+  it('ReLU backward is the reference bit for bit: 0 where z <= 0 (−0 included), dA elsewhere (NaN in z passes dA)', () => {
+    const n = 37; // vectors and a scalar tail in both element types
+    const z = Float64Array.from({ length: n }, (_, i) => [-0, 0, NaN, -1e-300, 1e-300, -Infinity, Infinity][i % 7] ?? 0);
+    for (let i = 7; i < n; i++) if (i % 7 === 3) z[i] = (rng.random() - 0.5) * 8;
+    const da = Float64Array.from({ length: n }, (_, i) => [-0, 0, NaN, 2.5, -3, Infinity][i % 6]);
+    for (const impl of impls) {
+      const { k } = impl;
+      for (const foreign of [false, true]) {
+        const [, Z] = pair(k, 1, n, roundTo(k, z), foreign), [, dA] = pair(k, 1, n, roundTo(k, da), foreign);
+        const got = k.matrix(1, n), want = k.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+        k.activationBackward('relu', dA, Z, got);
+        for (let i = 0; i < n; i++) want[i] = Z.data[i] <= 0 ? 0 : dA.data[i];
+        for (let i = 0; i < n; i++) {
+          assert.ok(Object.is(got.data[i], want[i]), `${impl.label}${foreign ? ' (foreign)' : ''}: z ${Z.data[i]}, dA ${dA.data[i]} gave ${got.data[i]}, not ${want[i]}`);
+        }
+        // In place: dZ may be dA's own storage.
+        k.activationBackward('relu', dA, Z, dA);
+        for (let i = 0; i < n; i++) assert.ok(Object.is(dA.data[i], want[i]), `${impl.label}: in place, element ${i}`);
+        for (const X of [Z, dA, got]) k.release(X);
+      }
+    }
+  });
+
   describe('elementwise, softmax, rowSum, addColumn, axpy', () => {
     for (const [rows, cols] of [[1, 1], [3, 7], [20, 209], [10, 1024], [1, 129]] as const) {
       it(`${rows}x${cols}`, () => {

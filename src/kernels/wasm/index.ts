@@ -3,7 +3,7 @@
  * (f64x2 for float64, f32x4 for float32), split between threads; the other
  * primitives (activations, softmax, row sums, the Model's optimizer updates)
  * are cheap next to the products and run the reference code on views of the
- * same memory (axpy runs in WebAssembly).
+ * same memory (axpy and the ReLU backward run in WebAssembly).
  *
  * Legend: examples are columns; W (n[l], n[l-1]), A and Z (n[l], m), b (n[l], 1).
  *   (1)  Z  = W · A_prev + b       gemm(false, false): rank updates of Z (few rows) while A_prev streams by rows
@@ -75,6 +75,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const pack = f32 ? x.pack_f32 : x.pack_f64;
   const fnPack = f32 ? FN_PACK_F32 : FN_PACK_F64;
   const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
+  const reluBackward = f32 ? x.relub_f32 : x.relub_f64;
   const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
 
   /** Scratch blocks of the current call, given back at its end. */
@@ -273,7 +274,15 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     gemm,
     addColumn: ref.addColumn,
     activationForward: ref.activationForward,
-    activationBackward: ref.activationBackward,
+    activationBackward(activation, dA, Z, dZ, slope) {
+      // ReLU's is a select per element: branch-free in WebAssembly, where the
+      // JavaScript loop mispredicts on every other sign change.
+      if (activation === 'relu' && rt.owns(dA.data) && rt.owns(Z.data) && rt.owns(dZ.data)) {
+        reluBackward(dA.data.byteOffset, Z.data.byteOffset, dZ.data.byteOffset, dZ.data.length);
+      } else {
+        ref.activationBackward(activation, dA, Z, dZ, slope);
+      }
+    },
     softmaxColumns: ref.softmaxColumns,
     rowSum: ref.rowSum,
     axpy(alpha, xs, ys) {

@@ -33,6 +33,8 @@ export interface KernelExports {
   jobd_f32(...args: number[]): void;
   pack_f64(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   pack_f32(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
+  relub_f64(da: number, z: number, dz: number, n: number): void;
+  relub_f32(da: number, z: number, dz: number, n: number): void;
   axpy_f64(alpha: number, x: number, y: number, n: number): void;
   axpy_f32(alpha: number, x: number, y: number, n: number): void;
 }
