@@ -209,8 +209,8 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
    */
   function packPanels(src: number, rs: number, cs: number, K: number, N: number, dst: number): void {
     const panels = Math.ceil(N / NR), pool = rt.pool;
-    const parts = rt.threads === 1 || !pool || K * N * es < PACK_PARALLEL_MIN_BYTES ? 1 : Math.min(panels, 2 * rt.threads);
-    if (parts === 1 || !pool) return pack(src, rs, cs, K, N, dst);
+    if (!pool || rt.threads === 1 || panels < 2 || K * N * es < PACK_PARALLEL_MIN_BYTES) return pack(src, rs, cs, K, N, dst);
+    const parts = Math.min(panels, 2 * rt.threads);
     const jobs: number[][] = [];
     for (let p = 0; p < parts; p++) {
       const p0 = Math.round((p * panels) / parts), p1 = Math.round(((p + 1) * panels) / parts);
