@@ -23,6 +23,8 @@ export const TYPES = {
 export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
+/** WAT for min(size, end − at): the length of the block that starts at local `at` (end and at are local names). */
+const rest = (size, end, at) => `(select (i32.const ${size}) (i32.sub (local.get $${end}) (local.get $${at})) (i32.ge_u (i32.sub (local.get $${end}) (local.get $${at})) (i32.const ${size})))`;
 
 /** c + a·b: fused (one rounding) in the relaxed variant, multiply then add otherwise. */
 function madd(t, relaxed, a, b, c) {
@@ -119,7 +121,7 @@ function driver(t, base) {
   const tiles = (nvExpr, indent) => `${indent}(local.set $i (i32.const 0))
 ${indent}(block $id (loop $il
 ${indent}  (br_if $id (i32.ge_u (local.get $i) (local.get $mc)))
-${indent}  (local.set $mr (select (i32.const ${MR}) (i32.sub (local.get $mc) (local.get $i)) (i32.ge_u (i32.sub (local.get $mc) (local.get $i)) (i32.const ${MR}))))
+${indent}  (local.set $mr ${rest(MR, 'mc', 'i')})
 ${indent}  ${call(nvExpr)}
 ${indent}  (local.set $i (i32.add (local.get $i) (i32.const ${MR})))
 ${indent}  (br $il)))`;
@@ -129,11 +131,11 @@ ${indent}  (br $il)))`;
     (local.set $tb (select (i32.const ${base + kernelsPerType(t)}) (i32.const ${base}) (i32.eq (local.get $ars) (i32.const ${es}))))
     (block $i0d (loop $i0l
       (br_if $i0d (i32.ge_u (local.get $i0) (local.get $M)))
-      (local.set $mc (select (i32.const ${MC}) (i32.sub (local.get $M) (local.get $i0)) (i32.ge_u (i32.sub (local.get $M) (local.get $i0)) (i32.const ${MC}))))
+      (local.set $mc ${rest(MC, 'M', 'i0')})
       (local.set $k0 (i32.const 0))
       (block $kd (loop $kl
         (br_if $kd (i32.ge_u (local.get $k0) (local.get $K)))
-        (local.set $kcn (select (i32.const ${KC}) (i32.sub (local.get $K) (local.get $k0)) (i32.ge_u (i32.sub (local.get $K) (local.get $k0)) (i32.const ${KC}))))
+        (local.set $kcn ${rest(KC, 'K', 'k0')})
         (local.set $first (i32.eqz (local.get $k0)))
         (local.set $ak (i32.add (i32.add (local.get $a) (i32.mul (local.get $i0) (local.get $ars))) (i32.mul (local.get $k0) (local.get $acs))))
         (local.set $bk (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $ldb))))
@@ -403,11 +405,11 @@ function dot(t, relaxed) {
     (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
     (block $jd (loop $jl
       (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
-      (local.set $nr (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+      (local.set $nr ${rest(NR, 'N', 'j')})
       (local.set $i (i32.const 0))
       (block $id (loop $il
         (br_if $id (i32.ge_u (local.get $i) (local.get $M)))
-        (local.set $mr (select (i32.const ${MR}) (i32.sub (local.get $M) (local.get $i)) (i32.ge_u (i32.sub (local.get $M) (local.get $i)) (i32.const ${MR}))))
+        (local.set $mr ${rest(MR, 'M', 'i')})
         (call_indirect $tab (type $dk)
           (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (local.get $lda)
           (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb))) (local.get $ldb)
@@ -455,7 +457,7 @@ function pack(t) {
           (local.set $j (i32.const 0))
           (block $jd (loop $jl
             (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
-            (local.set $w (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+            (local.set $w ${rest(NR, 'N', 'j')})
             (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $k0) (local.get $rs))) (i32.mul (local.get $j) (i32.const ${es}))))
             (local.set $d (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $j) (local.get $K)) (i32.mul (local.get $k0) (i32.const ${NR}))) (i32.const ${es}))))
             (local.set $k (local.get $k0))
@@ -483,7 +485,7 @@ ${copyRow})
         ;; columns contiguous (or neither): panel by panel, column by column, down k
         (block $jd (loop $jl
           (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
-          (local.set $w (select (i32.const ${NR}) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const ${NR}))))
+          (local.set $w ${rest(NR, 'N', 'j')})
           (local.set $jj (i32.const 0))
           (block $cd (loop $cl
             (br_if $cd (i32.ge_u (local.get $jj) (local.get $w)))

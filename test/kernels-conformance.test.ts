@@ -175,6 +175,18 @@ function runCase(impl: Impl, c: Case, inputs: { a: Float64Array; b: Float64Array
   return result;
 }
 
+/** Runs a case on every implementation; within a family (other thread counts) results must agree bit for bit. */
+function runEveryImpl(c: Case, inputs: { a: Float64Array; b: Float64Array; bias: Float64Array }, cacheKey: string): void {
+  const byFamily = new Map<string, Float64Array>();
+  for (const impl of impls) {
+    const got = runCase(impl, c, roundInputs(impl.k, inputs), cacheKey);
+    if (!impl.family) continue;
+    const first = byFamily.get(impl.family);
+    if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread (results must not depend on the thread count)`);
+    else byFamily.set(impl.family, got);
+  }
+}
+
 describe('kernels conformance', () => {
   // Workers start in the background; wait, so the thread counts are real in every case below.
   before(async () => {
@@ -187,15 +199,7 @@ describe('kernels conformance', () => {
     CASES.forEach((c, n) => {
       const inputs = { a: values(c.shape[0] * c.shape[2]), b: values(c.shape[2] * c.shape[1]), bias: values(c.shape[0]) };
       it(`${c.tA ? 'T' : 'N'}${c.tB ? 'T' : 'N'} ${c.shape.join('x')}${c.alpha !== 1 ? ' alpha' : ''}${c.bias ? ' +bias' : ''}${c.activation ? ' ' + c.activation : ''}${c.foreign ? ' (foreign matrices)' : ''}`, () => {
-        const byFamily = new Map<string, Float64Array>();
-        for (const impl of impls) {
-          const got = runCase(impl, c, roundInputs(impl.k, inputs), `case${n}`);
-          if (impl.family) {
-            const first = byFamily.get(impl.family);
-            if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread (results must not depend on the thread count)`);
-            else byFamily.set(impl.family, got);
-          }
-        }
+        runEveryImpl(c, inputs, `case${n}`);
       });
     });
   });
@@ -205,15 +209,7 @@ describe('kernels conformance', () => {
       it(`${name} ${shape.join('x')} with bias and relu where the network has them`, () => {
         const c: Case = { tA, tB, shape, alpha: tB ? 1 / 209 : 1, bias: !tA && !tB, activation: !tA && !tB ? 'relu' : undefined };
         const inputs = { a: values(shape[0] * shape[2], 0.01), b: values(shape[2] * shape[1]), bias: values(shape[0]) };
-        const byFamily = new Map<string, Float64Array>();
-        for (const impl of impls) {
-          const got = runCase(impl, c, roundInputs(impl.k, inputs), `cat ${name}`);
-          if (impl.family) {
-            const first = byFamily.get(impl.family);
-            if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread`);
-            else byFamily.set(impl.family, got);
-          }
-        }
+        runEveryImpl(c, inputs, `cat ${name}`);
       });
     }
   });
@@ -223,22 +219,14 @@ describe('kernels conformance', () => {
       it(`${name}: ${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${shape.join('x')}`, () => {
         const c: Case = { tA, tB, shape, alpha: tB ? 1 / shape[2] : 1, bias: !tB, activation: tB ? undefined : 'relu' };
         const inputs = { a: values(shape[0] * shape[2]), b: values(shape[2] * shape[1]), bias: values(shape[0]) };
-        const byFamily = new Map<string, Float64Array>();
-        for (const impl of impls) {
-          const got = runCase(impl, c, roundInputs(impl.k, inputs), `packed ${name}`);
-          if (impl.family) {
-            const first = byFamily.get(impl.family);
-            if (first) assert.deepEqual(got, first, `${impl.label}: differs from 1 thread`);
-            else byFamily.set(impl.family, got);
-          }
-        }
+        runEveryImpl(c, inputs, `packed ${name}`);
       });
     }
   });
 
   it('ReLU backward is the reference bit for bit: 0 where z <= 0 (−0 included), dA elsewhere (NaN in z passes dA)', () => {
     const n = 37; // vectors and a scalar tail in both element types
-    const z = Float64Array.from({ length: n }, (_, i) => [-0, 0, NaN, -1e-300, 1e-300, -Infinity, Infinity][i % 7] ?? 0);
+    const z = Float64Array.from({ length: n }, (_, i) => [-0, 0, NaN, -1e-300, 1e-300, -Infinity, Infinity][i % 7]);
     for (let i = 7; i < n; i++) if (i % 7 === 3) z[i] = (rng.random() - 0.5) * 8;
     const da = Float64Array.from({ length: n }, (_, i) => [-0, 0, NaN, 2.5, -3, Infinity][i % 6]);
     for (const impl of impls) {
