@@ -232,7 +232,7 @@ function epilogue(t) {
  * then the epilogue on the same block of C (see gemm.ts for the arguments).
  */
 function job(t) {
-  return `  (func (export "job_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+  return `  (func $job_${t} (export "job_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
       (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
     (call $gemm_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $acs) (local.get $b) (local.get $ldb) (local.get $pst) (local.get $s) (local.get $lds))
     (if (local.get $trans)
@@ -336,7 +336,7 @@ ${block(1, u, '        ')}
  * row stride; b, ldb = B; s, lds = C); then the same epilogue.
  */
 function jobRank(t) {
-  return `  (func (export "jobr_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+  return `  (func $jobr_${t} (export "jobr_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
       (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
     (call $rank_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
     (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
@@ -421,7 +421,7 @@ function dot(t, relaxed) {
       (local.set $j (i32.add (local.get $j) (i32.const ${NR})))
       (br $jl)))
   )
-  (func (export "jobd_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
+  (func $jobd_${t} (export "jobd_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
       (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
     (call $dot_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
     (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
@@ -446,7 +446,7 @@ function pack(t) {
   const NR = lanes * nv;
   const KB = OPTIONS.PACK_KB;
   const copyRow = Array.from({ length: nv }, (_, v) => `              (v128.store offset=${16 * v} (local.get $d) (v128.load offset=${16 * v} (local.get $s)))`).join('\n');
-  return `  (func (export "pack_${t}") (param $src i32) (param $rs i32) (param $cs i32) (param $K i32) (param $N i32) (param $dst i32)
+  return `  (func $pack_${t} (export "pack_${t}") (param $src i32) (param $rs i32) (param $cs i32) (param $K i32) (param $N i32) (param $dst i32)
     (local $j i32) (local $k i32) (local $k0 i32) (local $ke i32) (local $w i32) (local $jj i32) (local $s i32) (local $d i32)
     (if (i32.eq (local.get $cs) (i32.const ${es}))
       (then
@@ -555,6 +555,42 @@ function axpy(t) {
   )`;
 }
 
+/**
+ * The functions a thread runs a product's chunks with, by number (the pool's
+ * FN_ constants), and their parameter types.
+ */
+const JOB_PARAMS = (t) => Array.from({ length: 20 }, (_, i) => (i === 14 || i === 17 ? t : 'i32'));
+export const CHUNK_FUNCTIONS = [
+  ['job_f64', JOB_PARAMS('f64')], ['job_f32', JOB_PARAMS('f32')],
+  ['jobr_f64', JOB_PARAMS('f64')], ['jobr_f32', JOB_PARAMS('f32')],
+  ['jobd_f64', JOB_PARAMS('f64')], ['jobd_f32', JOB_PARAMS('f32')],
+  ['pack_f64', Array(6).fill('i32')], ['pack_f32', Array(6).fill('i32')],
+];
+
+/**
+ * chunk(fn, at): runs one chunk of a product, function number fn of
+ * CHUNK_FUNCTIONS with its arguments read from memory at `at`, one float64
+ * each (integers exactly; alpha and slope rounded to float32 for the f32
+ * functions, as a call from JavaScript rounds them). Every thread runs
+ * chunks this way, so a product's dispatch passes two integers across the
+ * JavaScript boundary instead of twenty numbers.
+ */
+function chunk() {
+  const arg = (type, i) => {
+    const load = `(f64.load offset=${8 * i} (local.get $at))`;
+    return type === 'i32' ? `(i32.trunc_f64_u ${load})` : type === 'f32' ? `(f32.demote_f64 ${load})` : load;
+  };
+  let body = `(br_table ${CHUNK_FUNCTIONS.map((_, i) => `$c${i}`).join(' ')} $bad (local.get $fn))`;
+  CHUNK_FUNCTIONS.forEach(([name, params], i) => {
+    body = `(block $c${i} ${body})
+    (return (call $${name} ${params.map(arg).join(' ')}))`;
+  });
+  return `  (func (export "chunk") (param $fn i32) (param $at i32)
+    (block $bad ${body})
+    unreachable
+  )`;
+}
+
 /** The whole module as WAT text; `relaxed` selects fused multiply-add. Memory is imported, shared. */
 export function generateWat(relaxed) {
   const parts = [];
@@ -580,6 +616,7 @@ export function generateWat(relaxed) {
     base += OPTIONS.DOT_MR * OPTIONS.DOT_NR;
   }
   for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t), reluBackward(t));
+  parts.push(chunk());
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
 ;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.
 (module

@@ -19,13 +19,16 @@
  *     [4] set by a worker whose chunk threw
  *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
  *     [2] ready flag, [3] 2 = exit
- *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk
+ *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk, written
+ *     by the caller (JobTable); every thread runs chunk c as chunk(fn, chunkAddress(c)),
+ *     the module's export that reads them
  */
 const SLOT_BYTES = 256;
 const SLOT_WORDS = SLOT_BYTES / 4;
 export const MAX_WORKERS = 63;
 const TABLE_BYTES = 16384;
-const CHUNK_ARGS = 20;
+/** Numbers in one chunk's argument list. */
+export const CHUNK_ARGS = 20;
 /** Chunks one product may have (the table fills the rest of the 64 KiB control page). */
 export const MAX_CHUNKS = Math.floor((65536 - TABLE_BYTES) / (8 * CHUNK_ARGS));
 
@@ -42,12 +45,10 @@ const FN_EXIT = 2;
 /** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */
 const WORKER_SOURCE = `
 'use strict';
-const SLOT_WORDS = ${SLOT_WORDS}, TABLE = ${TABLE_BYTES / 8}, ARGS = ${CHUNK_ARGS};
+const SLOT_WORDS = ${SLOT_WORDS}, TABLE_BYTES = ${TABLE_BYTES}, CHUNK_BYTES = ${8 * CHUNK_ARGS};
 function start({ module, memory, index }) {
-  const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const fns = [x.job_f64, x.job_f32, x.jobr_f64, x.jobr_f32, x.jobd_f64, x.jobd_f32, x.pack_f64, x.pack_f32];
+  const chunk = new WebAssembly.Instance(module, { env: { memory } }).exports.chunk;
   const i32 = new Int32Array(memory.buffer, 0, 16384);
-  const f64 = new Float64Array(memory.buffer, 0, 8192);
   const base = index * SLOT_WORDS;
   let seen = Atomics.load(i32, base);
   Atomics.store(i32, base + 2, 1);
@@ -58,15 +59,13 @@ function start({ module, memory, index }) {
     if (g === seen) { Atomics.wait(i32, base, seen); continue; }
     seen = g;
     if (i32[base + 3] === ${FN_EXIT}) return;
-    const fn = fns[Atomics.load(i32, 3)], count = Atomics.load(i32, 2);
+    const fn = Atomics.load(i32, 3), count = Atomics.load(i32, 2);
     for (;;) {
       const v = Atomics.load(i32, 0);
       if ((v >>> 16) !== (g & 0xffff) || (v & 0xffff) >= count) break;
       if (Atomics.compareExchange(i32, 0, v, v + 1) !== v) continue;
-      const a = TABLE + (v & 0xffff) * ARGS;
       try {
-        fn(f64[a], f64[a + 1], f64[a + 2], f64[a + 3], f64[a + 4], f64[a + 5], f64[a + 6], f64[a + 7], f64[a + 8], f64[a + 9],
-          f64[a + 10], f64[a + 11], f64[a + 12], f64[a + 13], f64[a + 14], f64[a + 15], f64[a + 16], f64[a + 17], f64[a + 18], f64[a + 19]);
+        chunk(fn, TABLE_BYTES + (v & 0xffff) * CHUNK_BYTES);
       } catch (e) {
         Atomics.store(i32, 4, 1);
       }
@@ -88,10 +87,51 @@ interface WorkerHandle {
   terminate(): unknown;
 }
 
+/** Address of chunk c's arguments in the table. */
+export function chunkAddress(c: number): number {
+  return TABLE_BYTES + c * 8 * CHUNK_ARGS;
+}
+
+/** The module's chunk(fn, at): runs function fn (FN_) with the arguments at `at`. */
+export type ChunkRunner = (fn: number, at: number) => void;
+
+/**
+ * Writes the chunks of one product into the table in memory (up to
+ * MAX_CHUNKS argument lists of CHUNK_ARGS numbers), so that dispatching a
+ * product allocates nothing. A kernels instance keeps one and refills it
+ * for every call.
+ */
+export class JobTable {
+  private readonly memory: WebAssembly.Memory;
+  private args: Float64Array;
+  count = 0;
+
+  constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+    this.args = new Float64Array(memory.buffer, TABLE_BYTES, MAX_CHUNKS * CHUNK_ARGS);
+  }
+
+  clear(): void {
+    this.count = 0;
+    // Plain (non-shared) memory detaches its buffer when it grows.
+    const buffer = this.memory.buffer;
+    if (this.args.buffer !== buffer) this.args = new Float64Array(buffer, TABLE_BYTES, MAX_CHUNKS * CHUNK_ARGS);
+  }
+
+  /** Appends one chunk's arguments (its function's parameter list; unused trailing ones 0). */
+  add(a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6 = 0, a7 = 0, a8 = 0, a9 = 0,
+    a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0, a16 = 0, a17 = 0, a18 = 0, a19 = 0): void {
+    if (this.count === MAX_CHUNKS) throw new RangeError(`JobTable: a product may have at most ${MAX_CHUNKS} chunks`);
+    const t = this.args, o = this.count++ * CHUNK_ARGS;
+    t[o] = a0; t[o + 1] = a1; t[o + 2] = a2; t[o + 3] = a3; t[o + 4] = a4; t[o + 5] = a5; t[o + 6] = a6; t[o + 7] = a7;
+    t[o + 8] = a8; t[o + 9] = a9; t[o + 10] = a10; t[o + 11] = a11; t[o + 12] = a12; t[o + 13] = a13; t[o + 14] = a14;
+    t[o + 15] = a15; t[o + 16] = a16; t[o + 17] = a17; t[o + 18] = a18; t[o + 19] = a19;
+  }
+}
+
 export class Pool {
   readonly workers: number;
   private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
   private readonly handles: WorkerHandle[];
   /** Generation of the last product (16 bits, in the claim word's high half). */
   private seq = 0;
@@ -101,7 +141,6 @@ export class Pool {
     this.workers = handles.length;
     this.handles = handles;
     this.i32 = new Int32Array(memory.buffer, 0, 16384);
-    this.f64 = new Float64Array(memory.buffer, 0, 8192);
     this.canBlock = canAtomicsWait(this.i32);
   }
 
@@ -144,13 +183,13 @@ export class Pool {
   }
 
   /**
-   * Runs every chunk (the argument list of `fn`, one of the FN_ functions) once,
-   * on the caller and on the workers that have started; returns when all are done.
+   * Runs chunks 0 .. count−1 of the table (arguments of `fn`, one of the FN_
+   * functions) once each, on the caller (through `chunk`, the caller's
+   * instance of the module's export) and on the workers that have started;
+   * returns when all are done. Allocates nothing.
    */
-  run(fn: number, jobs: number[][], local: (args: number[]) => void): void {
-    const count = Math.min(jobs.length, MAX_CHUNKS);
+  run(fn: number, count: number, chunk: ChunkRunner): void {
     const gen = (this.seq = (this.seq + 1) & 0xffff);
-    for (let c = 0; c < count; c++) this.f64.set(jobs[c], TABLE_BYTES / 8 + c * CHUNK_ARGS);
     Atomics.store(this.i32, 1, 0);
     Atomics.store(this.i32, 2, count);
     Atomics.store(this.i32, 3, fn);
@@ -169,7 +208,7 @@ export class Pool {
       if ((v & 0xffff) >= count) break;
       if (Atomics.compareExchange(this.i32, 0, v, v + 1) !== v) continue;
       try {
-        local(jobs[v & 0xffff]);
+        chunk(fn, chunkAddress(v & 0xffff));
       } catch (e) {
         error ??= e;
       }
@@ -181,7 +220,6 @@ export class Pool {
     }
     if (Atomics.exchange(this.i32, 4, 0)) error ??= new Error('Pool: a worker failed while computing its share of a product');
     if (error) throw error;
-    for (let c = count; c < jobs.length; c++) local(jobs[c]);
   }
 
   shutdown(): void {

@@ -22,7 +22,7 @@
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { createRefKernels } from '../ref/index.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
-import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_PACK_F32, FN_PACK_F64, FN_RANK_F32, FN_RANK_F64, MAX_CHUNKS } from '../threads/pool.ts';
+import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_PACK_F32, FN_PACK_F64, FN_RANK_F32, FN_RANK_F64, chunkAddress, JobTable, MAX_CHUNKS } from '../threads/pool.ts';
 import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
 
 /** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
@@ -66,11 +66,8 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const tile = rt.tile[t];
   const NR = tile.nr;
   const x = rt.exports;
-  const job = f32 ? x.job_f32 : x.job_f64;
   const fnId = f32 ? FN_JOB_F32 : FN_JOB_F64;
-  const jobRank = f32 ? x.jobr_f32 : x.jobr_f64;
   const fnRank = f32 ? FN_RANK_F32 : FN_RANK_F64;
-  const jobDot = f32 ? x.jobd_f32 : x.jobd_f64;
   const fnDot = f32 ? FN_DOT_F32 : FN_DOT_F64;
   const pack = f32 ? x.pack_f32 : x.pack_f64;
   const fnPack = f32 ? FN_PACK_F32 : FN_PACK_F64;
@@ -78,11 +75,20 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const reluBackward = f32 ? x.relub_f32 : x.relub_f64;
   const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
 
-  /** Scratch blocks of the current call, given back at its end. */
-  const scratch: [number, number][] = [];
+  // A product's dispatch allocates nothing: its chunks go into one table, its
+  // blocks into one bounds array, its scratch blocks into a fixed list.
+  const jobs = new JobTable(rt.memory);
+  const chunk = x.chunk;
+  /** Blocks of a split: [start, end) pairs, or [i0, i1, j0, j1] for `split`. */
+  const bounds = new Float64Array(4 * MAX_CHUNKS);
+  /** Scratch blocks of the current call (address, bytes), given back at its end. */
+  const scratch = new Float64Array(2 * 8);
+  let scratchCount = 0;
   const take = (bytes: number): number => {
     const p = rt.scratch(bytes);
-    scratch.push([p, bytes]);
+    scratch[2 * scratchCount] = p;
+    scratch[2 * scratchCount + 1] = bytes;
+    scratchCount++;
     return p;
   };
   const view = (ptr: number, n: number) => new Store(rt.buffer, ptr, n) as FloatArray;
@@ -93,6 +99,12 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     if (copyIn) view(p, M.data.length).set(M.data);
     return p;
   };
+
+  /** Runs the chunks in `jobs`: split between the threads when there are several. */
+  function runJobs(fn: number): void {
+    if (jobs.count > 1 && rt.pool) rt.pool.run(fn, jobs.count, chunk);
+    else for (let c = 0; c < jobs.count; c++) chunk(fn, chunkAddress(c));
+  }
 
   function gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix<FloatArray>, B: Matrix<FloatArray>, C: Matrix<FloatArray>, ep?: Epilogue<FloatArray>): void {
     const M = C.rows, N = C.cols, K = transA ? A.rows : A.cols;
@@ -105,37 +117,40 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       const pbias = ep?.bias ? addr(ep.bias) : 0;
       const code = act ? ACT_CODE[act] ?? 0 : 0;
       const pout = code ? addr(ep!.out!, false) : 0;
-      const lda = A.cols * es, ldb = B.cols * es, ldc = N * es;
-      // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
-      let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
-      let ps = pc, lds = ldc, trans = 0;
-      const fast = !transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64 ? 'rank'
-        : !transA && transB && M * K * es <= DOT_MAX_BYTES && K >= 16 ? 'dot' : undefined;
-      if (fast) {
+      const slope = ep?.slope ?? 0;
+      const lda = A.cols * es, ldb = B.cols * es, ldc = N * es, ldo = N * es;
+      jobs.clear();
+      if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) {
         // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
         // streams through row by row; threads take row blocks of C, so each reads
         // only its rows of W (a column block would make every thread sweep all of
         // W, ≈ L2-sized for the cat model, down its columns; on the cat model's
-        // W1·X with two threads, column blocks ran at half the speed). (8) dW =
-        // dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ in L1
-        // while A_prev streams through; threads take column blocks of C (rows of
-        // A_prev).
-        const ldo = N * es;
-        const jobs = fast === 'rank'
-          ? splitRows(M, N, K).map(([i0, i1]) => [
-            i1 - i0, N, K, pa + i0 * lda, lda, 0, pb, ldb, 0, pc + i0 * ldc, ldc,
-            0, pc + i0 * ldc, ldc, alpha, pbias ? pbias + i0 * es : 0, code, ep?.slope ?? 0, pout ? pout + i0 * ldo : 0, ldo,
-          ])
-          : splitColumns(M, N, K).map(([j0, j1]) => [
-            M, j1 - j0, K, pa, lda, 0, pb + j0 * ldb, ldb, 0, pc + j0 * es, ldc,
-            0, pc + j0 * es, ldc, alpha, pbias, code, ep?.slope ?? 0, pout ? pout + j0 * es : 0, ldo,
-          ]);
-        const [fn, id] = fast === 'rank' ? [jobRank, fnRank] : [jobDot, fnDot];
-        if (jobs.length > 1 && rt.pool) rt.pool.run(id, jobs, (a) => (fn as any)(...a));
-        else for (const a of jobs) (fn as any)(...a);
+        // W1·X with two threads, column blocks ran at half the speed).
+        for (let b = 0, n = splitRows(M, N, K); b < n; b++) {
+          const i0 = bounds[2 * b], i1 = bounds[2 * b + 1];
+          jobs.add(i1 - i0, N, K, pa + i0 * lda, lda, 0, pb, ldb, 0, pc + i0 * ldc, ldc,
+            0, pc + i0 * ldc, ldc, alpha, pbias ? pbias + i0 * es : 0, code, slope, pout ? pout + i0 * ldo : 0, ldo);
+        }
+        runJobs(fnRank);
         finish(C, pc, ep, code, pout, M, N);
         return;
       }
+      if (!transA && transB && M * K * es <= DOT_MAX_BYTES && K >= 16) {
+        // (8) dW = dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ
+        // in L1 while A_prev streams through; threads take column blocks of C
+        // (rows of A_prev).
+        for (let b = 0, n = splitColumns(M, N, K); b < n; b++) {
+          const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
+          jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * ldb, ldb, 0, pc + j0 * es, ldc,
+            0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
+        }
+        runJobs(fnDot);
+        finish(C, pc, ep, code, pout, M, N);
+        return;
+      }
+      // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
+      let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
+      let ps = pc, lds = ldc, trans = 0;
       if (!transB) {
         // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
         Mc = M; Nc = N;
@@ -171,27 +186,25 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         packPanels(pb, es, ldb, K, N, pbs);
         ldbs = NR * es; pst = K * NR * es;
       }
-      const ldo = N * es;
-      const jobs = split(Mc, Nc, K, tile.mr, NR).map(([i0, i1, j0, j1]) => {
+      jobs.clear(); // packPanels used the table
+      for (let b = 0, n = split(Mc, Nc, K, tile.mr, NR); b < n; b++) {
+        const i0 = bounds[4 * b], i1 = bounds[4 * b + 1], j0 = bounds[4 * b + 2], j1 = bounds[4 * b + 3];
         // Offsets of this block in the sums, the B side, and C / out / bias.
         const cOff = trans ? i0 * es + j0 * ldc : i0 * ldc + j0 * es;
         const oOff = trans ? i0 * es + j0 * ldo : i0 * ldo + j0 * es;
         const bOff = trans ? j0 * es : i0 * es;
-        return [
-          i1 - i0, j1 - j0, K,
+        jobs.add(i1 - i0, j1 - j0, K,
           psa + i0 * ars, ars, acs,
           pbs + (j0 / NR) * pst, ldbs, pst,
           ps + i0 * lds + j0 * es, lds,
           trans, pc + cOff, ldc,
-          alpha, pbias ? pbias + bOff : 0, code, ep?.slope ?? 0, pout ? pout + oOff : 0, ldo,
-        ];
-      });
-      if (jobs.length > 1 && rt.pool) rt.pool.run(fnId, jobs, (a) => (job as any)(...a));
-      else for (const a of jobs) (job as any)(...a);
+          alpha, pbias ? pbias + bOff : 0, code, slope, pout ? pout + oOff : 0, ldo);
+      }
+      runJobs(fnId);
       finish(C, pc, ep, code, pout, M, N);
     } finally {
-      for (let i = scratch.length - 1; i >= 0; i--) rt.freeScratch(scratch[i][0], scratch[i][1]);
-      scratch.length = 0;
+      for (let i = scratchCount - 1; i >= 0; i--) rt.freeScratch(scratch[2 * i], scratch[2 * i + 1]);
+      scratchCount = 0;
     }
   }
 
@@ -211,56 +224,75 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     const panels = Math.ceil(N / NR), pool = rt.pool;
     if (!pool || rt.threads === 1 || panels < 2 || K * N * es < PACK_PARALLEL_MIN_BYTES) return pack(src, rs, cs, K, N, dst);
     const parts = Math.min(panels, 2 * rt.threads);
-    const jobs: number[][] = [];
+    jobs.clear();
     for (let p = 0; p < parts; p++) {
       const p0 = Math.round((p * panels) / parts), p1 = Math.round(((p + 1) * panels) / parts);
-      if (p1 > p0) jobs.push([src + p0 * NR * cs, rs, cs, K, Math.min(N, p1 * NR) - p0 * NR, dst + p0 * K * NR * es]);
+      if (p1 > p0) jobs.add(src + p0 * NR * cs, rs, cs, K, Math.min(N, p1 * NR) - p0 * NR, dst + p0 * K * NR * es);
     }
-    pool.run(fnPack, jobs, (a) => pack(a[0], a[1], a[2], a[3], a[4], a[5]));
+    pool.run(fnPack, jobs.count, chunk);
   }
 
-  /** Row blocks of C for the rank-update path: one per thread, in pairs of rows (its row tile). */
-  function splitRows(M: number, N: number, K: number): [number, number][] {
-    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, M]];
+  /** Row blocks of C for the rank-update path into `bounds`: one per thread, in pairs of rows (its row tile). Returns their number. */
+  function splitRows(M: number, N: number, K: number): number {
+    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, M);
     const pairs = Math.ceil(M / 2), parts = Math.min(pairs, rt.threads);
-    const out: [number, number][] = [];
+    let n = 0;
     for (let p = 0; p < parts; p++) {
       const s = Math.round((p * pairs) / parts) * 2, e = Math.min(M, Math.round(((p + 1) * pairs) / parts) * 2);
-      if (e > s) out.push([s, e]);
+      if (e > s) n = block2(n, s, e);
     }
-    return out;
+    return n;
   }
 
-  /** Column blocks of C for the dot-product path, aligned to 8 columns. */
-  function splitColumns(M: number, N: number, K: number): [number, number][] {
-    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, N]];
+  /** Column blocks of C for the dot-product path into `bounds`, aligned to 8 columns. Returns their number. */
+  function splitColumns(M: number, N: number, K: number): number {
+    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
     const tiles = Math.ceil(N / 8);
     const parts = Math.min(tiles, MAX_CHUNKS, 2 * rt.threads);
-    const out: [number, number][] = [];
+    let n = 0;
     for (let p = 0; p < parts; p++) {
       const s = Math.min(N, Math.round((p * tiles) / parts) * 8), e = Math.min(N, Math.round(((p + 1) * tiles) / parts) * 8);
-      if (e > s) out.push([s, e]);
+      if (e > s) n = block2(n, s, e);
     }
-    return out;
+    return n;
   }
 
-  /** Blocks of S (Mc, Nc) for the threads to claim, along the dimension with more tiles; tile-aligned. */
-  function split(Mc: number, Nc: number, K: number, MR: number, NR: number): [number, number, number, number][] {
+  /** Writes block n as [start, end) into `bounds`; returns n + 1. */
+  function block2(n: number, start: number, end: number): number {
+    bounds[2 * n] = start;
+    bounds[2 * n + 1] = end;
+    return n + 1;
+  }
+
+  /**
+   * Blocks [i0, i1, j0, j1] of S (Mc, Nc) into `bounds`, for the threads to claim,
+   * along the dimension with more tiles; tile-aligned. Returns their number.
+   */
+  function split(Mc: number, Nc: number, K: number, MR: number, NR: number): number {
     const threads = rt.threads;
-    if (threads === 1 || Mc * Nc * K < PARALLEL_MIN_MACS || !rt.pool) return [[0, Mc, 0, Nc]];
+    if (threads === 1 || Mc * Nc * K < PARALLEL_MIN_MACS || !rt.pool) return block4(0, 0, Mc, 0, Nc);
     const rowTiles = Math.ceil(Mc / MR), colTiles = Math.ceil(Nc / NR);
     const alongRows = rowTiles >= colTiles;
     const tiles = alongRows ? rowTiles : colTiles, step = alongRows ? MR : NR, extent = alongRows ? Mc : Nc;
     // More chunks than threads (claimed dynamically), so a descheduled thread costs
     // little; chunks are fixed by the shape alone, so results never depend on who runs them.
     const parts = Math.min(tiles, MAX_CHUNKS, Math.max(threads, Math.floor((Mc * Nc * K) / PARALLEL_MIN_MACS)), 4 * threads);
-    const out: [number, number, number, number][] = [];
+    let n = 0;
     for (let p = 0; p < parts; p++) {
       const s = Math.min(extent, Math.round((p * tiles) / parts) * step);
       const e = Math.min(extent, Math.round(((p + 1) * tiles) / parts) * step);
-      if (e > s) out.push(alongRows ? [s, e, 0, Nc] : [0, Mc, s, e]);
+      if (e > s) n = alongRows ? block4(n, s, e, 0, Nc) : block4(n, 0, Mc, s, e);
     }
-    return out;
+    return n;
+  }
+
+  /** Writes block n as [i0, i1, j0, j1] into `bounds`; returns n + 1. */
+  function block4(n: number, i0: number, i1: number, j0: number, j1: number): number {
+    bounds[4 * n] = i0;
+    bounds[4 * n + 1] = i1;
+    bounds[4 * n + 2] = j0;
+    bounds[4 * n + 3] = j1;
+    return n + 1;
   }
 
   return {

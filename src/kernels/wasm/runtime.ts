@@ -37,6 +37,8 @@ export interface KernelExports {
   relub_f32(da: number, z: number, dz: number, n: number): void;
   axpy_f64(alpha: number, x: number, y: number, n: number): void;
   axpy_f32(alpha: number, x: number, y: number, n: number): void;
+  /** Runs one chunk of a product: function fn (the pool's FN_ numbers) with its arguments at `at`. */
+  chunk(fn: number, at: number): void;
 }
 
 let simdSupport: boolean | undefined;
