@@ -11,13 +11,14 @@
  *   mode "steps": the course's step functions (lLayerModel; computes dA0).
  *
  * The training set is read from the raw uint8 copy (train_set_x.u8,
- * labels.json) straight into the kernels' memory, flattened and scaled as
+ * labels.json) an image at a time straight into the kernels' memory, flattened and scaled as
  * the course does (X[:, j] = image j / 255): the HDF5 reader would add its
  * own WebAssembly heap to the process, and a JS copy of X would count twice.
  * Prints one JSON line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 // Only what the training needs (not the file readers, plots and their dependencies).
 import { configureKernels, getKernels, kernelsFor } from '../src/kernels/index.ts';
 import { Matrix } from '../src/matrix.ts';
@@ -32,14 +33,21 @@ import type { WasmKernels } from '../src/kernels/wasm/index.ts';
  * large benchmark process look larger than it is.
  */
 function peakResidentBytes(): number {
-  if (existsSync('/proc/self/status')) {
-    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) * 1024;
-  }
-  return process.resourceUsage().maxRSS * 1024;
+  return statusBytes('VmHWM') ?? process.resourceUsage().maxRSS * 1024;
+}
+
+/** A field of Linux's /proc/self/status in bytes (undefined elsewhere). */
+function statusBytes(field: string): number | undefined {
+  if (!existsSync('/proc/self/status')) return undefined;
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : undefined;
 }
 
 const baselineRss = process.memoryUsage().rss;
+// The resident set splits into file pages (Node's executable, shared with every
+// Node process) and anonymous pages, the process's own: heaps, compiled code,
+// WebAssembly memory, worker isolates.
+const baselineAnon = statusBytes('RssAnon');
 const [mode, iterationsArg, heapArg, dataDir] = process.argv.slice(2);
 const iterations = Number(iterationsArg ?? 2500);
 const heapIterations = Number(heapArg ?? 1000);
@@ -49,11 +57,21 @@ configureKernels({ threads: process.env.DNN_THREADS ? Number(process.env.DNN_THR
 const k = kernelsFor('float64');
 const runtime = (k as WasmKernels<Float64Array>).runtime;
 
-const raw = readFileSync(join(dataDir, 'train_set_x.u8'));
 const labels = JSON.parse(readFileSync(join(dataDir, 'labels.json'), 'utf8')).train_set_y as number[];
-const m = labels.length, n = raw.length / m;
+const m = labels.length, n = 64 * 64 * 3;
 const X = k.matrix(n, m);
-for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) X.data[i * m + j] = raw[j * n + i] / 255;
+// One image at a time, so the file's 2.5 MB never sit in memory beside X.
+const image = new Uint8Array(n);
+const fd = openSync(join(dataDir, 'train_set_x.u8'), 'r');
+try {
+  if (fstatSync(fd).size !== n * m) throw new Error(`bench/cat-train.ts: train_set_x.u8 holds ${fstatSync(fd).size} bytes, expected ${m} images of ${n}`);
+  for (let j = 0; j < m; j++) {
+    readSync(fd, image, 0, n, j * n);
+    for (let i = 0; i < n; i++) X.data[i * m + j] = image[i] / 255;
+  }
+} finally {
+  closeSync(fd);
+}
 const Y = new Matrix(1, m, Float64Array.from(labels));
 const dims = [12288, 20, 7, 5, 1];
 
@@ -72,24 +90,41 @@ const firstCost = mode === 'steps'
   : new Model({ inputSize: n, layers: [...layers], init: 'lecun', seed: 1 }).fit(X, Y, { ...fitOptions, iterations }).costs[0];
 const seconds = (performance.now() - t0) / 1000;
 const peakRss = peakResidentBytes();
+// WebAssembly memory never shrinks, so the anonymous pages after training hold its high-water mark.
+const endAnon = statusBytes('RssAnon');
 // Everything the training placed in kernel memory at its peak: X, parameters,
 // gradients, activations and the workspaces (packing buffers, scratch).
 const kernelHighWater = runtime?.highWaterBytes() ?? 0;
 
-// Heap stability: no allocation per iteration once the workspaces exist.
+// Heap stability: no allocation per iteration once the workspaces exist. After
+// a forced collection at iteration 100, the JS heap's growth by the end, before
+// the next forced collection, is what the iterations allocated, as long as no
+// collection ran in between (counted by a gc observer).
 let heap: object | undefined;
 if (mode === 'model' && heapIterations > 0) {
+  const collections: number[] = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) collections.push(e.startTime); });
+  observer.observe({ entryTypes: ['gc'] });
   const sample = () => {
+    const heapBeforeGc = process.memoryUsage().heapUsed, gcStart = performance.now();
     gc?.();
-    return { heapUsed: process.memoryUsage().heapUsed, wasmBytes: runtime?.bytesInUse() ?? 0, wasmMemory: runtime?.memory.buffer.byteLength ?? 0 };
+    return { gcStart, gcEnd: performance.now(), heapBeforeGc, heapUsed: process.memoryUsage().heapUsed, wasmBytes: runtime?.bytesInUse() ?? 0, wasmMemory: runtime?.memory.buffer.byteLength ?? 0 };
   };
+  const first = Math.min(100, heapIterations);
   let at100 = sample();
   new Model({ inputSize: n, layers: [...layers], seed: 1 }).fit(X, Y, {
     ...fitOptions, iterations: heapIterations,
-    onIteration: ({ iteration }) => { if (iteration === Math.min(100, heapIterations) - 1) at100 = sample(); },
+    onIteration: ({ iteration }) => { if (iteration === first - 1) at100 = sample(); },
   });
-  heap = { iterations: heapIterations, at100, atEnd: sample() };
+  const atEnd = sample();
+  await new Promise((resolve) => setTimeout(resolve, 10)); // the observer reports after the synchronous loop
+  observer.disconnect();
+  const between = collections.filter((t) => t > at100.gcEnd && t < atEnd.gcStart).length;
+  heap = {
+    iterations: heapIterations, at100, atEnd, measured: heapIterations - first,
+    collections: between, grownBytes: atEnd.heapBeforeGc - at100.heapUsed,
+  };
 }
 
-console.log(JSON.stringify({ mode, kernels: getKernels().name, threads: runtime?.threads ?? 1, iterations, seconds, firstCost, peakRss, baselineRss, xBytes: X.data.byteLength, neededBytes, kernelHighWater, gcExposed: !!gc, heap }));
+console.log(JSON.stringify({ mode, kernels: getKernels().name, threads: runtime?.threads ?? 1, iterations, seconds, firstCost, peakRss, baselineRss, baselineAnon, endAnon, xBytes: X.data.byteLength, neededBytes, kernelHighWater, gcExposed: !!gc, heap }));
 runtime?.shutdown();

@@ -323,14 +323,18 @@ async function trainingRows(np: NumPy[]) {
       group: 'memory', system: `dnn cat training peak RSS (${name}, ${r.threads} thread${r.threads > 1 ? 's' : ''})`, value: r.peakRss / 2 ** 20, unit: 'MB',
       note: `Node alone ${mb(r.baselineRss)} MB, above it ${mb(above)} MB; kernel memory at its peak ${mb(r.kernelHighWater)} MB `
         + `(X ${mb(r.xBytes)} MB, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
-        + `above Node ${(above / r.kernelHighWater).toFixed(2)}× the kernel memory, whole process ${(r.peakRss / r.kernelHighWater).toFixed(2)}×`,
+        + `above Node ${(above / r.kernelHighWater).toFixed(2)}× the kernel memory, whole process ${(r.peakRss / r.kernelHighWater).toFixed(2)}×`
+        + (r.endAnon === undefined ? '' : `; the process's own (anonymous) pages grew by ${mb(r.endAnon - r.baselineAnon)} MB, `
+          + `${((r.endAnon - r.baselineAnon) / r.kernelHighWater).toFixed(2)}× the kernel memory (the rest is Node's executable, mapped from its file)`),
     });
   }
   const h = model.heap;
   const stable = h.atEnd.wasmBytes === h.at100.wasmBytes && h.atEnd.wasmMemory === h.at100.wasmMemory;
   rows.push({
     group: 'memory', system: `heap over ${h.iterations} iterations (Model.fit)`, value: 0, unit: 'text',
-    text: `${stable ? 'stable' : 'NOT stable'}: WebAssembly bytes in use ${h.at100.wasmBytes} -> ${h.atEnd.wasmBytes}, memory ${h.at100.wasmMemory} -> ${h.atEnd.wasmMemory}; JS heap ${(h.at100.heapUsed / 2 ** 20).toFixed(2)} -> ${(h.atEnd.heapUsed / 2 ** 20).toFixed(2)} MB${model.gcExposed ? ' (after gc)' : ''}`,
+    text: `${stable ? 'stable' : 'NOT stable'}: WebAssembly bytes in use ${h.at100.wasmBytes} -> ${h.atEnd.wasmBytes}, memory ${h.at100.wasmMemory} -> ${h.atEnd.wasmMemory}; JS heap ${(h.at100.heapUsed / 2 ** 20).toFixed(2)} -> ${(h.atEnd.heapUsed / 2 ** 20).toFixed(2)} MB${model.gcExposed ? ' (after gc)' : ''}; `
+      + `over the last ${h.measured} iterations ${h.collections} garbage collection${h.collections === 1 ? '' : 's'} and `
+      + (h.collections === 0 ? `${Math.round(h.grownBytes / h.measured)} bytes of JS heap per iteration (the iteration's event and numbers)` : 'JS heap growth not measurable'),
   });
 }
 
