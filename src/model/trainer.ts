@@ -284,9 +284,10 @@ export class Trainer<D extends DType = 'float64'> {
       this.b = 0;
       this.e = epoch + 1;
     }
-    const event: IterationEvent = { iteration: t, epoch, batch, batchSize: mb, cost: J, learningRate: lr };
-    if (this.hasAccuracy) event.accuracy = right / total;
-    return event;
+    // One object literal per shape: adding accuracy afterwards would grow the object.
+    return this.hasAccuracy
+      ? { iteration: t, epoch, batch, batchSize: mb, cost: J, accuracy: right / total, learningRate: lr }
+      : { iteration: t, epoch, batch, batchSize: mb, cost: J, learningRate: lr };
   }
 
   /**
