@@ -90,7 +90,8 @@ const firstCost = mode === 'steps'
   : new Model({ inputSize: n, layers: [...layers], init: 'lecun', seed: 1 }).fit(X, Y, { ...fitOptions, iterations }).costs[0];
 const seconds = (performance.now() - t0) / 1000;
 const peakRss = peakResidentBytes();
-// WebAssembly memory never shrinks, so the anonymous pages after training hold its high-water mark.
+// The process's own pages after training: WebAssembly memory never shrinks, but V8's heaps may
+// have given pages back since the peak, so this is not a peak.
 const endAnon = statusBytes('RssAnon');
 // Everything the training placed in kernel memory at its peak: X, parameters,
 // gradients, activations and the workspaces (packing buffers, scratch).

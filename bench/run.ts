@@ -324,8 +324,8 @@ async function trainingRows(np: NumPy[]) {
       note: `Node alone ${mb(r.baselineRss)} MB, above it ${mb(above)} MB; kernel memory at its peak ${mb(r.kernelHighWater)} MB `
         + `(X ${mb(r.xBytes)} MB, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
         + `above Node ${(above / r.kernelHighWater).toFixed(2)}× the kernel memory, whole process ${(r.peakRss / r.kernelHighWater).toFixed(2)}×`
-        + (r.endAnon === undefined ? '' : `; the process's own (anonymous) pages grew by ${mb(r.endAnon - r.baselineAnon)} MB, `
-          + `${((r.endAnon - r.baselineAnon) / r.kernelHighWater).toFixed(2)}× the kernel memory (the rest is Node's executable, mapped from its file)`),
+        + (r.endAnon === undefined ? '' : `; after training, the process's own (anonymous) pages were ${mb(r.endAnon - r.baselineAnon)} MB above Node's, `
+          + `${((r.endAnon - r.baselineAnon) / r.kernelHighWater).toFixed(2)}× the kernel memory (the rest of the resident set is Node's executable, mapped from its file)`),
     });
   }
   const h = model.heap;
