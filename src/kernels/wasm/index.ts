@@ -81,7 +81,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const chunk = x.chunk;
   /** Blocks of a split: [start, end) pairs, or [i0, i1, j0, j1] for `split`. */
   const bounds = new Float64Array(4 * MAX_CHUNKS);
-  /** Scratch blocks of the current call (address, bytes), given back at its end. */
+  /** Scratch blocks of the current call (address, bytes), given back at its end: at most 7 (A, B, C, bias, out, a pack, the transposed sums). */
   const scratch = new Float64Array(2 * 8);
   let scratchCount = 0;
   const take = (bytes: number): number => {
