@@ -64,7 +64,8 @@ const X = k.matrix(n, m);
 const image = new Uint8Array(n);
 const fd = openSync(join(dataDir, 'train_set_x.u8'), 'r');
 try {
-  if (fstatSync(fd).size !== n * m) throw new Error(`bench/cat-train.ts: train_set_x.u8 holds ${fstatSync(fd).size} bytes, expected ${m} images of ${n}`);
+  const bytes = fstatSync(fd).size;
+  if (bytes !== n * m) throw new Error(`bench/cat-train.ts: train_set_x.u8 holds ${bytes} bytes, expected ${m} images of ${n}`);
   for (let j = 0; j < m; j++) {
     readSync(fd, image, 0, n, j * n);
     for (let i = 0; i < n; i++) X.data[i * m + j] = image[i] / 255;
