@@ -15,7 +15,7 @@ import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
 import { correct, cost, evaluation, forward, Workspace, type Evaluation } from './network.ts';
-import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
+import { gathersBatches, resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
 
 export type { IterationEvent };
 
@@ -79,10 +79,12 @@ interface Resolved extends TrainingPlan {
 export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: FitOptions): FitHistory {
   const fn = 'Model.fit';
   type T = ArrayOf<D>;
-  const data = model.input(fn, X);
-  const m = data.cols;
+  model.checkInput(fn, X);
+  const m = X.cols;
   const labels = model.labels(fn, Y, m);
   const o = resolveFitOptions(fn, options, m, model.depth);
+  // Gathered batches come from the trainer's own copy of X, one example per row.
+  const data = gathersBatches(o) ? X : model.inKernelMemory(X);
   let val: { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined;
   if (options.validation !== undefined) {
     const v = options.validation;

@@ -23,7 +23,7 @@ import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
 import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
 import { checkKeepProb, checkL2 } from './options.ts';
-import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
+import { gathersBatches, resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
 
 /** The typed array of a dtype. */
 export type ArrayOf<D extends DType> = D extends 'float32' ? Float32Array : Float64Array;
@@ -153,8 +153,8 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   trainer(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: TrainerOptions): Trainer<D> {
     const fn = 'Model.trainer';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
+    this.checkInput(fn, X);
+    const labels = this.labels(fn, Y, X.cols);
     if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate`);
     for (const key of Object.keys(options)) {
       if (!(TRAINER_OPTIONS as readonly string[]).includes(key)) {
@@ -162,8 +162,9 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
         throw new OptionError(`${fn}: unknown option "${key}"${fitOnly}; the options are ${TRAINER_OPTIONS.join(', ')}`);
       }
     }
-    const plan = resolveTrainerOptions(fn, options, input.cols, this.depth);
-    return new Trainer(this, input, labels, plan, fn);
+    const plan = resolveTrainerOptions(fn, options, X.cols, this.depth);
+    // Gathered batches come from the trainer's own copy of X, one example per row.
+    return new Trainer(this, gathersBatches(plan) ? X : this.inKernelMemory(X), labels, plan, fn);
   }
 
   /**
@@ -326,6 +327,21 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
 
   /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed). */
   input(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
+    this.checkInput(fn, X);
+    return this.inKernelMemory(X);
+  }
+
+  /** X in the model's dtype and the kernels' memory: X itself when it is, else a copy. */
+  inKernelMemory(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
+    // Used in place when the kernels can; else copied once into their memory.
+    if (X.dtype === this.dtype && (this.kernels.owns?.(X as Matrix<ArrayOf<D>>) ?? true)) return X as Matrix<ArrayOf<D>>;
+    const converted = this.kernels.matrix(X.rows, X.cols);
+    converted.data.set(X.data);
+    return converted;
+  }
+
+  /** Checks X against n[0], for at least one example and for NaN/Infinity (what `input` checks, without converting). */
+  checkInput(fn: string, X: Matrix<FloatArray>): void {
     expectMatrix(fn, 'X', X);
     if (X.rows !== this.inputSize) {
       const hint = X.cols === this.inputSize ? ' (examples are columns: transpose X)' : '';
@@ -333,11 +349,6 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (X.cols < 1) throw new ShapeError(`${fn}: X is ${X.shapeString()}; it needs at least one example (column)`);
     assertFinite(X, `${fn}: X`);
-    // Used in place when the kernels can; else copied once into their memory.
-    if (X.dtype === this.dtype && (this.kernels.owns?.(X as Matrix<ArrayOf<D>>) ?? true)) return X as Matrix<ArrayOf<D>>;
-    const converted = this.kernels.matrix(X.rows, X.cols);
-    converted.data.set(X.data);
-    return converted;
   }
 
   /** Y checked against the output layer and m, as (n[L], m) in the model's dtype. */

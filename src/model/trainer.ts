@@ -27,12 +27,12 @@
  * allocated per step but the small event it returns.
  */
 import { DivergenceError, OptionError } from '../errors.ts';
-import type { DType, Matrix } from '../matrix.ts';
+import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import { RandomState } from '../random.ts';
 import { countLabels } from './losses.ts';
 import type { ArrayOf, Model } from './model.ts';
-import { backward, correct, cost, forward, gatherColumns, Workspace, type DropoutPlan } from './network.ts';
+import { backward, correct, cost, exampleRows, forward, gatherColumns, gatherRows, Workspace, type DropoutPlan } from './network.ts';
 import { checkKeepProb, checkL2 } from './options.ts';
 import { checkDecay, learningRateAt, Optimizer, resolveOptimizer, type Decay, type OptimizerConfig, type OptimizerOption } from './optimizers.ts';
 
@@ -88,6 +88,11 @@ export interface TrainingPlan {
   /** keep_prob of each hidden layer. */
   keep: number[];
   seed: number;
+}
+
+/** Whether a plan trains on batches gathered from the data set (shuffled, or several per epoch) rather than on X as it is. */
+export function gathersBatches(plan: TrainingPlan): boolean {
+  return plan.shuffle || plan.batches > 1;
 }
 
 /**
@@ -153,7 +158,10 @@ export class Trainer<D extends DType = 'float64'> {
   readonly examples: number;
 
   private readonly fn: string;
-  private readonly X: Matrix<ArrayOf<D>>;
+  /** (n[0], m) inputs, trained on as they are (full batches in order); undefined when batches are gathered. */
+  private readonly X?: Matrix<ArrayOf<D>>;
+  /** The inputs one example per row, (m, n[0]) row-major, to gather batches from (when shuffling or cutting the set). */
+  private readonly rows?: ArrayOf<D>;
   private readonly Y: Matrix<ArrayOf<D>>;
   /** Gather each batch's columns into the workspace (when shuffling or cutting the set). */
   private readonly gather: boolean;
@@ -180,20 +188,23 @@ export class Trainer<D extends DType = 'float64'> {
   /**
    * Use `model.trainer(X, Y, options)`, which checks its arguments; this
    * constructor trusts them.
-   * @param X - (n[0], m) inputs, checked, in the model's dtype and kernel memory
+   * @param X - (n[0], m) inputs, checked; in the model's dtype and kernel memory,
+   *   unless the plan gathers batches (`gathersBatches`): then the trainer keeps
+   *   its own copy, one example per row, and X may be any float matrix
    * @param Y - (n[L], m) labels, checked and prepared (one-hot for softmax)
    * @param fn - the name errors begin with
    */
-  constructor(model: Model<D>, X: Matrix<ArrayOf<D>>, Y: Matrix<ArrayOf<D>>, plan: TrainingPlan, fn = 'Model.trainer') {
+  constructor(model: Model<D>, X: Matrix<FloatArray>, Y: Matrix<ArrayOf<D>>, plan: TrainingPlan, fn = 'Model.trainer') {
     this.model = model;
     this.plan = plan;
     this.fn = fn;
-    this.X = X;
     this.Y = Y;
     const m = X.cols;
     this.examples = m;
     // Everything a step touches, made once.
-    this.gather = plan.shuffle || plan.batches > 1;
+    this.gather = gathersBatches(plan);
+    if (this.gather) this.rows = exampleRows(X, model.dtype === 'float32' ? Float32Array : Float64Array) as ArrayOf<D>;
+    else this.X = X as Matrix<ArrayOf<D>>;
     const workspace = { training: true, keep: plan.keep, gather: this.gather };
     this.full = new Workspace(model, plan.batchSize, workspace);
     const rest = m % plan.batchSize;
@@ -256,10 +267,10 @@ export class Trainer<D extends DType = 'float64'> {
     const start = batch * p.batchSize;
     const ws = start + p.batchSize <= m ? this.full : this.last;
     const mb = ws.m;
-    let A0 = this.X, Yb = this.Y;
+    let A0 = this.X!, Yb = this.Y;
     if (this.gather) {
       // The course's shuffled_X[:, k·size : (k+1)·size], shuffled_Y likewise.
-      gatherColumns(this.X, this.perm, start, ws.X!);
+      gatherRows(this.rows!, this.perm, start, ws.X!);
       gatherColumns(this.Y, this.perm, start, ws.Y!);
       A0 = ws.X!;
       Yb = ws.Y!;
