@@ -556,6 +556,94 @@ function axpy(t) {
 }
 
 /**
+ * The Model's optimizer steps, one pass over the parameter arena:
+ *   mom_T(lr, beta, omb, g, v, p, n):            v = β·v + (1 − β)·g;  p = p − α·v
+ *   rms_T(lr, beta, omb, eps, g, s, p, n):       s = β·s + (1 − β)·g²; p = p − α·g / (√s + ε)
+ *   adam_T(lr, b1, omb1, b2, omb2, eps, c1, c2, g, v, s, p, n):
+ *     v = β1·v + (1 − β1)·g; s = β2·s + (1 − β2)·g²; p = p − α·(v / c1) / (√(s / c2) + ε)
+ * (omb = 1 − β, c = 1 − βᵗ, computed by the caller as the reference computes
+ * them). Operation for operation the reference's (ref/index.ts): float64
+ * arithmetic whatever the storage, two elements per step as f64x2 (float32
+ * values promoted), each moment rounded to the storage type when stored and
+ * used as stored, never fused; so the results are bit-identical to it.
+ */
+function optimizerUpdates(t) {
+  const { es } = TYPES[t];
+  const f32 = t === 'f32';
+  const forms = {
+    // Two elements as f64x2 (float32: the low two lanes, promoted).
+    v: {
+      V: 'f64x2', type: 'v128', step: 2 * es, count: 2,
+      load: (p) => (f32 ? `(f64x2.promote_low_f32x4 (v128.load64_zero ${p}))` : `(v128.load ${p})`),
+      store: (p, x) => (f32 ? `(v128.store64_lane 0 ${p} (f32x4.demote_f64x2_zero ${x}))` : `(v128.store ${p} ${x})`),
+      round: (x) => (f32 ? `(f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${x}))` : x),
+    },
+    // The last element, if n is odd.
+    s: {
+      V: 'f64', type: 'f64', step: es, count: 1,
+      load: (p) => (f32 ? `(f64.promote_f32 (f32.load ${p}))` : `(f64.load ${p})`),
+      store: (p, x) => (f32 ? `(f32.store ${p} (f32.demote_f64 ${x}))` : `(f64.store ${p} ${x})`),
+      round: (x) => (f32 ? `(f64.promote_f32 (f32.demote_f64 ${x}))` : x),
+    },
+  };
+  /** One function: scalar parameters, arrays, and the body for one form (o) with locals named by `l`. */
+  const make = (name, scalars, arrays, temps, body) => {
+    const L = [];
+    L.push(`  (func (export "${name}_${t}") ${scalars.map((c) => `(param $${c} f64)`).join(' ')} ${arrays.map((a) => `(param $${a} i32)`).join(' ')} (param $n i32)`);
+    L.push(`    (local $i i32) ${scalars.map((c) => `(local $${c}v v128)`).join(' ')} ${temps.map((x) => `(local $${x}v v128) (local $${x}s f64)`).join(' ')}`);
+    for (const c of scalars) L.push(`    (local.set $${c}v (f64x2.splat (local.get $${c})))`);
+    for (const [key, cond] of [['v', `(i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n))`], ['s', `(i32.ge_u (local.get $i) (local.get $n))`]]) {
+      const o = forms[key];
+      const k = (c) => `(local.get $${c}${key === 'v' ? 'v' : ''})`;
+      const x = (name) => `$${name}${key}`;
+      const op = (fn, ...args) => `(${o.V}.${fn} ${args.join(' ')})`;
+      L.push(`    (block $${key}d (loop $${key}l`);
+      L.push(`      (br_if $${key}d ${cond})`);
+      for (const line of body({ o, k, x, op, get: (a) => `(local.get $${a})` })) L.push(`      ${line}`);
+      for (const a of arrays) L.push(`      (local.set $${a} (i32.add (local.get $${a}) (i32.const ${o.step})))`);
+      L.push(`      (local.set $i (i32.add (local.get $i) (i32.const ${o.count})))`);
+      L.push(`      (br $${key}l)))`);
+    }
+    L.push('  )');
+    return L.join('\n');
+  };
+  /** x = value; store it into array a; x = the stored value (rounded to the storage type). */
+  const keep = ({ o, x, get }, name, a, value) => [
+    `(local.set ${x(name)} ${value})`,
+    o.store(get(a), `(local.get ${x(name)})`),
+    `(local.set ${x(name)} ${o.round(`(local.get ${x(name)})`)})`,
+  ];
+  const momentum = make('mom', ['lr', 'beta', 'omb'], ['g', 'v', 'p'], ['m'], (e) => {
+    const { o, k, x, op, get } = e;
+    return [
+      ...keep(e, 'm', 'v', op('add', op('mul', k('beta'), o.load(get('v'))), op('mul', k('omb'), o.load(get('g'))))),
+      o.store(get('p'), op('sub', o.load(get('p')), op('mul', k('lr'), `(local.get ${x('m')})`))),
+    ];
+  });
+  const rmsprop = make('rms', ['lr', 'beta', 'omb', 'eps'], ['g', 's', 'p'], ['g', 'q'], (e) => {
+    const { o, k, x, op, get } = e;
+    const g = `(local.get ${x('g')})`;
+    return [
+      `(local.set ${x('g')} ${o.load(get('g'))})`,
+      ...keep(e, 'q', 's', op('add', op('mul', k('beta'), o.load(get('s'))), op('mul', k('omb'), op('mul', g, g)))),
+      o.store(get('p'), op('sub', o.load(get('p')), op('div', op('mul', k('lr'), g), op('add', op('sqrt', `(local.get ${x('q')})`), k('eps'))))),
+    ];
+  });
+  const adam = make('adam', ['lr', 'b1', 'omb1', 'b2', 'omb2', 'eps', 'c1', 'c2'], ['g', 'v', 's', 'p'], ['g', 'm', 'q'], (e) => {
+    const { o, k, x, op, get } = e;
+    const g = `(local.get ${x('g')})`;
+    return [
+      `(local.set ${x('g')} ${o.load(get('g'))})`,
+      ...keep(e, 'm', 'v', op('add', op('mul', k('b1'), o.load(get('v'))), op('mul', k('omb1'), g))),
+      ...keep(e, 'q', 's', op('add', op('mul', k('b2'), o.load(get('s'))), op('mul', k('omb2'), op('mul', g, g)))),
+      o.store(get('p'), op('sub', o.load(get('p')), op('div', op('mul', k('lr'), op('div', `(local.get ${x('m')})`, k('c1'))),
+        op('add', op('sqrt', op('div', `(local.get ${x('q')})`, k('c2'))), k('eps'))))),
+    ];
+  });
+  return [momentum, rmsprop, adam].join('\n');
+}
+
+/**
  * The functions a thread runs a product's chunks with, by number (the pool's
  * FN_ constants), and their parameter types.
  */
@@ -615,7 +703,7 @@ export function generateWat(relaxed) {
     for (let mr = 1; mr <= OPTIONS.DOT_MR; mr++) for (let nr = 1; nr <= OPTIONS.DOT_NR; nr++) table[base + (mr - 1) * OPTIONS.DOT_NR + nr - 1] = `$dk_${t}_${mr}_${nr}`;
     base += OPTIONS.DOT_MR * OPTIONS.DOT_NR;
   }
-  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t), reluBackward(t));
+  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t), reluBackward(t), optimizerUpdates(t));
   parts.push(chunk());
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
 ;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.

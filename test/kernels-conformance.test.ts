@@ -247,6 +247,44 @@ describe('kernels conformance', () => {
     }
   });
 
+  it('optimizer steps (momentum, RMSprop, Adam) are the reference bit for bit in each dtype, over several steps', () => {
+    for (const impl of impls) {
+      const { k } = impl;
+      const ref = createRefKernels(k.dtype as 'float64') as Kernels<FloatArray>;
+      for (const n of [1, 2, 37, 1000]) {
+        for (const foreign of [false, true]) {
+          // Gradients of mixed scale (the second moments then span many orders), moments from zero.
+          const init = (scale: number) => roundTo(k, Float64Array.from({ length: n }, () => (rng.random() - 0.5) * scale * 10 ** Math.floor(rng.random() * 6 - 3)));
+          const arrays = () => {
+            const [, g] = pair(k, 1, n, init(1), foreign), [, p] = pair(k, 1, n, init(2), foreign);
+            const [, v] = pair(k, 1, n, new Float64Array(n), foreign), [, s] = pair(k, 1, n, new Float64Array(n), foreign);
+            return { g, p, v, s };
+          };
+          const got = arrays();
+          const want = { g: got.g.data.slice(), p: got.p.data.slice(), v: got.v.data.slice(), s: got.s.data.slice() };
+          const label = `${impl.label}${foreign ? ' (foreign)' : ''} n ${n}`;
+          const same = (what: string, a: FloatArray, b: FloatArray) => {
+            for (let i = 0; i < n; i++) assert.ok(Object.is(a[i], b[i]), `${label}: ${what}[${i}] is ${a[i]}, the reference's ${b[i]}`);
+          };
+          for (let t = 1; t <= 3; t++) {
+            k.momentumUpdate(0.01, 0.9, got.g.data, got.v.data, got.p.data);
+            ref.momentumUpdate(0.01, 0.9, want.g, want.v, want.p);
+            k.rmspropUpdate(0.001, 0.999, 1e-8, got.g.data, got.s.data, got.p.data);
+            ref.rmspropUpdate(0.001, 0.999, 1e-8, want.g, want.s, want.p);
+            k.adamUpdate(0.001, 0.9, 0.999, 1e-8, t, got.g.data, got.v.data, got.s.data, got.p.data);
+            ref.adamUpdate(0.001, 0.9, 0.999, 1e-8, t, want.g, want.v, want.s, want.p);
+            // The next step's gradient.
+            for (let i = 0; i < n; i++) got.g.data[i] = want.g[i] = got.p.data[i] * 0.5 - got.v.data[i];
+            same('v', got.v.data, want.v);
+            same('s', got.s.data, want.s);
+            same('p', got.p.data, want.p);
+          }
+          for (const X of [got.g, got.p, got.v, got.s]) k.release(X);
+        }
+      }
+    }
+  });
+
   describe('elementwise, softmax, rowSum, addColumn, axpy', () => {
     for (const [rows, cols] of [[1, 1], [3, 7], [20, 209], [10, 1024], [1, 129]] as const) {
       it(`${rows}x${cols}`, () => {

@@ -37,6 +37,13 @@ export interface KernelExports {
   relub_f32(da: number, z: number, dz: number, n: number): void;
   axpy_f64(alpha: number, x: number, y: number, n: number): void;
   axpy_f32(alpha: number, x: number, y: number, n: number): void;
+  /** The optimizer steps (arrays by address, n elements; omb = 1 − β, c = 1 − βᵗ). */
+  mom_f64(lr: number, beta: number, omb: number, g: number, v: number, p: number, n: number): void;
+  mom_f32(lr: number, beta: number, omb: number, g: number, v: number, p: number, n: number): void;
+  rms_f64(lr: number, beta: number, omb: number, eps: number, g: number, s: number, p: number, n: number): void;
+  rms_f32(lr: number, beta: number, omb: number, eps: number, g: number, s: number, p: number, n: number): void;
+  adam_f64(lr: number, b1: number, omb1: number, b2: number, omb2: number, eps: number, c1: number, c2: number, g: number, v: number, s: number, p: number, n: number): void;
+  adam_f32(lr: number, b1: number, omb1: number, b2: number, omb2: number, eps: number, c1: number, c2: number, g: number, v: number, s: number, p: number, n: number): void;
   /** Runs one chunk of a product: function fn (the pool's FN_ numbers) with its arguments at `at`. */
   chunk(fn: number, at: number): void;
 }
