@@ -30,6 +30,8 @@ import {
   type LayerSpec,
   type OptimizerConfig,
 } from '../src/index.ts';
+import type { FloatArray } from '../src/matrix.ts';
+import { exampleRows, gatherColumns, gatherRows } from '../src/model/network.ts';
 import { assertMatrix, assertNumber, mat, type ArrayJson } from './helpers.ts';
 import { arenaDict, MODEL_TOLERANCE, modelFixtures, modelWith } from './model-helpers.ts';
 
@@ -260,5 +262,28 @@ describe('randomMiniBatches', () => {
     assert.deepEqual(batches.map(([, y]) => y.cols), [3, 3, 1]);
     assert.deepEqual(batches.flatMap(([, y]) => Array.from(y.data)), perm);
     assert.deepEqual(batches.flatMap(([x]) => Array.from(x.data.subarray(x.cols))), perm.map((j) => 10 + j));
+  });
+});
+
+describe('gathering batches from the examples stored as rows', () => {
+  it('gives the batches gatherColumns gives, in float64 and float32, for any batch size and start', () => {
+    const rng = new RandomState(3);
+    for (const [n, m] of [[1, 1], [3, 7], [300, 41], [784, 130]] as const) {
+      const X = Matrix.from([n, m], Float64Array.from({ length: n * m }, () => rng.standardNormal()));
+      const perm = rng.permutation(m);
+      for (const Store of [Float64Array, Float32Array]) {
+        const rows = exampleRows(X, Store);
+        assert.equal(rows.constructor, Store);
+        for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) assert.equal(rows[j * n + i], Store.of(X.get(i, j))[0]);
+        const source = new Matrix<FloatArray>(n, m, Store.from(X.data));
+        for (const [start, mb] of [[0, m], [0, 1], [m - 1, 1], [Math.floor(m / 3), Math.ceil(m / 2)]]) {
+          const size = Math.min(mb, m - start);
+          const want = new Matrix<FloatArray>(n, size, new Store(n * size)), got = new Matrix<FloatArray>(n, size, new Store(n * size));
+          gatherColumns(source, perm, start, want);
+          gatherRows(rows, perm, start, got);
+          assert.deepEqual(got.data, want.data, `(${n}, ${m}) ${Store.name} start ${start} size ${size}`);
+        }
+      }
+    }
   });
 });
