@@ -152,12 +152,20 @@ export class RandomState {
     return out;
   }
 
+  /** The next N words: the reference's loop in its three ranges (no modulo), y's low bit selecting MATRIX_A by a mask (no branch to mispredict). */
   private twist(): void {
     const mt = this.mt;
-    for (let i = 0; i < N; i++) {
-      const y = (mt[i] & UPPER) | (mt[(i + 1) % N] & LOWER);
-      mt[i] = mt[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    let i = 0;
+    for (; i < N - M; i++) {
+      const y = (mt[i] & UPPER) | (mt[i + 1] & LOWER);
+      mt[i] = mt[i + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
+    for (; i < N - 1; i++) {
+      const y = (mt[i] & UPPER) | (mt[i + 1] & LOWER);
+      mt[i] = mt[i + M - N] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    }
+    const y = (mt[N - 1] & UPPER) | (mt[0] & LOWER);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.pos = 0;
   }
 }
