@@ -36,6 +36,33 @@ describe('WebAssembly runtime', { skip }, () => {
     k.runtime.shutdown();
   });
 
+  it('matrices made after another runtime grew are still its own (V8 renews every shared buffer object on any growth)', (t) => {
+    const k1 = createWasmKernels('float64', { threads: 1 });
+    const k2 = createWasmKernels('float64', { threads: 1 });
+    try {
+      if (!k1.runtime.shared) return t.skip('no shared memory here');
+      const before = k1.matrix(2, 2), buffer = k1.runtime.memory.buffer;
+      const big = k2.matrix(4096, 1024); // k2's memory grows, k1's does not
+      // V8 hands out the renewed buffer objects at its next interrupt check: a function call will do.
+      for (let i = 0; i < 1000 && k1.runtime.memory.buffer === buffer; i++) k1.gemm(false, false, 1, before, before, k1.matrix(2, 2));
+      const after = k1.matrix(2, 2);
+      assert.ok(k1.owns(before) && k1.owns(after), 'k1 owns its matrices, whichever buffer object they were made on');
+      assert.ok(!k1.owns(big) && !k2.owns(after), 'a runtime does not own the other one\'s matrices');
+      assert.ok(!k1.owns(Matrix.zeros(2, 2)), 'nor ordinary arrays');
+      const shared = new Float64Array(new SharedArrayBuffer(1 << 16));
+      assert.ok(!k1.runtime.owns(shared), 'nor other shared memory');
+      // A product on owned matrices reads them in place (no copy into scratch): C is written directly.
+      after.data.set([1, 2, 3, 4]);
+      const C = k1.matrix(2, 2);
+      k1.gemm(false, false, 1, after, after, C);
+      assert.deepEqual(Array.from(C.data), [7, 10, 15, 22]);
+      k2.release(big);
+    } finally {
+      k1.runtime.shutdown();
+      k2.runtime.shutdown();
+    }
+  });
+
   it('released blocks are reused: a loop that releases what it allocates does not grow', () => {
     const k = createWasmKernels('float32', { threads: 1 });
     const first = k.matrix(100, 100);

@@ -15,8 +15,9 @@
  * Control block (int32 words):
  *   slot 0 (bytes 0..255): [0] claim word = generation << 16 | next chunk,
  *     [1] chunks finished, [2] number of chunks, [3] function: 0 job_f64, 1 job_f32, 2 jobr_f64, 3 jobr_f32, 4 jobd_f64, 5 jobd_f32,
- *     6 pack_f64, 7 pack_f32,
- *     [4] set by a worker whose chunk threw
+ *     6 pack_f64, 7 pack_f32, 8–13 mom, rms, adam (f64, f32),
+ *     [4] set by a worker whose chunk threw,
+ *     [8], [9] the runtime's random tag (runtime.ts, WasmRuntime.owns)
  *   slot w = 1..63 (256 bytes at w·256): [0] generation posted to worker w,
  *     [2] ready flag, [3] 2 = exit
  *   chunk table from byte 16384: CHUNK_ARGS float64 arguments per chunk, written

@@ -18,6 +18,8 @@ import { Pool } from '../threads/pool.ts';
 const PAGE = 65536;
 /** Bytes reserved for the pool's control block. */
 export const CONTROL_BYTES = PAGE;
+/** The runtime's tag in the control block (slot 0, words 8 and 9; see threads/pool.ts). */
+const TAG_BYTE = 32;
 const ALIGN = 64;
 const MAX_PAGES = 65536;
 
@@ -118,8 +120,10 @@ export class WasmRuntime {
   /** Register tiles of this build's micro-kernels. */
   readonly tile: Tiles;
 
-  /** Every ArrayBuffer object the memory has had (a shared memory gives a new one per grow). */
-  private readonly buffers = new Set<ArrayBufferLike>();
+  /** The ArrayBuffer objects of this memory seen so far (a shared memory has had many, see `owns`). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /** Two random words written into the control block, by which `owns` recognises this memory. */
+  private readonly tag = new Uint32Array(2);
   /** Free ranges, sorted by address, coalesced. */
   private free: Block[] = [];
   private top: number;
@@ -143,6 +147,8 @@ export class WasmRuntime {
     this.memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: this.shared } as WebAssembly.MemoryDescriptor);
     this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.buffers.add(this.memory.buffer);
+    crypto.getRandomValues(this.tag);
+    new Uint32Array(this.memory.buffer, TAG_BYTE, 2).set(this.tag);
     this.top = CONTROL_BYTES;
     this.topHighWater = CONTROL_BYTES;
     this.registry = new FinalizationRegistry((block) => this.freeBlock(block));
@@ -151,9 +157,21 @@ export class WasmRuntime {
     this.threads = canShare ? threads : 1;
   }
 
-  /** True when `a` is a view of this runtime's memory. */
+  /**
+   * True when `a` is a view of this runtime's memory. A shared memory's
+   * buffer object is not stable: when any shared memory of the thread grows,
+   * V8 gives each of them a new buffer object, also those that did not grow,
+   * so views made later have a buffer never seen here. Such a buffer is
+   * recognised by this runtime's tag in the control block, then remembered.
+   */
   owns(a: ArrayBufferView): boolean {
-    return this.buffers.has(a.buffer);
+    const b = a.buffer;
+    if (this.buffers.has(b)) return true;
+    if (!this.shared || !(b instanceof SharedArrayBuffer) || b.byteLength < CONTROL_BYTES) return false;
+    const words = new Uint32Array(b, TAG_BYTE, 2);
+    if (words[0] !== this.tag[0] || words[1] !== this.tag[1]) return false;
+    this.buffers.add(b);
+    return true;
   }
 
   get buffer(): ArrayBufferLike {
