@@ -589,7 +589,7 @@ function optimizerUpdates(t) {
   /** One function: scalar parameters, arrays, and the body for one form (o) with locals named by `l`. */
   const make = (name, scalars, arrays, temps, body) => {
     const L = [];
-    L.push(`  (func (export "${name}_${t}") ${scalars.map((c) => `(param $${c} f64)`).join(' ')} ${arrays.map((a) => `(param $${a} i32)`).join(' ')} (param $n i32)`);
+    L.push(`  (func $${name}_${t} (export "${name}_${t}") ${scalars.map((c) => `(param $${c} f64)`).join(' ')} ${arrays.map((a) => `(param $${a} i32)`).join(' ')} (param $n i32)`);
     L.push(`    (local $i i32) ${scalars.map((c) => `(local $${c}v v128)`).join(' ')} ${temps.map((x) => `(local $${x}v v128) (local $${x}s f64)`).join(' ')}`);
     for (const c of scalars) L.push(`    (local.set $${c}v (f64x2.splat (local.get $${c})))`);
     for (const [key, cond] of [['v', `(i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n))`], ['s', `(i32.ge_u (local.get $i) (local.get $n))`]]) {
@@ -647,12 +647,19 @@ function optimizerUpdates(t) {
  * The functions a thread runs a product's chunks with, by number (the pool's
  * FN_ constants), and their parameter types.
  */
+/** The optimizer steps' parameters: float64 scalars, then the arrays' addresses and n (the same for both element types). */
+const OPTIMIZER_PARAMS = {
+  mom: [...Array(3).fill('f64'), ...Array(4).fill('i32')],
+  rms: [...Array(4).fill('f64'), ...Array(4).fill('i32')],
+  adam: [...Array(8).fill('f64'), ...Array(5).fill('i32')],
+};
 const JOB_PARAMS = (t) => Array.from({ length: 20 }, (_, i) => (i === 14 || i === 17 ? t : 'i32'));
 export const CHUNK_FUNCTIONS = [
   ['job_f64', JOB_PARAMS('f64')], ['job_f32', JOB_PARAMS('f32')],
   ['jobr_f64', JOB_PARAMS('f64')], ['jobr_f32', JOB_PARAMS('f32')],
   ['jobd_f64', JOB_PARAMS('f64')], ['jobd_f32', JOB_PARAMS('f32')],
   ['pack_f64', Array(6).fill('i32')], ['pack_f32', Array(6).fill('i32')],
+  ...['mom', 'rms', 'adam'].flatMap((name) => ['f64', 'f32'].map((t) => [`${name}_${t}`, OPTIMIZER_PARAMS[name]])),
 ];
 
 /**

@@ -41,6 +41,12 @@ export const FN_DOT_F64 = 4;
 export const FN_DOT_F32 = 5;
 export const FN_PACK_F64 = 6;
 export const FN_PACK_F32 = 7;
+export const FN_MOM_F64 = 8;
+export const FN_MOM_F32 = 9;
+export const FN_RMS_F64 = 10;
+export const FN_RMS_F32 = 11;
+export const FN_ADAM_F64 = 12;
+export const FN_ADAM_F32 = 13;
 const FN_EXIT = 2;
 
 /** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */

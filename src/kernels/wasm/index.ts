@@ -22,7 +22,10 @@
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { createRefKernels } from '../ref/index.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
-import { FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_PACK_F32, FN_PACK_F64, FN_RANK_F32, FN_RANK_F64, chunkAddress, JobTable, MAX_CHUNKS } from '../threads/pool.ts';
+import {
+  FN_ADAM_F32, FN_ADAM_F64, FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_MOM_F32, FN_MOM_F64, FN_PACK_F32, FN_PACK_F64, FN_RANK_F32, FN_RANK_F64, FN_RMS_F32, FN_RMS_F64,
+  chunkAddress, JobTable, MAX_CHUNKS,
+} from '../threads/pool.ts';
 import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
 
 /** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
@@ -36,6 +39,9 @@ const PACK_MIN_ROWS = 128;
 
 /** Packing of fewer bytes than this stays on the calling thread. */
 const PACK_PARALLEL_MIN_BYTES = 512 * 1024;
+
+/** Optimizer steps over fewer parameters than this stay on the calling thread. */
+const UPDATE_PARALLEL_MIN = 1 << 15;
 
 /** Products below this many multiply-adds stay on the calling thread. */
 export const PARALLEL_MIN_MACS = 1 << 18;
@@ -73,9 +79,9 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const fnPack = f32 ? FN_PACK_F32 : FN_PACK_F64;
   const axpy = f32 ? x.axpy_f32 : x.axpy_f64;
   const reluBackward = f32 ? x.relub_f32 : x.relub_f64;
-  const momentum = f32 ? x.mom_f32 : x.mom_f64;
-  const rmsprop = f32 ? x.rms_f32 : x.rms_f64;
-  const adam = f32 ? x.adam_f32 : x.adam_f64;
+  const fnMomentum = f32 ? FN_MOM_F32 : FN_MOM_F64;
+  const fnRmsprop = f32 ? FN_RMS_F32 : FN_RMS_F64;
+  const fnAdam = f32 ? FN_ADAM_F32 : FN_ADAM_F64;
   const ref = createRefKernels(dtype as 'float64') as unknown as Kernels<FloatArray>;
 
   // A product's dispatch allocates nothing: its chunks go into one table, its
@@ -247,6 +253,18 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     return n;
   }
 
+  /** Parts of an optimizer step over n parameters into `bounds`: one per thread, aligned to 8 elements. Returns their number. */
+  function splitUpdate(n: number): number {
+    if (rt.threads === 1 || n < UPDATE_PARALLEL_MIN || !rt.pool) return block2(0, 0, n);
+    const blocks = Math.ceil(n / 8), parts = rt.threads;
+    let count = 0;
+    for (let q = 0; q < parts; q++) {
+      const s = Math.min(n, Math.round((q * blocks) / parts) * 8), e = Math.min(n, Math.round(((q + 1) * blocks) / parts) * 8);
+      if (e > s) count = block2(count, s, e);
+    }
+    return count;
+  }
+
   /** Column blocks of C for the dot-product path into `bounds`, aligned to 8 columns. Returns their number. */
   function splitColumns(M: number, N: number, K: number): number {
     if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
@@ -332,20 +350,35 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     // The optimizer steps in WebAssembly, two elements at a time, bit-identical
     // to the reference (a square root and up to three divisions per parameter:
     // in JavaScript, Adam took a fifth of a mini-batch step of the MNIST model).
+    // Element by element, so any split gives the same result; a large arena is
+    // split between the threads (its parts are the bounds of `splitUpdate`).
     momentumUpdate(learningRate, beta, g, v, p) {
-      if (rt.owns(g) && rt.owns(v) && rt.owns(p)) momentum(learningRate, beta, 1 - beta, g.byteOffset, v.byteOffset, p.byteOffset, p.length);
-      else ref.momentumUpdate(learningRate, beta, g, v, p);
+      if (!(rt.owns(g) && rt.owns(v) && rt.owns(p))) return ref.momentumUpdate(learningRate, beta, g, v, p);
+      jobs.clear();
+      for (let q = 0, n = splitUpdate(p.length); q < n; q++) {
+        const i0 = bounds[2 * q], o = i0 * es;
+        jobs.add(learningRate, beta, 1 - beta, g.byteOffset + o, v.byteOffset + o, p.byteOffset + o, bounds[2 * q + 1] - i0);
+      }
+      runJobs(fnMomentum);
     },
     rmspropUpdate(learningRate, beta, epsilon, g, s, p) {
-      if (rt.owns(g) && rt.owns(s) && rt.owns(p)) rmsprop(learningRate, beta, 1 - beta, epsilon, g.byteOffset, s.byteOffset, p.byteOffset, p.length);
-      else ref.rmspropUpdate(learningRate, beta, epsilon, g, s, p);
+      if (!(rt.owns(g) && rt.owns(s) && rt.owns(p))) return ref.rmspropUpdate(learningRate, beta, epsilon, g, s, p);
+      jobs.clear();
+      for (let q = 0, n = splitUpdate(p.length); q < n; q++) {
+        const i0 = bounds[2 * q], o = i0 * es;
+        jobs.add(learningRate, beta, 1 - beta, epsilon, g.byteOffset + o, s.byteOffset + o, p.byteOffset + o, bounds[2 * q + 1] - i0);
+      }
+      runJobs(fnRmsprop);
     },
     adamUpdate(learningRate, beta1, beta2, epsilon, t, g, v, s, p) {
-      if (rt.owns(g) && rt.owns(v) && rt.owns(s) && rt.owns(p)) {
-        adam(learningRate, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, 1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t), g.byteOffset, v.byteOffset, s.byteOffset, p.byteOffset, p.length);
-      } else {
-        ref.adamUpdate(learningRate, beta1, beta2, epsilon, t, g, v, s, p);
+      if (!(rt.owns(g) && rt.owns(v) && rt.owns(s) && rt.owns(p))) return ref.adamUpdate(learningRate, beta1, beta2, epsilon, t, g, v, s, p);
+      const c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+      jobs.clear();
+      for (let q = 0, n = splitUpdate(p.length); q < n; q++) {
+        const i0 = bounds[2 * q], o = i0 * es;
+        jobs.add(learningRate, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, c1, c2, g.byteOffset + o, v.byteOffset + o, s.byteOffset + o, p.byteOffset + o, bounds[2 * q + 1] - i0);
       }
+      runJobs(fnAdam);
     },
   };
 }
