@@ -20,9 +20,10 @@
  * script that does the same gets the same batches and masks.
  *
  * A Trainer is made once and keeps everything between steps: the workspaces
- * for the full and the last batch size (with the gathered batches), the
- * permutation, the training generator, the gradient arena and the optimizer
- * with its moments and Adam's t. So any sequence of `step()` calls makes the
+ * for the full and the last batch size (with the gathered batches), its copy
+ * of X stored one example per row when it gathers batches, the permutation,
+ * the training generator, the gradient arena and the optimizer with its
+ * moments and Adam's t. So any sequence of `step()` calls makes the
  * same updates as one `fit` over as many iterations, and nothing is
  * allocated per step but the small event it returns.
  */
