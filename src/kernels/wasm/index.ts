@@ -256,26 +256,25 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   /** Parts of an optimizer step over n parameters into `bounds`: one per thread, aligned to 8 elements. Returns their number. */
   function splitUpdate(n: number): number {
     if (rt.threads === 1 || n < UPDATE_PARALLEL_MIN || !rt.pool) return block2(0, 0, n);
-    const blocks = Math.ceil(n / 8), parts = rt.threads;
-    let count = 0;
-    for (let q = 0; q < parts; q++) {
-      const s = Math.min(n, Math.round((q * blocks) / parts) * 8), e = Math.min(n, Math.round(((q + 1) * blocks) / parts) * 8);
-      if (e > s) count = block2(count, s, e);
-    }
-    return count;
+    return splitAligned(n, rt.threads);
   }
 
   /** Column blocks of C for the dot-product path into `bounds`, aligned to 8 columns. Returns their number. */
   function splitColumns(M: number, N: number, K: number): number {
     if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
-    const tiles = Math.ceil(N / 8);
-    const parts = Math.min(tiles, MAX_CHUNKS, 2 * rt.threads);
-    let n = 0;
+    return splitAligned(N, Math.min(MAX_CHUNKS, 2 * rt.threads));
+  }
+
+  /** [0, n) as at most `parts` blocks of whole groups of 8, sized evenly, into `bounds`. Returns their number. */
+  function splitAligned(n: number, parts: number): number {
+    const groups = Math.ceil(n / 8);
+    parts = Math.min(parts, groups);
+    let count = 0;
     for (let p = 0; p < parts; p++) {
-      const s = Math.min(N, Math.round((p * tiles) / parts) * 8), e = Math.min(N, Math.round(((p + 1) * tiles) / parts) * 8);
-      if (e > s) n = block2(n, s, e);
+      const s = Math.min(n, Math.round((p * groups) / parts) * 8), e = Math.min(n, Math.round(((p + 1) * groups) / parts) * 8);
+      if (e > s) count = block2(count, s, e);
     }
-    return n;
+    return count;
   }
 
   /** Writes block n as [start, end) into `bounds`; returns n + 1. */
