@@ -333,14 +333,24 @@ ${block(1, u, '        ')}
 
 /**
  * jobr_T: job_T's arguments, with the sums made by rank_T (a, ars = A and its
- * row stride; b, ldb = B; s, lds = C); then the same epilogue.
+ * row stride; b, ldb = B; s, lds = where rank_T sums). When s is not c (a
+ * thread's own block, see the rank path in index.ts) the sums are copied into
+ * C's rows afterwards; then the epilogue on C.
  */
 function jobRank(t) {
+  const { es } = TYPES[t];
   return `  (func $jobr_${t} (export "jobr_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $s i32) (param $lds i32)
       (param $trans i32) (param $c i32) (param $ldc i32) (param $alpha ${t}) (param $bias i32) (param $act i32) (param $slope ${t}) (param $out i32) (param $ldo i32)
+    (local $i i32)
     (call $rank_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $ars) (local.get $b) (local.get $ldb) (local.get $s) (local.get $lds))
+    (if (i32.ne (local.get $s) (local.get $c)) (then
+      (block $cd (loop $cl
+        (br_if $cd (i32.ge_u (local.get $i) (local.get $M)))
+        (memory.copy (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $lds))) (i32.mul (local.get $N) (i32.const ${es})))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $cl)))))
     (if (i32.or (i32.or (${t}.ne (local.get $alpha) (${t}.const 1)) (local.get $bias)) (local.get $act))
-      (then (call $epi_${t} (local.get $s) (local.get $lds) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
+      (then (call $epi_${t} (local.get $c) (local.get $ldc) (i32.const 0) (i32.const 0) (i32.const 0) (local.get $M) (local.get $N)
         (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))
   )`;
 }

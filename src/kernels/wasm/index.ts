@@ -90,7 +90,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   const chunk = x.chunk;
   /** Blocks of a split: [start, end) pairs, or [i0, i1, j0, j1] for `split`. */
   const bounds = new Float64Array(4 * MAX_CHUNKS);
-  /** Scratch blocks of the current call (address, bytes), given back at its end: at most 7 (A, B, C, bias, out, a pack, the transposed sums). */
+  /** Scratch blocks of the current call (address, bytes), given back at its end: at most 7 (A, B, C, bias, out, a pack or the threads' sums, the transposed sums). */
   const scratch = new Float64Array(2 * 8);
   let scratchCount = 0;
   const take = (bytes: number): number => {
@@ -131,14 +131,26 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       jobs.clear();
       if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) {
         // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
-        // streams through row by row; threads take row blocks of C, so each reads
-        // only its rows of W (a column block would make every thread sweep all of
-        // W, ≈ L2-sized for the cat model, down its columns; on the cat model's
-        // W1·X with two threads, column blocks ran at half the speed).
-        for (let b = 0, n = splitRows(M, N, K); b < n; b++) {
-          const i0 = bounds[2 * b], i1 = bounds[2 * b + 1];
-          jobs.add(i1 - i0, N, K, pa + i0 * lda, lda, 0, pb, ldb, 0, pc + i0 * ldc, ldc,
-            0, pc + i0 * ldc, ldc, alpha, pbias ? pbias + i0 * es : 0, code, slope, pout ? pout + i0 * ldo : 0, ldo);
+        // streams through row by row. Threads take column blocks, so each reads
+        // half of B (X, the big operand) once. The rank kernel rewrites every
+        // element of its C once per few k, so two threads writing the same rows
+        // would share a cache line at every block boundary and pass it back and
+        // forth (at half the speed on the cat model's W1·X): each thread sums into
+        // a block of its own, rows padded to whole cache lines, and copies it into
+        // C once at the end.
+        const n = splitRank(M, N, K);
+        let ps = pc, lds = ldc;
+        if (n > 1) {
+          let bytes = 0;
+          for (let b = 0; b < n; b++) bytes += M * roundUp((bounds[2 * b + 1] - bounds[2 * b]) * es, 64);
+          ps = take(bytes);
+        }
+        for (let b = 0; b < n; b++) {
+          const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
+          if (n > 1) lds = roundUp((j1 - j0) * es, 64);
+          jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * es, ldb, 0, ps, lds,
+            0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
+          if (n > 1) ps += M * lds;
         }
         runJobs(fnRank);
         finish(C, pc, ep, code, pout, M, N);
@@ -241,16 +253,10 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     pool.run(fnPack, jobs.count, chunk);
   }
 
-  /** Row blocks of C for the rank-update path into `bounds`: one per thread, in pairs of rows (its row tile). Returns their number. */
-  function splitRows(M: number, N: number, K: number): number {
-    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, M);
-    const pairs = Math.ceil(M / 2), parts = Math.min(pairs, rt.threads);
-    let n = 0;
-    for (let p = 0; p < parts; p++) {
-      const s = Math.round((p * pairs) / parts) * 2, e = Math.min(M, Math.round(((p + 1) * pairs) / parts) * 2);
-      if (e > s) n = block2(n, s, e);
-    }
-    return n;
+  /** Column blocks of C for the rank-update path into `bounds`: one per thread, aligned to 8 columns. Returns their number. */
+  function splitRank(M: number, N: number, K: number): number {
+    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
+    return splitAligned(N, rt.threads);
   }
 
   /** Parts of an optimizer step over n parameters into `bounds`: one per thread, aligned to 8 elements. Returns their number. */
