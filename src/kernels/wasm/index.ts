@@ -138,7 +138,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         // forth (at half the speed on the cat model's W1·X): each thread sums into
         // a block of its own, rows padded to whole cache lines, and copies it into
         // C once at the end.
-        const n = splitRank(M, N, K);
+        const n = splitColumns(M, N, K, rt.threads);
         let ps = pc, lds = ldc;
         if (n > 1) {
           let bytes = 0;
@@ -160,7 +160,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         // (8) dW = dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ
         // in L1 while A_prev streams through; threads take column blocks of C
         // (rows of A_prev).
-        for (let b = 0, n = splitColumns(M, N, K); b < n; b++) {
+        for (let b = 0, n = splitColumns(M, N, K, Math.min(MAX_CHUNKS, 2 * rt.threads)); b < n; b++) {
           const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
           jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * ldb, ldb, 0, pc + j0 * es, ldc,
             0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
@@ -253,22 +253,16 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     pool.run(fnPack, jobs.count, chunk);
   }
 
-  /** Column blocks of C for the rank-update path into `bounds`: one per thread, aligned to 8 columns. Returns their number. */
-  function splitRank(M: number, N: number, K: number): number {
-    if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
-    return splitAligned(N, rt.threads);
-  }
-
   /** Parts of an optimizer step over n parameters into `bounds`: one per thread, aligned to 8 elements. Returns their number. */
   function splitUpdate(n: number): number {
     if (rt.threads === 1 || n < UPDATE_PARALLEL_MIN || !rt.pool) return block2(0, 0, n);
     return splitAligned(n, rt.threads);
   }
 
-  /** Column blocks of C for the dot-product path into `bounds`, aligned to 8 columns. Returns their number. */
-  function splitColumns(M: number, N: number, K: number): number {
+  /** Column blocks of C into `bounds`: at most `parts`, aligned to 8 columns; one when the product stays on this thread. Returns their number. */
+  function splitColumns(M: number, N: number, K: number, parts: number): number {
     if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
-    return splitAligned(N, Math.min(MAX_CHUNKS, 2 * rt.threads));
+    return splitAligned(N, parts);
   }
 
   /** [0, n) as at most `parts` blocks of whole groups of 8, sized evenly, into `bounds`. Returns their number. */
