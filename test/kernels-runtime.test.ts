@@ -83,6 +83,23 @@ describe('WebAssembly runtime', { skip }, () => {
     k.runtime.shutdown();
   });
 
+  it('scratch given back in any order leaves no gap: a block at the top merges with the free range below it', () => {
+    const rt = createWasmKernels('float64', { threads: 1 }).runtime;
+    const base = rt.bytesInUse();
+    const a = rt.scratch(100), b = rt.scratch(200), c = rt.scratch(64);
+    assert.deepEqual([b - a, c - b], [128, 256], 'blocks are 64-byte aligned and follow each other');
+    rt.freeScratch(b, 200); // a gap below the top
+    assert.equal(rt.bytesInUse(), base + 128 + 64);
+    rt.freeScratch(c, 64); // the top: back to the bump pointer, and the gap with it
+    assert.equal(rt.bytesInUse(), base + 128);
+    assert.equal(rt.scratch(300), b, 'the next block starts where the gap began');
+    rt.freeScratch(b, 300);
+    rt.freeScratch(a, 100);
+    assert.equal(rt.bytesInUse(), base);
+    assert.equal(rt.scratch(8), a);
+    rt.shutdown();
+  });
+
   it('foreign matrices (ordinary typed arrays) work as inputs and outputs', () => {
     const k = createWasmKernels('float64', { threads: 1 });
     const A = Matrix.from([2, 2], [1, 2, 3, 4]), B = Matrix.from([2, 2], [5, 6, 7, 8]);

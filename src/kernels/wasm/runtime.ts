@@ -212,8 +212,18 @@ export class WasmRuntime {
 
   /** Gives a block back; neighbours merge. */
   freeBlock(block: Block): void {
-    const { ptr } = block;
-    const size = Math.max(ALIGN, Math.ceil(block.bytes / ALIGN) * ALIGN);
+    this.freeRange(block.ptr, block.bytes);
+  }
+
+  private freeRange(ptr: number, bytes: number): void {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    if (ptr + size === this.top) {
+      // The last block taken (a call's scratch): straight back to the bump pointer,
+      // without a free-list entry, so a product's scratch allocates no JS object.
+      this.top = ptr;
+      this.mergeTop();
+      return;
+    }
     let lo = 0, hi = this.free.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -226,7 +236,11 @@ export class WasmRuntime {
     if (next && cur.ptr + cur.bytes === next.ptr) { cur.bytes += next.bytes; this.free.splice(lo + 1, 1); }
     const prev = this.free[lo - 1];
     if (prev && prev.ptr + prev.bytes === cur.ptr) { prev.bytes += cur.bytes; this.free.splice(lo, 1); }
-    // A free range at the top goes back to the bump pointer.
+    this.mergeTop();
+  }
+
+  /** A free range that ends at the bump pointer goes back to it. */
+  private mergeTop(): void {
     const last = this.free[this.free.length - 1];
     if (last && last.ptr + last.bytes === this.top) { this.top = last.ptr; this.free.pop(); }
   }
@@ -277,7 +291,7 @@ export class WasmRuntime {
   }
 
   freeScratch(ptr: number, bytes: number): void {
-    this.freeBlock({ ptr, bytes });
+    this.freeRange(ptr, bytes);
   }
 
   private afterGrow(): void {
