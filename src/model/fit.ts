@@ -15,7 +15,7 @@ import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
 import { correct, cost, evaluation, forward, Workspace, type Evaluation } from './network.ts';
-import { gathersBatches, resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
+import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
 
 export type { IterationEvent };
 
@@ -83,8 +83,6 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   const m = X.cols;
   const labels = model.labels(fn, Y, m);
   const o = resolveFitOptions(fn, options, m, model.depth);
-  // Gathered batches come from the trainer's own copy of X, one example per row.
-  const data = gathersBatches(o) ? X : model.inKernelMemory(X);
   let val: { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined;
   if (options.validation !== undefined) {
     const v = options.validation;
@@ -95,7 +93,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   if (o.earlyStopping && !val) throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
 
   // Everything the loop touches, made once.
-  const trainer = new Trainer(model, data, labels, o, fn);
+  const trainer = new Trainer(model, X, labels, o, fn);
   const best = o.earlyStopping?.restoreBest ? model.kernels.matrix(1, model.parameters.data.length) : undefined;
   const costs = new Float64Array(o.iterations);
   const nan = () => new Float64Array(o.epochs).fill(NaN);

@@ -23,7 +23,7 @@ import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
 import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
 import { checkKeepProb, checkL2 } from './options.ts';
-import { gathersBatches, resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
+import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
 
 /** The typed array of a dtype. */
 export type ArrayOf<D extends DType> = D extends 'float32' ? Float32Array : Float64Array;
@@ -163,8 +163,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       }
     }
     const plan = resolveTrainerOptions(fn, options, X.cols, this.depth);
-    // Gathered batches come from the trainer's own copy of X, one example per row.
-    return new Trainer(this, gathersBatches(plan) ? X : this.inKernelMemory(X), labels, plan, fn);
+    return new Trainer(this, X, labels, plan, fn);
   }
 
   /**

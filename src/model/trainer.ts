@@ -92,7 +92,7 @@ export interface TrainingPlan {
 }
 
 /** Whether a plan trains on batches gathered from the data set (shuffled, or several per epoch) rather than on X as it is. */
-export function gathersBatches(plan: TrainingPlan): boolean {
+function gathersBatches(plan: TrainingPlan): boolean {
   return plan.shuffle || plan.batches > 1;
 }
 
@@ -164,8 +164,6 @@ export class Trainer<D extends DType = 'float64'> {
   /** The inputs one example per row, (m, n[0]) row-major, to gather batches from (when shuffling or cutting the set). */
   private readonly rows?: ArrayOf<D>;
   private readonly Y: Matrix<ArrayOf<D>>;
-  /** Gather each batch's columns into the workspace (when shuffling or cutting the set). */
-  private readonly gather: boolean;
   private readonly full: Workspace<ArrayOf<D>>;
   private readonly last: Workspace<ArrayOf<D>>;
   /** The epoch's order of the columns (the identity without shuffling). */
@@ -189,9 +187,9 @@ export class Trainer<D extends DType = 'float64'> {
   /**
    * Use `model.trainer(X, Y, options)`, which checks its arguments; this
    * constructor trusts them.
-   * @param X - (n[0], m) inputs, checked; in the model's dtype and kernel memory,
-   *   unless the plan gathers batches (`gathersBatches`): then the trainer keeps
-   *   its own copy, one example per row, and X may be any float matrix
+   * @param X - (n[0], m) inputs, checked, any float matrix: when the plan gathers
+   *   batches the trainer keeps its own copy, one example per row; else X in the
+   *   model's dtype and kernel memory (itself when it is, `Model.inKernelMemory`)
    * @param Y - (n[L], m) labels, checked and prepared (one-hot for softmax)
    * @param fn - the name errors begin with
    */
@@ -203,10 +201,10 @@ export class Trainer<D extends DType = 'float64'> {
     const m = X.cols;
     this.examples = m;
     // Everything a step touches, made once.
-    this.gather = gathersBatches(plan);
-    if (this.gather) this.rows = exampleRows(X, model.dtype === 'float32' ? Float32Array : Float64Array) as ArrayOf<D>;
-    else this.X = X as Matrix<ArrayOf<D>>;
-    const workspace = { training: true, keep: plan.keep, gather: this.gather };
+    const gather = gathersBatches(plan);
+    if (gather) this.rows = exampleRows(X, model.dtype === 'float32' ? Float32Array : Float64Array) as ArrayOf<D>;
+    else this.X = model.inKernelMemory(X);
+    const workspace = { training: true, keep: plan.keep, gather };
     this.full = new Workspace(model, plan.batchSize, workspace);
     const rest = m % plan.batchSize;
     this.last = rest > 0 ? new Workspace(model, rest, workspace) : this.full;
@@ -269,9 +267,9 @@ export class Trainer<D extends DType = 'float64'> {
     const ws = start + p.batchSize <= m ? this.full : this.last;
     const mb = ws.m;
     let A0 = this.X!, Yb = this.Y;
-    if (this.gather) {
+    if (this.rows) {
       // The course's shuffled_X[:, k·size : (k+1)·size], shuffled_Y likewise.
-      gatherRows(this.rows!, this.perm, start, ws.X!);
+      gatherRows(this.rows, this.perm, start, ws.X!);
       gatherColumns(this.Y, this.perm, start, ws.Y!);
       A0 = ws.X!;
       Yb = ws.Y!;
