@@ -79,20 +79,34 @@ const WARM_MS = quick ? 30 : 100;
  * seconds at a time), so the fastest sample shows what the code does
  * undisturbed; comparisons use the medians.
  */
-async function alternate(systems: System[], warmup = WARMUP, rounds = ROUNDS, batch = BATCH): Promise<Map<string, { median: number; fastest: number }>> {
-  const samples = new Map<string, number[]>(systems.map((s) => [s.name, []]));
+async function alternate(systems: System[], warmup = WARMUP, rounds = ROUNDS, batch = BATCH): Promise<Map<string, Timing>> {
+  const samples = new Map<string, number[][]>(systems.map((s) => [s.name, []]));
   for (const s of systems) {
     await s.run(warmup, 0);
     await settle();
   }
   for (let r = 0; r < rounds; r++) {
     for (const s of systems) {
-      samples.get(s.name)!.push(...(await s.run(batch, WARM_MS)));
+      samples.get(s.name)!.push(await s.run(batch, WARM_MS));
       await settle();
     }
   }
-  return new Map([...samples].map(([k, v]) => [k, { median: median(v), fastest: Math.min(...v) }]));
+  return new Map([...samples].map(([k, byRound]) => {
+    const all = byRound.flat();
+    return [k, { median: median(all), fastest: Math.min(...all), rounds: byRound.map(median) }];
+  }));
 }
+
+/** A system's timed samples: their median and fastest, and the median of each round's batch (milliseconds). */
+interface Timing { median: number; fastest: number; rounds: number[] }
+
+/**
+ * How many times faster `b` ran than `a`, round by round: the median over the
+ * rounds of a's time over b's in the same round. The two ran seconds apart, so
+ * this ratio follows the code more closely than the ratio of the medians when
+ * the machine's speed changes between rounds.
+ */
+const pairedRatio = (a: number[], b: number[]) => median(a.map((t, r) => t / b[r]));
 
 // ---------------------------------------------------------------------------
 // NumPy: the tutorial's code in a persistent Python process per thread count.
@@ -225,7 +239,9 @@ async function loadTfjs(): Promise<typeof import('./tfjs-model.ts')> {
 
 // ---------------------------------------------------------------------------
 
-interface Row { group: string; system: string; value: number; fastest?: number; unit: 'ms' | 'GFLOP/s' | 's' | 'MB' | 'text'; note?: string; text?: string }
+interface Row { group: string; system: string; value: number; fastest?: number; unit: 'ms' | 'GFLOP/s' | 's' | 'MB' | 'text'; note?: string; text?: string;
+  /** Milliseconds, the median of each round's batch (alternated systems only). */
+  rounds?: number[] }
 const rows: Row[] = [];
 
 async function iterationRows(group: string, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax', np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
@@ -244,7 +260,7 @@ async function iterationRows(group: string, X: Matrix, Y: Matrix, dims: number[]
   }
   systems.push(...(await tfSystems(X, Y, dims, output)));
   const result = await alternate(systems);
-  for (const [system, ms] of result) rows.push({ group, system, value: ms.median, fastest: ms.fastest, unit: 'ms' });
+  for (const [system, ms] of result) rows.push({ group, system, value: ms.median, fastest: ms.fastest, unit: 'ms', rounds: ms.rounds });
 }
 
 async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
@@ -270,7 +286,7 @@ async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
       systems.push({ name: `NumPy ${dtype}, OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, run: async (n, warmMs) => (await p.ask(`gemm ${M} ${N} ${K} ${+tA} ${+tB} ${dtype} ${n} ${warmMs}`)).times.map((s: number) => s * 1000) });
     }
     const result = await alternate(systems, GEMM_WARMUP, GEMM_ROUNDS, GEMM_BATCH);
-    for (const [system, ms] of result) rows.push({ group: `GEMM ${label}`, system, value: flops / ms.median / 1e6, fastest: flops / ms.fastest / 1e6, unit: 'GFLOP/s' });
+    for (const [system, ms] of result) rows.push({ group: `GEMM ${label}`, system, value: flops / ms.median / 1e6, fastest: flops / ms.fastest / 1e6, unit: 'GFLOP/s', rounds: ms.rounds });
   }
 }
 
@@ -344,16 +360,18 @@ function table(): string {
   const fixed = (v: number) => v.toFixed(2);
   for (const g of groups) {
     const rs = rows.filter((r) => r.group === g);
-    const numpyBest = Math.min(...rs.filter((r) => r.system.startsWith('NumPy float64') && r.unit === 'ms').map((r) => r.value));
-    const tfWasm = rs.find((r) => r.system.startsWith('TensorFlow.js wasm'))?.value;
+    const numpy = rs.filter((r) => r.system.startsWith('NumPy float64') && r.unit === 'ms').sort((a, b) => a.value - b.value)[0];
+    const tfWasm = rs.find((r) => r.system.startsWith('TensorFlow.js wasm'));
+    /** " (r× by rounds)": the same ratio taken round by round (see pairedRatio). */
+    const paired = (slow: Row, fast: Row, digits = 2) => slow.rounds && fast.rounds ? ` (${pairedRatio(slow.rounds, fast.rounds).toFixed(digits)}× by rounds)` : '';
     lines.push(`| ${g} | median | fastest | | |`, '|---|---:|---:|---:|---|');
     for (const r of rs) {
       let ratio = '';
-      if (r.unit === 'ms' && Number.isFinite(numpyBest) && r.system.startsWith('dnn float64')) ratio = `${(numpyBest / r.value).toFixed(2)}× NumPy's best`;
-      if (r.unit === 'ms' && tfWasm && r.system.startsWith('dnn float32')) ratio = `${(tfWasm / r.value).toFixed(1)}× TF.js wasm`;
+      if (r.unit === 'ms' && numpy && r.system.startsWith('dnn float64')) ratio = `${(numpy.value / r.value).toFixed(2)}× NumPy's best${paired(numpy, r)}`;
+      if (r.unit === 'ms' && tfWasm && r.system.startsWith('dnn float32')) ratio = `${(tfWasm.value / r.value).toFixed(1)}× TF.js wasm${paired(tfWasm, r, 1)}`;
       // GEMM: the speed-up of all cores over one thread, same dtype.
       const one = r.unit === 'GFLOP/s' && / \d+ threads$/.test(r.system) ? rs.find((o) => o.system === r.system.replace(/ \d+ threads$/, ' 1 thread')) : undefined;
-      if (one) ratio = `${(r.value / one.value).toFixed(2)}× 1 thread`;
+      if (one) ratio = `${(r.value / one.value).toFixed(2)}× 1 thread${paired(one, r)}`;
       const value = r.unit === 'text' ? r.text! : `${fixed(r.value)} ${r.unit}`;
       lines.push(`| ${r.system} | ${value} | ${r.fastest === undefined ? '' : `${fixed(r.fastest)} ${r.unit}`} | ${ratio} | ${r.note ?? ''} |`);
     }
