@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { configureKernels, getKernels, kernelsFor, Matrix, OptionError, refKernels, useKernels } from '../src/index.ts';
-import { createWasmKernels } from '../src/kernels/wasm/index.ts';
+import { createWasmKernels, splitAligned } from '../src/kernels/wasm/index.ts';
 import { wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import * as pool from '../src/kernels/threads/pool.ts';
 import { chunkAddress, FN_JOB_F64, JobTable } from '../src/kernels/threads/pool.ts';
@@ -217,6 +217,35 @@ describe('WebAssembly runtime', { skip }, () => {
     refKernels.gemm(false, false, 1, new Matrix(64, 300, A.data.slice()), new Matrix(300, 200, B.data.slice()), C1);
     assert.deepEqual(Array.from(C.data), Array.from(C1.data));
     k.runtime.shutdown();
+  });
+});
+
+describe('splitting a dimension between threads', () => {
+  const blocks = (n: number, parts: number) => {
+    const out = new Float64Array(2 * parts);
+    const count = splitAligned(n, parts, out);
+    return Array.from({ length: count }, (_, b) => [out[2 * b], out[2 * b + 1]]);
+  };
+
+  it("the cat model's 209 columns go to two threads as 104 + 105", () => {
+    assert.deepEqual(blocks(209, 2), [[0, 104], [104, 209]]);
+  });
+
+  it('blocks cover [0, n) in order, start on multiples of 8 and are within 8 of an even share', () => {
+    for (const parts of [1, 2, 3, 4, 8]) {
+      for (const n of [1, 7, 8, 9, 16, 17, 63, 100, 209, 1000, 1024, 12288, 245760]) {
+        const b = blocks(n, parts);
+        assert.ok(b.length >= 1 && b.length <= parts, `${n} in ${parts}: ${b.length} blocks`);
+        assert.equal(b[0][0], 0);
+        assert.equal(b[b.length - 1][1], n);
+        for (let i = 0; i < b.length; i++) {
+          assert.ok(b[i][1] > b[i][0], `${n} in ${parts}: block ${i} is empty`);
+          assert.equal(b[i][0] % 8, 0, `${n} in ${parts}: block ${i} starts at ${b[i][0]}`);
+          if (i > 0) assert.equal(b[i][0], b[i - 1][1], `${n} in ${parts}: gap or overlap before block ${i}`);
+          if (n >= 8 * parts) assert.ok(Math.abs(b[i][1] - b[i][0] - n / parts) <= 8, `${n} in ${parts}: block ${i} has ${b[i][1] - b[i][0]}`);
+        }
+      }
+    }
   });
 });
 

@@ -59,6 +59,26 @@ export interface WasmKernelOptions extends RuntimeOptions {
   runtime?: WasmRuntime;
 }
 
+/**
+ * [0, n) as at most `parts` contiguous blocks, written to `out` as [start, end)
+ * pairs: each inner boundary is the multiple of 8 nearest to where an even split
+ * would put it, so every block starts on a group of 8 elements and its size is
+ * within 8 of n / parts (the cat model's 209 columns split as 104 + 105).
+ * Returns the number of blocks.
+ */
+export function splitAligned(n: number, parts: number, out: Float64Array): number {
+  let count = 0;
+  for (let p = 1, start = 0; p <= parts; p++) {
+    const end = p === parts ? n : Math.min(n, Math.round((p * n) / parts / 8) * 8);
+    if (end <= start) continue;
+    out[2 * count] = start;
+    out[2 * count + 1] = end;
+    count++;
+    start = end;
+  }
+  return count;
+}
+
 /** Creates WebAssembly SIMD kernels for `dtype`; throws where the engine has no SIMD. */
 export function createWasmKernels(dtype: 'float32', options?: WasmKernelOptions): WasmKernels<Float32Array>;
 export function createWasmKernels(dtype?: 'float64', options?: WasmKernelOptions): WasmKernels<Float64Array>;
@@ -256,25 +276,13 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   /** Parts of an optimizer step over n parameters into `bounds`: one per thread, aligned to 8 elements. Returns their number. */
   function splitUpdate(n: number): number {
     if (rt.threads === 1 || n < UPDATE_PARALLEL_MIN || !rt.pool) return block2(0, 0, n);
-    return splitAligned(n, rt.threads);
+    return splitAligned(n, rt.threads, bounds);
   }
 
   /** Column blocks of C into `bounds`: at most `parts`, aligned to 8 columns; one when the product stays on this thread. Returns their number. */
   function splitColumns(M: number, N: number, K: number, parts: number): number {
     if (rt.threads === 1 || M * N * K < PARALLEL_MIN_MACS || !rt.pool) return block2(0, 0, N);
-    return splitAligned(N, parts);
-  }
-
-  /** [0, n) as at most `parts` blocks of whole groups of 8, sized evenly, into `bounds`. Returns their number. */
-  function splitAligned(n: number, parts: number): number {
-    const groups = Math.ceil(n / 8);
-    parts = Math.min(parts, groups);
-    let count = 0;
-    for (let p = 0; p < parts; p++) {
-      const s = Math.min(n, Math.round((p * groups) / parts) * 8), e = Math.min(n, Math.round(((p + 1) * groups) / parts) * 8);
-      if (e > s) count = block2(count, s, e);
-    }
-    return count;
+    return splitAligned(N, parts, bounds);
   }
 
   /** Writes block n as [start, end) into `bounds`; returns n + 1. */
