@@ -97,9 +97,14 @@ function compare(got: FloatArray, want: FloatArray, bound: (i: number) => number
 }
 
 type Shape = [M: number, N: number, K: number];
+/**
+ * [3, 43, 70] takes the rank kernel (W·X with few rows) through all its column
+ * loops: 43 columns are 5 steps of 8 + one vector + one column in float64,
+ * 2 steps of 16 + two vectors + three columns in float32.
+ */
 const SHAPES: Shape[] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [2, 9, 4], [8, 8, 8], [17, 13, 9], [4, 33, 65], [33, 65, 129],
-  [20, 209, 300], [65, 129, 17], [7, 5, 600], [130, 70, 40],
+  [20, 209, 300], [65, 129, 17], [7, 5, 600], [130, 70, 40], [3, 43, 70],
 ];
 /** The cat L-layer model's large products: (1) W1·X, (8) dZ1·Xᵀ, (10) W1ᵀ·dZ1. */
 const CAT: [string, boolean, boolean, Shape][] = [
