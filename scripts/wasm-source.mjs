@@ -22,11 +22,12 @@ export const TYPES = {
 /**
  * MC: rows of A kept together (in L2) while B's K block streams past.
  * RANK_MR × RANK_U: rows of C × rows of B (k steps) of one rank-kernel step,
- * over RANK_V vectors of columns: four (64 bytes of each row) share one
- * address computation per row: the cat model's W1·X 3–22% faster in float64
- * and 15–18% in float32 than with one.
+ * over RANK_V vectors of columns: eight (128 bytes of each row) share one
+ * address computation per row. On the cat model's W1·X, four vectors were
+ * 3–22% faster than one in float64 and 15–18% in float32; eight another
+ * 4–8% in float64 and 0–3% in float32.
  */
-export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 4, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 8, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 /** WAT for min(size, end − at): the length of the block that starts at local `at` (end and at are local names). */

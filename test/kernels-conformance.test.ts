@@ -99,8 +99,8 @@ function compare(got: FloatArray, want: FloatArray, bound: (i: number) => number
 type Shape = [M: number, N: number, K: number];
 /**
  * [3, 43, 70] takes the rank kernel (W·X with few rows) through all its column
- * loops: 43 columns are 5 steps of 8 + one vector + one column in float64,
- * 2 steps of 16 + two vectors + three columns in float32.
+ * loops: 43 columns are 2 steps of 16 + five vectors + one column in float64,
+ * 1 step of 32 + two vectors + three columns in float32.
  */
 const SHAPES: Shape[] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [2, 9, 4], [8, 8, 8], [17, 13, 9], [4, 33, 65], [33, 65, 129],
