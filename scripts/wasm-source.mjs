@@ -25,7 +25,7 @@ export const TYPES = {
  * over RANK_V vectors of columns: eight (128 bytes of each row) share one
  * address computation per row. On the cat model's W1·X, four vectors were
  * 3–22% faster than one in float64 and 15–18% in float32; eight another
- * 4–8% in float64 and 0–3% in float32.
+ * 4–8% in float64 and up to 3% in float32 (one run of four 0.5% slower).
  */
 export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 8, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
 
