@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { blobsCsv, dnn, events, tempDir, threeClassCsv, write } from './cli-helpers.ts';
+import { RandomState } from '../src/index.ts';
 import { ROOT } from './cli-helpers.ts';
 
 const tmp = tempDir();
@@ -230,6 +231,11 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', path, ...SMALL], /text-cell\.csv: line 5 \(example 4\), column "x1": "abc" is not a number/);
   });
 
+  test('CSV errors name the file\'s line when empty lines come before it', () => {
+    const path = write(tmp.dir, 'gaps.csv', 'x1,x2,label\n\n1,2,0\n\n\n3,abc,1\n');
+    fails(['--data', path, ...SMALL], /gaps\.csv: line 6 \(example 2\), column "x2": "abc" is not a number/);
+  });
+
   test('NaN or Infinity in the data', () => {
     const text = blobsCsv(10, 2).split('\n');
     text[3] = text[3].replace(/,[^,]+,/, ',NaN,');
@@ -397,5 +403,51 @@ describe('--dtype and --threads', () => {
     const t = dnn(['evaluate', 'm.dnn', '--threads', '0']);
     assert.equal(t.code, 2);
     assert.match(t.stderr, /--threads is 0; it must be a whole number of threads, 1 or more/);
+  });
+});
+
+describe('class names in CSV labels keep the training data\'s numbering', () => {
+  // cat/dog by the sign of x1; dogs.csv holds only dogs, which alone would be numbered 0.
+  const animals = (m: number, seed: number, only?: 'cat' | 'dog') => {
+    const rng = new RandomState(seed);
+    const lines = ['x1,x2,animal'];
+    for (let j = 0; j < m; j++) {
+      let a = rng.standardNormal();
+      const b = rng.standardNormal();
+      if (only) a = only === 'dog' ? Math.abs(a) + 0.5 : -Math.abs(a) - 0.5;
+      lines.push(`${a},${b},${a > 0 ? 'dog' : 'cat'}`);
+    }
+    return lines.join('\n') + '\n';
+  };
+  let model: string, dogs: string, train: string;
+  before(() => {
+    train = write(tmp.dir, 'animals.csv', animals(100, 5));
+    dogs = write(tmp.dir, 'dogs.csv', animals(20, 6, 'dog'));
+    model = join(tmp.dir, 'animals.dnn');
+    const r = dnn(['train', '--data', train, '--layers', '2,4,1', '--lr', '0.5', '--iterations', '200', '--out', model, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(events(r.stdout).at(-1)!.train_accuracy > 0.95);
+  });
+
+  test('evaluate and predict read the names with the model\'s classes', () => {
+    const e = dnn(['evaluate', model, '--data', dogs, '--json']);
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(events(e.stdout)[0].correct, 20);
+    const p = dnn(['predict', model, '--data', dogs]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual([...new Set(p.stdout.trim().split('\n'))], ['1']);
+  });
+
+  test('--test reads the names with the training data\'s classes', () => {
+    const r = dnn(['train', '--data', train, '--test', dogs, '--layers', '2,4,1', '--lr', '0.5', '--iterations', '200', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Math.abs(events(r.stdout).at(-1)!.test_accuracy - 1) < 1e-12);
+  });
+
+  test('a class the model does not know is an error naming the line and the classes', () => {
+    const path = write(tmp.dir, 'horse.csv', 'x1,x2,animal\n-1,0,cat\n1,0,horse\n');
+    const r = dnn(['evaluate', model, '--data', path]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^dnn: .*horse\.csv: line 3 \(example 2\), column "animal": "horse" is not one of the model's classes \(cat, dog\)\n$/);
   });
 });

@@ -32,23 +32,25 @@ function modelArg(command: string, positionals: string[]): string {
   return positionals[0];
 }
 
-function dataOptions(values: Record<string, unknown>, seed: number) {
+function dataOptions(values: Record<string, unknown>, header: ModelHeader, scored: boolean) {
   return {
     data: str(values, 'data'),
     test: str(values, 'test'),
     split: num(values, 'split', { min: 0, max: 1, exclusiveMin: true, text: 'a fraction between 0 and 1' }),
     // --split draws the same held-out examples as training did: its seed is the model's.
-    seed,
+    seed: header.seed ?? 1,
     xKey: str(values, 'x-key'),
     yKey: str(values, 'y-key'),
     label: str(values, 'label'),
     layout: choice(values, 'layout', ['rows', 'columns'] as const),
+    // Class names in a CSV's labels are numbered as they were when the model was trained (predict ignores labels).
+    ...(scored && header.classes && { classes: { names: header.classes, from: "the model's classes" } }),
   };
 }
 
 /** The examples a saved model is used on: the data's test part when it has one, else all of it. */
 async function examplesFor(header: ModelHeader, values: Record<string, unknown>, allowUnlabeled: boolean): Promise<{ data: Dataset; split: Split; part: string }> {
-  const options = dataOptions(values, header.seed ?? 1);
+  const options = dataOptions(values, header, !allowUnlabeled);
   let data = await loadDataset(options);
   // A CSV without a label column: every column is a feature (prediction input).
   const isCsv = extname(options.data ?? '').toLowerCase() === '.csv';

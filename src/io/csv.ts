@@ -2,10 +2,12 @@
  * CSV datasets: a header line naming the columns, one example per line, one
  * label column (by default the last). Parsed with csv-parse (quotes, CRLF,
  * BOM) and converted once into the column layout:
- *   X (n_x, m): column j holds the features of line j + 2 (line 1 is the header)
+ *   X (n_x, m): column j holds the features of example j + 1, the (j + 1)-th line after the header (empty lines skipped)
  *   Y (1, m):   the label of every example
  * Labels that are all numbers are kept as numbers; otherwise they are class
- * names, numbered 0, 1, ... in sorted order (the names are kept as `classes`).
+ * names, numbered 0, 1, ... in sorted order (the names are kept as `classes`),
+ * or, for test examples and a saved model's input, by the index of each name
+ * in the classes the network was trained with.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -16,6 +18,11 @@ import type { Split } from './dataset.ts';
 export interface CsvOptions {
   /** Name of the label column; the last column when absent. `null`: no label column (prediction input). */
   label?: string | null;
+  /**
+   * Class names whose numbering the labels must follow (the training data's, a
+   * saved model's); `from` names them in errors, e.g. "the model's classes".
+   */
+  classes?: { names: readonly string[]; from: string };
 }
 
 export interface CsvTable extends Split {
@@ -35,8 +42,13 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
     throw new DataError(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
   let rows: string[][];
+  // The line of each record in the file: empty lines are skipped, so record j is not always line j + 1.
+  let lines: number[];
   try {
-    rows = parse(text, { bom: true, trim: true, skip_empty_lines: true }) as string[][];
+    const records = parse(text, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    rows = records.map((r) => r.record);
+    // info.lines is where the record ends: its only line, unless a quoted field spans lines.
+    lines = records.map((r) => r.info.lines);
   } catch (e) {
     throw new DataError(`${path}: not a well-formed CSV file (${(e as Error).message})`, { cause: e });
   }
@@ -52,12 +64,12 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
   if (featureCols.length === 0) throw new DataError(`${path}: has only the label column "${header[labelCol]}"; it needs at least one feature column`);
   const m = rows.length - 1;
   const n = featureCols.length;
+  const lineOf = (j: number) => `line ${lines[j + 1]} (example ${j + 1})`;
   const X = Matrix.zeros(n, m);
   const rawLabels: string[] = [];
   for (let j = 0; j < m; j++) {
     const row = rows[j + 1];
-    // Without multi-line quoted fields (csv-parse rejects a column-count change), row j is line j + 2.
-    const where = `line ${j + 2} (example ${j + 1})`;
+    const where = lineOf(j);
     for (let k = 0; k < n; k++) {
       const cell = row[featureCols[k]];
       X.data[k * m + j] = number(path, where, header[featureCols[k]], cell);
@@ -69,13 +81,20 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
   if (labelCol >= 0) {
     const numeric = rawLabels.every((v) => v !== '' && !Number.isNaN(Number(v)));
     if (numeric) {
-      for (let j = 0; j < m; j++) Y.data[j] = number(path, `line ${j + 2} (example ${j + 1})`, header[labelCol], rawLabels[j]);
+      for (let j = 0; j < m; j++) Y.data[j] = number(path, lineOf(j), header[labelCol], rawLabels[j]);
     } else {
       const empty = rawLabels.findIndex((v) => v === '');
-      if (empty >= 0) throw new DataError(`${path}: line ${empty + 2} (example ${empty + 1}), column "${header[labelCol]}": the label is empty`);
-      classes = [...new Set(rawLabels)].sort();
+      if (empty >= 0) throw new DataError(`${path}: ${lineOf(empty)}, column "${header[labelCol]}": the label is empty`);
+      // The numbering of known classes wins: a file holding only "dog" must not renumber it 0.
+      classes = options.classes ? [...options.classes.names] : [...new Set(rawLabels)].sort();
       const index = new Map(classes.map((c, i) => [c, i]));
-      for (let j = 0; j < m; j++) Y.data[j] = index.get(rawLabels[j])!;
+      for (let j = 0; j < m; j++) {
+        const k = index.get(rawLabels[j]);
+        if (k === undefined) {
+          throw new DataError(`${path}: ${lineOf(j)}, column "${header[labelCol]}": ${JSON.stringify(rawLabels[j])} is not one of ${options.classes!.from} (${classes.join(', ')})`);
+        }
+        Y.data[j] = k;
+      }
     }
   }
   return { X, Y, features: featureCols.map((i) => header[i]), labeled: labelCol >= 0, ...(classes && { classes }) };

@@ -61,6 +61,8 @@ export interface DatasetOptions {
   label?: string | null;
   /** Orientation of .npy/.npz arrays; 'rows' by default. */
   layout?: Layout;
+  /** Class names that CSV label names are numbered by (a saved model's); `from` names them in errors. */
+  classes?: { names: readonly string[]; from: string };
 }
 
 export const DATA_FORMATS = 'mnist, a directory of train_*.h5 + test_*.h5 or X.npy + Y.npy, .h5, .csv or .npz';
@@ -70,7 +72,9 @@ export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset
   const loaded = await loadOne(data, options, 'train');
   if (options.test !== undefined) {
     if (loaded.test) throw new OptionError(`--test: ${data} already has its own test examples; drop --test or use a file without them`);
-    const t = await loadOne(options.test, options, 'test');
+    // Test labels that are class names are numbered as the training data's.
+    const classes = options.classes ?? (loaded.classes && { names: loaded.classes, from: `the classes of ${data}` });
+    const t = await loadOne(options.test, { ...options, ...(classes && { classes }) }, 'test');
     loaded.test = t.test ?? t.train;
     loaded.classes ??= t.classes;
   }
@@ -94,7 +98,7 @@ async function loadOne(path: string, options: DatasetOptions, role: 'train' | 't
     case '.hdf5':
       return loadH5File(path, options, role);
     case '.csv': {
-      const t = loadCsv(path, { label: options.label });
+      const t = loadCsv(path, { label: options.label, ...(options.classes && { classes: options.classes }) });
       return { name: path, train: checked({ X: t.X, Y: t.Y }, path), ...(t.classes && { classes: t.classes }) };
     }
     case '.npz':
