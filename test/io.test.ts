@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../src/io/atomic.ts';
 import { loadCsv } from '../src/io/csv.ts';
 import { loadDataset, splitExamples } from '../src/io/dataset.ts';
 import { loadMnist } from '../src/io/mnist.ts';
+import { readNpzFile } from '../src/io/npy.ts';
 import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
 import { svgToPng, renderPlotSvg, niceTicks } from '../src/plot/index.ts';
 import { Matrix } from '../src/index.ts';
@@ -85,6 +86,15 @@ describe('NumPy .npz and .npy', () => {
     const dir = await loadDataset({ data: join(FIXTURES, 'dir') });
     assert.deepEqual(dir.train.X.toArray(), expectedX);
     assert.deepEqual(Array.from(dir.train.Y.data), [0, 2, 1, 1, 0]);
+  });
+
+  test('float16 arrays are read exactly, subnormals and the largest half included', async () => {
+    const arrays = readNpzFile(join(FIXTURES, 'half.npz'));
+    assert.equal(arrays.get('X')!.descr, '<f2');
+    assert.deepEqual(Array.from(arrays.get('X')!.data), Array.from(arrays.get('X64')!.data));
+    const half = await loadDataset({ data: join(FIXTURES, 'half.npz') });
+    assert.deepEqual(half.train.X.shape, [3, 2]);
+    assert.deepEqual(Array.from(half.train.Y.data), [1, 0]);
   });
 
   test('the wrong orientation, a missing array and a truncated file are DataErrors naming the file', async () => {

@@ -74,12 +74,13 @@ export function parseNpy(bytes: Uint8Array, where: string): NdArray {
 
 function elementReader(descr: string, where: string): { size: number; read: (v: DataView, at: number) => number } {
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
-  if (!m) throw new DataError(`${where}: dtype ${descr} is not supported; use float64, float32 or an integer type`);
+  if (!m) throw new DataError(`${where}: dtype ${descr} is not supported; use float64, float32, float16 or an integer type`);
   const little = m[1] !== '>';
   const kind = m[2], size = Number(m[3]);
   const readers: Record<string, (v: DataView, at: number) => number> = {
     f8: (v, at) => v.getFloat64(at, little),
     f4: (v, at) => v.getFloat32(at, little),
+    f2: (v, at) => halfToNumber(v.getUint16(at, little)),
     i8: (v, at) => Number(v.getBigInt64(at, little)),
     i4: (v, at) => v.getInt32(at, little),
     i2: (v, at) => v.getInt16(at, little),
@@ -91,8 +92,17 @@ function elementReader(descr: string, where: string): { size: number; read: (v: 
     b1: (v, at) => v.getUint8(at),
   };
   const read = readers[kind + size];
-  if (!read) throw new DataError(`${where}: dtype ${descr} is not supported; use float64, float32 or an integer type`);
+  if (!read) throw new DataError(`${where}: dtype ${descr} is not supported; use float64, float32, float16 or an integer type`);
   return { size, read };
+}
+
+/** An IEEE 754 half (1 sign, 5 exponent, 10 fraction bits) as a number; exact. */
+function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f, fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24; // zero and subnormals: fraction · 2^-14 / 2^10
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 function fortranToC(data: Float64Array, shape: number[]): Float64Array {
