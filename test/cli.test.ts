@@ -244,6 +244,17 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', write(tmp.dir, 'inf.csv', text.join('\n')), ...SMALL], /inf\.csv: line 4 \(example 3\), column "x2": "Infinity" is not a finite number/);
   });
 
+  test('a --test file with other features than --data is rejected before training, naming it', () => {
+    const other = write(tmp.dir, 'three-features.csv', 'a,b,c,label\n1,2,3,0\n4,5,6,1\n');
+    const line = fails(['--data', csv, '--test', other, ...SMALL], /three-features\.csv: the test examples have 3 features but the training examples .*blobs\.csv.* have 2/);
+    assert.doesNotMatch(line, /Model/);
+    const model = join(tmp.dir, 'for-test-features.dnn');
+    assert.equal(dnn(['train', '--data', csv, ...SMALL, '--out', model]).code, 0);
+    const e = dnn(['evaluate', model, '--data', csv, '--test', other]);
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /^dnn: .*three-features\.csv: the test examples have 3 features/);
+  });
+
   test('labels that do not fit the output: three classes with --output sigmoid', () => {
     const path = write(tmp.dir, 'three.csv', threeClassCsv(30));
     fails(['--data', path, '--layers', '2,4,1', '--output', 'sigmoid', '--iterations', '5'], /labels have 3 distinct values \(0, 1, 2\) but --output sigmoid needs labels 0 and 1; use --output softmax --layers 2,4,3/);

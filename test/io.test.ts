@@ -97,6 +97,11 @@ describe('NumPy .npz and .npy', () => {
     assert.deepEqual(Array.from(half.train.Y.data), [1, 0]);
   });
 
+  test('test examples with other features than the training examples, or no features, are rejected at load', async () => {
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'test-features.npz') }), /test-features\.npz: the test examples have 2 features but the training examples have 3/);
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'no-features.npz') }), (e: Error) => e instanceof DataError && /no-features\.npz: the examples have no features/.test(e.message));
+  });
+
   test('the wrong orientation, a missing array and a truncated file are DataErrors naming the file', async () => {
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'rows.npz'), layout: 'columns' }), /rows\.npz: Y.*does not fit X's 3 examples/);
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'rows.npz'), xKey: 'features' }), /has no array "features" \(it has: X, Y\); name the right one with --x-key/);

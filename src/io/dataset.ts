@@ -84,7 +84,19 @@ export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset
     loaded.train = train;
     loaded.test = test;
   }
+  checkFeatures(loaded, options.test);
   return loaded;
+}
+
+/** n[0] is the same for training and test examples, and not 0: checked here, not after training. */
+function checkFeatures(data: Dataset, testPath: string | undefined): void {
+  const n = data.train.X.rows;
+  if (n === 0) throw new DataError(`${data.name}: the examples have no features (X is (0, ${data.train.X.cols}) in the column layout); each example needs at least one number`);
+  const t = data.test?.X.rows;
+  if (t !== undefined && t !== n) {
+    const where = testPath === undefined ? `${data.name}: the test examples have ${t} features but the training examples have ${n}` : `${testPath}: the test examples have ${t} features but the training examples of ${data.name} have ${n}`;
+    throw new DataError(`${where}; both need the same features`);
+  }
 }
 
 /** Loads `path` as a dataset; `role` says which keys an HDF5 file is read with when it has only one set. */
