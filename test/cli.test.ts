@@ -255,6 +255,13 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     assert.match(e.stderr, /^dnn: .*three-features\.csv: the test examples have 3 features/);
   });
 
+  test('a huge integer label is not taken for a million classes', () => {
+    const text = blobsCsv(40, 5).split('\n');
+    text[7] = text[7].replace(/,[01]$/, ',1000000');
+    const path = write(tmp.dir, 'huge-label.csv', text.join('\n'));
+    fails(['--data', path, ...SMALL], /huge-label\.csv: labels go up to 1000000, so a softmax output would need 1000001 classes, but only 3 distinct labels appear among 40 examples \(0, 1, 1000000\); .*--output linear/);
+  });
+
   test('labels that do not fit the output: three classes with --output sigmoid', () => {
     const path = write(tmp.dir, 'three.csv', threeClassCsv(30));
     fails(['--data', path, '--layers', '2,4,1', '--output', 'sigmoid', '--iterations', '5'], /labels have 3 distinct values \(0, 1, 2\) but --output sigmoid needs labels 0 and 1; use --output softmax --layers 2,4,3/);

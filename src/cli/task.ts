@@ -19,6 +19,8 @@ export interface LabelSummary {
   /** Distinct label values, sorted (up to 12 kept, for messages). */
   values: number[];
   distinct: number;
+  /** Labelled examples (training and test). */
+  examples: number;
 }
 
 export function summarizeLabels(data: Dataset): LabelSummary {
@@ -33,7 +35,8 @@ export function summarizeLabels(data: Dataset): LabelSummary {
     }
   }
   const values = [...seen].sort((a, b) => a - b);
-  return { integer, classes: integer ? Math.max(max + 1, data.classes?.length ?? 0) : 0, values: values.slice(0, 12), distinct: seen.size };
+  const examples = all.reduce((n, d) => n + d.length, 0);
+  return { integer, classes: integer ? Math.max(max + 1, data.classes?.length ?? 0) : 0, values: values.slice(0, 12), distinct: seen.size, examples };
 }
 
 /** The output activation: given, or the one the labels call for. */
@@ -69,6 +72,11 @@ export function checkLayersFit(layers: number[], nX: number, output: Output, lab
     if (last !== 1) throw new OptionError(`--layers ends with ${last} but --output sigmoid has one unit (the probability of label 1): use --layers ${head},1`);
   } else if (output === 'softmax') {
     if (!labels.integer) throw new DataError(`${source}: labels must be class numbers 0, 1, 2, ... for --output softmax, found ${shown}`);
+    // Class numbers 0 ... C-1 with most of them absent and more classes than examples: a typo or integer
+    // targets (prices, counts), not classes; C output units could exhaust memory.
+    if (labels.classes > labels.examples && labels.classes > 2 * labels.distinct) {
+      throw new DataError(`${source}: labels go up to ${labels.classes - 1}, so a softmax output would need ${labels.classes} classes, but only ${labels.distinct} distinct labels appear among ${labels.examples} examples (${shown}); class labels must be 0, 1, ..., C-1: fix the labels, or use --output linear for numeric targets`);
+    }
     if (last !== labels.classes) {
       throw new OptionError(`--layers ends with ${last} but the labels have ${labels.classes} classes (0 to ${labels.classes - 1}); the last layer size must be the number of classes: use --layers ${head},${labels.classes}`);
     }
