@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { blobsCsv, dnn, events, tempDir, threeClassCsv, write } from './cli-helpers.ts';
 import { RandomState } from '../src/index.ts';
+import { modelFileChunks, readModelFile, type ModelHeader } from '../src/io/modelfile.ts';
 import { ROOT } from './cli-helpers.ts';
 
 const tmp = tempDir();
@@ -155,6 +156,26 @@ describe('dnn train --json', () => {
       assert.equal(r.code, 2, `${where}: ${r.stderr}`);
       assert.match(r.stderr, /^dnn: .*(not a dnn model file|corrupted|version|truncated)/, where);
       assert.equal(r.stderr.trim().split('\n').length, 1, `${where}: one line`);
+    }
+  });
+
+  test('a header with a valid checksum but fields the network rejects names the file; no crash', () => {
+    const { header, weights } = readModelFile(model());
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['init', { init: 'bogus' }, /init is "bogus"/],
+      ['seed', { seed: -5 }, /seed is -5/],
+      ['loss', { loss: 'hinge' }, /loss is "hinge"/],
+      ['classes', { classes: 'cat,dog' }, /classes is "cat,dog"; it must be a list of class names/],
+      ['classes-count', { classes: ['a', 'b', 'c'] }, /classes has 3 names but the sigmoid output has 2 classes/],
+    ];
+    for (const [name, change, message] of cases) {
+      const path = write(tmp.dir, `header-${name}.dnn`, Buffer.concat([...modelFileChunks({ ...header, ...change } as ModelHeader, weights)]));
+      for (const command of ['evaluate', 'predict', 'info']) {
+        const r = dnn([command, path, '--data', csv].slice(0, command === 'info' ? 2 : 4));
+        assert.equal(r.code, 2, `${name}, ${command}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`^dnn: \\S*header-${name}\\.dnn: invalid model header: .*${message.source}`), `${name}, ${command}`);
+        assert.equal(r.stderr.trim().split('\n').length, 1);
+      }
     }
   });
 

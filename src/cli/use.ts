@@ -3,7 +3,7 @@
  * read a saved model file (validated in full by readModelFile).
  */
 import { extname } from 'node:path';
-import { DataError, OptionError } from '../errors.ts';
+import { DataError, OptionError, ShapeError } from '../errors.ts';
 import { loadDataset, type Dataset, type Split } from '../io/dataset.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
@@ -18,7 +18,15 @@ import { accuracy, classify } from './task.ts';
 /** The model a file holds (in its dtype), its header and its output activation. */
 export function loadModel(path: string): { model: Model<DType>; header: ModelHeader; output: OutputAct } {
   const { header, weights } = readModelFile(path);
-  return { model: modelFromFile(header, weights), header, output: header.layers[header.layers.length - 1].activation as OutputAct };
+  let model: Model<DType>;
+  try {
+    model = modelFromFile(header, weights);
+  } catch (e) {
+    // The checksum vouches for the bytes, not for the fields: say which file the Model rejected.
+    if (e instanceof DataError || e instanceof OptionError || e instanceof ShapeError) throw new DataError(`${path}: invalid model header: ${e.message}`, { cause: e });
+    throw e;
+  }
+  return { model, header, output: header.layers[header.layers.length - 1].activation as OutputAct };
 }
 
 function useThreads(values: Record<string, unknown>): void {
@@ -119,7 +127,8 @@ export async function predict(args: string[], output: Output): Promise<void> {
 export function info(args: string[], output: Output): void {
   const { positionals } = parse('info', args, INFO_FLAGS);
   const path = modelArg('info', positionals);
-  const { header } = readModelFile(path);
+  // Building the network checks the header as evaluate and predict would.
+  const { header } = loadModel(path);
   output.event('info', { model: path, ...header });
   if (output.json) return;
   const dims = [header.inputSize, ...header.layers.map((l) => l.units)];

@@ -198,6 +198,16 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
   const want = parameterCount(dims);
   if (header.parameterCount !== want) throw bad(`parameterCount is ${JSON.stringify(header.parameterCount)} but layers ${dims.join('-')} have ${want} parameters`);
   if (typeof header.init !== 'string') throw bad(`init is ${JSON.stringify(header.init)}; it must name the initializer`);
+  if (header.classes !== undefined) {
+    if (!Array.isArray(header.classes) || header.classes.some((c) => typeof c !== 'string')) throw bad(`classes is ${JSON.stringify(header.classes)}; it must be a list of class names`);
+    const output = header.layers[header.layers.length - 1];
+    const outputClasses = output.activation === 'softmax' ? output.units : output.activation === 'sigmoid' ? 2 : undefined;
+    if (outputClasses !== undefined && header.classes.length > outputClasses) throw bad(`classes has ${header.classes.length} names but the ${output.activation} output has ${outputClasses} classes`);
+  }
+  for (const key of ['training', 'metrics', 'data'] as const) {
+    const v = header[key];
+    if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) throw bad(`${key} is ${JSON.stringify(v)}; it must be an object`);
+  }
   if (count !== undefined && count !== want) throw bad(`${count} parameter values given but layers ${dims.join('-')} have ${want}`);
 }
 
