@@ -3,7 +3,7 @@
  * atomic writes that survive a failure) and plot files.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DataError } from '../src/errors.ts';
@@ -161,6 +161,21 @@ describe('model files', () => {
     assert.deepEqual(readFileSync(path), before);
     assert.deepEqual(readModelFile(path).weights, Float64Array.from(values));
     assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.includes('keep.dnn')), ['keep.dnn']);
+  });
+
+  test('an atomic write follows a symlink, and names a directory or a missing directory plainly', () => {
+    const target = join(tmp.dir, 'target.csv'), link = join(tmp.dir, 'link.csv');
+    writeFileAtomic(target, ['old\n']);
+    symlinkSync(target, link);
+    writeFileAtomic(link, ['new\n']);
+    assert.ok(lstatSync(link).isSymbolicLink(), 'the link stays a link');
+    assert.equal(readFileSync(target, 'utf8'), 'new\n');
+    const dir = join(tmp.dir, 'a-directory');
+    mkdirSync(dir);
+    assert.throws(() => writeFileAtomic(dir, ['x']), (e: Error) => e instanceof DataError && /a-directory: is a directory; give a file name$/.test(e.message));
+    assert.throws(() => writeFileAtomic(join(tmp.dir, 'no-such-dir', 'p.csv'), ['x']), (e: Error) => e instanceof DataError && /p\.csv: directory \S*no-such-dir does not exist$/.test(e.message));
+    assert.throws(() => writeFileAtomic(join(target, 'p.csv'), ['x']), (e: Error) => e instanceof DataError && /p\.csv: \S*target\.csv is not a directory$/.test(e.message));
+    assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp')), []);
   });
 
   test('a header that does not describe the parameters is rejected', () => {

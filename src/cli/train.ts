@@ -64,7 +64,8 @@ export function trainSettings(args: string[]): { settings: TrainSettings; values
   for (const [flag, path] of [['--out', out], ['--plot', plot]] as const) {
     if (path === undefined) continue;
     const dir = dirname(resolve(path));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OptionError(`${flag} ${path}: directory ${dir} does not exist`);
+    if (!existsSync(dir)) throw new OptionError(`${flag} ${path}: directory ${dir} does not exist`);
+    if (!statSync(dir).isDirectory()) throw new OptionError(`${flag} ${path}: ${dir} is not a directory`);
     if (existsSync(path) && statSync(path).isDirectory()) throw new OptionError(`${flag} ${path}: is a directory; give a file name`);
   }
   if (plot !== undefined) checkPlotPath(plot);

@@ -5,8 +5,8 @@
  * new one, never a partial one; on any failure the temporary file is removed
  * and the destination is untouched.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from '../errors.ts';
 
 /**
@@ -14,8 +14,9 @@ import { DataError } from '../errors.ts';
  * throws partway, nothing is left behind.
  */
 export function writeFileAtomic(path: string, chunks: Iterable<Uint8Array | string>): void {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const target = destination(path);
+  const dir = dirname(target);
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | undefined;
   try {
     try {
@@ -31,7 +32,7 @@ export function writeFileAtomic(path: string, chunks: Iterable<Uint8Array | stri
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, path);
+    renameSync(temp, target);
   } catch (e) {
     if (fd !== undefined) {
       try {
@@ -49,6 +50,25 @@ export function writeFileAtomic(path: string, chunks: Iterable<Uint8Array | stri
     throw new DataError(`${path}: cannot be written (${describe(e)})`, { cause: e });
   }
   syncDirectory(dir);
+}
+
+/**
+ * The file a write to `path` replaces: the target of a symlink (renaming over
+ * the link would replace the link itself), else `path`. A directory, or a
+ * parent that is missing or not a directory, is a DataError saying so.
+ */
+function destination(path: string): string {
+  let target = path;
+  try {
+    target = realpathSync(path);
+  } catch {
+    // a new file (or a dangling link): written where it is named
+  }
+  if (existsSync(target) && statSync(target).isDirectory()) throw new DataError(`${path}: is a directory; give a file name`);
+  const dir = dirname(resolve(target));
+  if (!existsSync(dir)) throw new DataError(`${path}: directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new DataError(`${path}: ${dir} is not a directory`);
+  return target;
 }
 
 /** Makes the rename itself durable where the platform allows opening a directory. */
