@@ -315,6 +315,14 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', csv, '--plot', join(tmp.dir, 'no-such-dir', 'p.svg')], /--plot .*p\.svg: directory .*no-such-dir does not exist/);
   });
 
+  test('a flag given twice, a flag where a value belongs and an empty layer size are errors, not guesses', () => {
+    fails(['--data', csv, ...SMALL, '--lr', '0.2'], /--lr is given twice \(0\.5, then 0\.2\); give it once/);
+    fails(['--data', csv, '--lr', '--iterations', '5'], /--lr needs a value, but the next argument is the flag --iterations/);
+    fails(['--data', csv, '--layers', '2,,1', '--iterations', '5'], /--layers is "2,,1"; it must be at least two positive integers separated by commas/);
+    fails(['--data', csv, '--layers', '2,4,1,', '--iterations', '5'], /--layers is "2,4,1,"/);
+    fails(['--data', csv, ...SMALL, '--json', '--text'], /--json and --text both given; choose one/);
+  });
+
   test('--debug adds the stack trace', () => {
     const r = dnn(['train', '--data', join(tmp.dir, 'missing.csv'), '--debug']);
     assert.equal(r.code, 2);

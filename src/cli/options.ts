@@ -89,11 +89,16 @@ export function parse(command: string, args: string[], flags: Record<string, Fla
       joined.push(`${a}=${args[++i]}`);
     } else joined.push(a);
   }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[]; tokens: { kind: string; name?: string; value?: string }[] };
   try {
-    const { values, positionals } = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    parsed = parseArgs({ args: joined, options, allowPositionals: true, strict: true, tokens: true }) as typeof parsed;
   } catch (e) {
     const err = e as Error & { code?: string };
+    const ambiguous = /Option '(?:-\w, )?(--[^']+)' argument is ambiguous/.exec(err.message);
+    if (ambiguous) {
+      const next = joined[joined.indexOf(ambiguous[1]) + 1];
+      throw new OptionError(`${ambiguous[1]} needs a value, but the next argument is the flag ${next} (see dnn ${command} --help)`);
+    }
     const unknown = /Unknown option '([^']+)'/.exec(err.message);
     if (unknown) {
       const near = suggest(unknown[1].replace(/^-+/, ''), Object.keys(all));
@@ -105,6 +110,16 @@ export function parse(command: string, args: string[], flags: Record<string, Fla
     if (boolWithValue) throw new OptionError(`${boolWithValue[1].replace(/^(-\w), /, '')} takes no value (see dnn ${command} --help)`);
     throw new OptionError(err.message.split('\n')[0]);
   }
+  // parseArgs keeps the last of repeated values; a repeated value flag is more likely a slip than a choice.
+  const given = new Map<string, string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || t.name === undefined || t.value === undefined) continue;
+    const before = given.get(t.name);
+    if (before !== undefined) throw new OptionError(`--${t.name} is given twice (${before}, then ${t.value}); give it once`);
+    given.set(t.name, t.value);
+  }
+  if (parsed.values.json && parsed.values.text) throw new OptionError('--json and --text both given; choose one');
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 function suggest(name: string, names: string[]): string | undefined {
@@ -163,8 +178,9 @@ export function threadsFlag(values: Record<string, unknown>): number | undefined
 export function layerList(values: Record<string, unknown>, name = 'layers'): number[] | undefined {
   const s = str(values, name);
   if (s === undefined) return undefined;
-  const parts = s.split(/[,\s]+/).filter((p) => p !== '');
-  const dims = parts.map(Number);
+  // Commas (or spaces) between sizes; an empty size ("2,,1", "2,4,1,") is a slip, not a layer to drop.
+  const parts = s.trim().split(/\s*,\s*|\s+/);
+  const dims = parts.map((p) => (p === '' ? NaN : Number(p)));
   if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new OptionError(`--${name} is "${s}"; it must be at least two positive integers separated by commas, n[0],n[1],...,n[L], e.g. 784,128,64,10`);
   }
