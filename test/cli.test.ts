@@ -408,6 +408,28 @@ describe('other commands', () => {
 });
 
 
+describe('the command line before a command', () => {
+  test('an unknown command ends stdout with an error event in JSON mode, like any other failure', () => {
+    const r = dnn(['fit', '--json']);
+    assert.equal(r.code, 2);
+    assert.deepEqual(events(r.stdout), [{ event: 'error', message: 'unknown command "fit"; the commands are train, evaluate, predict, gradcheck, info (see dnn --help)', code: 2 }]);
+  });
+
+  test('no command: the usage goes to stderr, exit code 2, stdout stays empty', () => {
+    const r = dnn([]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^dnn \S+: .*\n\nUsage: dnn <command> \[options\]/);
+  });
+
+  test('dnn help COMMAND shows the command\'s help', () => {
+    const r = dnn(['help', 'train']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Usage: dnn train /);
+    assert.match(r.stdout, /--batch-size N/);
+  });
+});
+
 describe('--dtype and --threads', () => {
   test('--dtype float32 trains in float32, saves float32 weights and evaluates them as saved', () => {
     const path = join(tmp.dir, 'small32.dnn');

@@ -91,24 +91,35 @@ export async function main(argv: string[]): Promise<number> {
   let output: Output | undefined;
   try {
     const [first, ...rest] = argv;
-    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    if (first === undefined) {
+      // A usage error: the text goes to stderr, stdout stays clean for JSON readers.
+      process.stderr.write(usage());
+      return 2;
+    }
+    if (first === 'help' && rest[0] !== undefined && COMMANDS[rest[0]]) {
+      const c = COMMANDS[rest[0]];
+      process.stdout.write(helpText(c.usage, c.description, c.flags));
+      return 0;
+    }
+    if (first === '--help' || first === '-h' || first === 'help') {
       process.stdout.write(usage());
-      return first === undefined ? 2 : 0;
+      return 0;
     }
     if (first === '--version' || first === '-v') {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    // Before the command is known, so that even an unknown command ends JSON output with an error event.
+    output = new Output({ json: rest.includes('--json'), text: rest.includes('--text') });
     const command = COMMANDS[first];
     if (!command) {
       const known = Object.keys(COMMANDS).join(', ');
-      throw new OptionError(first.startsWith('-') ? `unknown flag ${first} before a command; the command comes first (${known})` : `unknown command "${first}"; the commands are ${known} (see dnn --help)`);
+      throw new OptionError(first.startsWith('-') ? `${first} before a command; the command comes first: dnn <command> [options], the commands are ${known}` : `unknown command "${first}"; the commands are ${known} (see dnn --help)`);
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(helpText(command.usage, command.description, command.flags));
       return 0;
     }
-    output = new Output({ json: rest.includes('--json'), text: rest.includes('--text') });
     const code = await command.run(rest, output);
     return typeof code === 'number' ? code : 0;
   } catch (e) {
