@@ -452,6 +452,20 @@ describe('--dtype and --threads', () => {
     assert.notEqual(d64.train_cost, done.train_cost);
   });
 
+  test('values beyond float32\'s range are a data error for a float32 model, not a NaN cost', () => {
+    const path = write(tmp.dir, 'beyond-float32.csv', 'x1,x2,label\n1,0,1\n-1,0,0\n2,1e39,1\n-2,1,0\n');
+    const r = dnn(['train', '--data', path, ...SMALL, '--dtype', 'float32']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^dnn: \S*beyond-float32\.csv: X has 1e\+39 at example 2, feature 1, beyond float32's range \(±3\.4e\+38\); use --dtype float64\n$/);
+    const model = join(tmp.dir, 'range32.dnn');
+    assert.equal(dnn(['train', '--data', csv, ...SMALL, '--dtype', 'float32', '--out', model]).code, 0);
+    for (const command of ['evaluate', 'predict']) {
+      const e = dnn([command, model, '--data', path]);
+      assert.equal(e.code, 2, `${command}: ${e.stdout}`);
+      assert.match(e.stderr, /beyond-float32\.csv: X has 1e\+39 at example 2, feature 1, beyond float32's range .*this model is float32/);
+    }
+  });
+
   test('--threads changes nothing in the results', () => {
     // MNIST in batches of 1000: products large enough to be split between threads.
     const run = (threads: string) => {

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { DataError, DivergenceError, OptionError } from '../errors.ts';
-import { loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
+import { checkFloat32Range, loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
 import { PARAMETER_LAYOUT, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { configureKernels } from '../kernels/index.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
@@ -106,6 +106,10 @@ export async function train(args: string[], output: Output): Promise<void> {
   if (s.threads !== undefined) configureKernels({ threads: s.threads });
   const started = Date.now();
   const data = await loadDataset({ ...s.data, seed: s.seed });
+  if (s.dtype === 'float32') {
+    checkFloat32Range(data.train, data.name, 'use --dtype float64');
+    if (data.test) checkFloat32Range(data.test, s.data.test ?? data.name, 'use --dtype float64');
+  }
   const { X, Y } = data.train;
   const nX = X.rows, m = X.cols;
   if (m === 0) throw new DataError(`${data.name}: has no training examples`);

@@ -4,7 +4,7 @@
  */
 import { extname } from 'node:path';
 import { DataError, OptionError, ShapeError } from '../errors.ts';
-import { loadDataset, type Dataset, type Split } from '../io/dataset.ts';
+import { checkFloat32Range, loadDataset, type Dataset, type Split } from '../io/dataset.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { fmt, Output } from './output.ts';
@@ -69,6 +69,7 @@ async function examplesFor(header: ModelHeader, values: Record<string, unknown>,
   if (split.X.rows !== header.inputSize) {
     throw new DataError(`${data.name}: has ${split.X.rows} features per example but the model's first layer takes ${header.inputSize} (n[0]); use data with ${header.inputSize} features`);
   }
+  if (header.dtype === 'float32') checkFloat32Range(split, options.test ?? data.name, 'this model is float32 and would compute with Infinity');
   return { data, split, part: data.test ? 'test' : 'all' };
 }
 

@@ -241,6 +241,25 @@ export function checked(split: Split, where: string): Split {
   return split;
 }
 
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷ ≈ 3.4e38. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * A float32 network rounds its inputs to float32: a value beyond ±3.4e38
+ * would become Infinity and the cost NaN. Names the first such value.
+ * @param split - X (n_x, m) and Y (1, m)
+ * @param advice - what to do about it, e.g. 'use --dtype float64'
+ */
+export function checkFloat32Range(split: Split, where: string, advice: string): void {
+  for (const [M, what] of [[split.X, 'X'], [split.Y, 'Y']] as const) {
+    const k = M.data.findIndex((v) => Math.abs(v) > FLOAT32_MAX);
+    if (k >= 0) {
+      const feature = Math.floor(k / M.cols), example = k % M.cols;
+      throw new DataError(`${where}: ${what} has ${M.data[k]} at example ${example}${what === 'X' ? `, feature ${feature}` : ''}, beyond float32's range (±3.4e+38); ${advice}`);
+    }
+  }
+}
+
 /**
  * Holds out round(fraction · m) examples for testing, chosen by a seeded
  * permutation (NumPy's `np.random.RandomState(seed).permutation(m)`: the last
