@@ -130,6 +130,20 @@ describe('dnn train --json', () => {
     assert.equal(u.stdout, a.stdout);
   });
 
+  test('a CSV without its label column: predict takes it even for a one-feature model; evaluate says labels are missing', () => {
+    const labeled = write(tmp.dir, 'one-feature.csv', 'x,label\n1,1\n2,1\n-1,0\n-2,0\n0.5,1\n');
+    const unlabeled = write(tmp.dir, 'one-feature-unlabeled.csv', 'x\n1\n2\n-1\n-2\n0.5\n');
+    const path = join(tmp.dir, 'one-feature.dnn');
+    assert.equal(dnn(['train', '--data', labeled, '--layers', '1,2,1', '--iterations', '10', '--out', path]).code, 0);
+    const a = dnn(['predict', path, '--data', labeled]), b = dnn(['predict', path, '--data', unlabeled]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(b.stdout.trim().split('\n').length, 5);
+    assert.equal(b.stdout, a.stdout);
+    const e = dnn(['evaluate', model(), '--data', write(tmp.dir, 'no-label.csv', 'x1,x2\n1,2\n3,4\n')]);
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /^dnn: \S*no-label\.csv: has 2 columns \(x1, x2\), as many as the model's features, and no label column; evaluate needs the labels \(predict does not\)\n$/);
+  });
+
   test('info shows the header', () => {
     const r = dnn(['info', model(), '--json']);
     assert.equal(r.code, 0, r.stderr);

@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { DataError, OptionError, ShapeError } from '../errors.ts';
 import { checkFloat32Range, loadDataset, type Dataset, type Split } from '../io/dataset.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { csvColumns } from '../io/csv.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { fmt, Output } from './output.ts';
 import { choice, EVALUATE_FLAGS, INFO_FLAGS, num, parse, PREDICT_FLAGS, str, threadsFlag } from './options.ts';
@@ -59,12 +60,13 @@ function dataOptions(values: Record<string, unknown>, header: ModelHeader, score
 /** The examples a saved model is used on: the data's test part when it has one, else all of it. */
 async function examplesFor(header: ModelHeader, values: Record<string, unknown>, allowUnlabeled: boolean): Promise<{ data: Dataset; split: Split; part: string }> {
   const options = dataOptions(values, header, !allowUnlabeled);
-  let data = await loadDataset(options);
-  // A CSV without a label column: every column is a feature (prediction input).
-  const isCsv = extname(options.data ?? '').toLowerCase() === '.csv';
-  if (allowUnlabeled && isCsv && options.label === undefined && data.train.X.rows === header.inputSize - 1) {
-    data = await loadDataset({ ...options, label: null });
+  // A CSV with exactly the model's n[0] columns has no label column: every column is a feature (prediction input).
+  const columns = extname(options.data ?? '').toLowerCase() === '.csv' && options.label === undefined ? csvColumns(options.data!) : undefined;
+  const unlabeled = columns?.length === header.inputSize;
+  if (unlabeled && !allowUnlabeled) {
+    throw new DataError(`${options.data}: has ${columns.length} columns (${columns.join(', ')}), as many as the model's features, and no label column; evaluate needs the labels (predict does not)`);
   }
+  const data = await loadDataset({ ...options, ...(unlabeled && { label: null }) });
   const split = data.test ?? data.train;
   if (split.X.rows !== header.inputSize) {
     throw new DataError(`${data.name}: has ${split.X.rows} features per example but the model's first layer takes ${header.inputSize} (n[0]); use data with ${header.inputSize} features`);

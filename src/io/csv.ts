@@ -100,6 +100,15 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
   return { X, Y, features: featureCols.map((i) => header[i]), labeled: labelCol >= 0, ...(classes && { classes }) };
 }
 
+/** The column names on a CSV file's header line; undefined when it cannot be read or parsed (loadCsv then says why). */
+export function csvColumns(path: string): string[] | undefined {
+  try {
+    return (parse(readFileSync(path, 'utf8'), { bom: true, trim: true, skip_empty_lines: true, to: 1 }) as string[][])[0];
+  } catch {
+    return undefined;
+  }
+}
+
 function number(path: string, where: string, column: string, cell: string | undefined): number {
   const v = cell === undefined || cell === '' ? NaN : Number(cell);
   if (Number.isFinite(v)) return v;
