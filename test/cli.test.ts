@@ -271,6 +271,19 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', path, ...SMALL], /gaps\.csv: line 6 \(example 2\), column "x2": "abc" is not a number/);
   });
 
+  test('CSV numbers are decimal: hexadecimal, binary or octal cells are not numbers', () => {
+    const text = blobsCsv(10, 1).split('\n');
+    text[3] = text[3].replace(/^[^,]+/, '0x10');
+    fails(['--data', write(tmp.dir, 'hex.csv', text.join('\n')), ...SMALL], /hex\.csv: line 4 \(example 3\), column "x1": "0x10" is not a number/);
+    // Labels too: "0b1" is a class name, not the number 1.
+    const labels = 'x1,x2,label\n1,2,0\n3,4,0b1\n5,6,1\n';
+    const r = dnn(['train', '--data', write(tmp.dir, 'bin-label.csv', labels), '--layers', '2,3', '--iterations', '1', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(events(r.stdout)[0].output, 'softmax');
+    // A NaN among numeric labels is a bad number, not a class named "NaN".
+    fails(['--data', write(tmp.dir, 'nan-label.csv', 'x1,x2,label\n1,2,0\n3,4,NaN\n5,6,1\n'), ...SMALL], /nan-label\.csv: line 3 \(example 2\), column "label": "NaN" is not a finite number/);
+  });
+
   test('NaN or Infinity in the data', () => {
     const text = blobsCsv(10, 2).split('\n');
     text[3] = text[3].replace(/,[^,]+,/, ',NaN,');

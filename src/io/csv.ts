@@ -79,7 +79,8 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
   const Y = Matrix.zeros(1, m);
   let classes: string[] | undefined;
   if (labelCol >= 0) {
-    const numeric = rawLabels.every((v) => v !== '' && !Number.isNaN(Number(v)));
+    // NaN/Infinity among numbers are bad numbers (an error below), not a class named "NaN".
+    const numeric = rawLabels.every((v) => DECIMAL.test(v) || NOT_FINITE.test(v));
     if (numeric) {
       for (let j = 0; j < m; j++) Y.data[j] = number(path, lineOf(j), header[labelCol], rawLabels[j]);
     } else {
@@ -109,10 +110,15 @@ export function csvColumns(path: string): string[] | undefined {
   }
 }
 
+/** A decimal number, as NumPy's loadtxt reads one: "0x10", "0b1", "1_000" are not numbers (Number() would take the first two). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+
 function number(path: string, where: string, column: string, cell: string | undefined): number {
-  const v = cell === undefined || cell === '' ? NaN : Number(cell);
+  const v = cell !== undefined && DECIMAL.test(cell) ? Number(cell) : NaN;
   if (Number.isFinite(v)) return v;
   const shown = cell === undefined || cell === '' ? 'an empty cell' : JSON.stringify(cell);
-  const rule = Number.isNaN(v) && cell !== undefined && cell !== '' && !/^[+-]?nan$/i.test(cell) ? 'is not a number' : 'is not a finite number; data must be finite numbers';
+  // "NaN", "inf" and 1e999 are numbers, but not finite ones; "abc" and "0x10" are not numbers.
+  const rule = shown !== 'an empty cell' && !DECIMAL.test(cell!) && !NOT_FINITE.test(cell!) ? 'is not a number' : 'is not a finite number; data must be finite numbers';
   throw new DataError(`${path}: ${where}, column "${column}": ${shown} ${rule}`);
 }
