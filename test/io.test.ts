@@ -102,6 +102,10 @@ describe('NumPy .npz and .npy', () => {
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'no-features.npz') }), (e: Error) => e instanceof DataError && /no-features\.npz: the examples have no features/.test(e.message));
   });
 
+  test('X_test without Y_test is an error, not a dataset without test examples', async () => {
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'test-no-labels.npz') }), /test-no-labels\.npz: has X_test but no Y_test \(it has: X, Y, X_test\)/);
+  });
+
   test('the wrong orientation, a missing array and a truncated file are DataErrors naming the file', async () => {
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'rows.npz'), layout: 'columns' }), /rows\.npz: Y.*does not fit X's 3 examples/);
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'rows.npz'), xKey: 'features' }), /has no array "features" \(it has: X, Y\); name the right one with --x-key/);

@@ -141,6 +141,9 @@ async function loadDirectory(dir: string, options: DatasetOptions): Promise<Data
     const read = (n: string) => readNpyFile(join(dir, n));
     const train = fromArrays(read('X.npy'), read('Y.npy'), layout, join(dir, 'X.npy'), join(dir, 'Y.npy'));
     const hasTest = names.includes('X_test.npy') && names.includes('Y_test.npy');
+    if (!hasTest && (names.includes('X_test.npy') || names.includes('Y_test.npy'))) {
+      throw new DataError(`${dir}: has ${names.includes('X_test.npy') ? 'X_test.npy but no Y_test.npy' : 'Y_test.npy but no X_test.npy'}; test examples need both`);
+    }
     return { name: dir, train, ...(hasTest && { test: fromArrays(read('X_test.npy'), read('Y_test.npy'), layout, join(dir, 'X_test.npy'), join(dir, 'Y_test.npy')) }) };
   }
   throw new DataError(`${dir}: a data directory needs train_*.h5 (and test_*.h5) or X.npy and Y.npy; it has ${names.length ? names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : '') : 'nothing'}`);
@@ -178,6 +181,11 @@ function loadNpz(path: string, options: DatasetOptions): Dataset {
   const layout = options.layout ?? 'rows';
   const train = fromArrays(get(xKey, '--x-key'), get(yKey, '--y-key'), layout, `${path}: ${xKey}`, `${path}: ${yKey}`);
   const tx = arrays.get(`${xKey}_test`), ty = arrays.get(`${yKey}_test`);
+  // Half a test set is a mistake to report, not a dataset without test examples.
+  if (Boolean(tx) !== Boolean(ty)) {
+    const [has, lacks] = tx ? [`${xKey}_test`, `${yKey}_test`] : [`${yKey}_test`, `${xKey}_test`];
+    throw new DataError(`${path}: has ${has} but no ${lacks} (it has: ${[...arrays.keys()].join(', ')}); test examples need both`);
+  }
   return { name: path, train, ...(tx && ty && { test: fromArrays(tx, ty, layout, `${path}: ${xKey}_test`, `${path}: ${yKey}_test`) }) };
 }
 
