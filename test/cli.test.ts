@@ -259,6 +259,19 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     assert.equal(events(ok.stdout)[0].train_examples, 3);
   });
 
+  test('a truncated HDF5 file is one line naming the file, not HDF5\'s error stack', async () => {
+    const h5 = await import('h5wasm/node');
+    await h5.ready;
+    const whole = join(tmp.dir, 'whole.h5');
+    const f = new h5.File(whole, 'w');
+    f.create_dataset({ name: 'train_set_x', data: new Float64Array(4000).fill(0.5), shape: [1000, 4] });
+    f.create_dataset({ name: 'train_set_y', data: new Float64Array(1000), shape: [1000] });
+    f.close();
+    const bytes = readFileSync(whole);
+    const path = write(tmp.dir, 'truncated.h5', bytes.subarray(0, bytes.length - 4096));
+    fails(['--data', path, '--layers', '4,1', '--iterations', '1'], /truncated\.h5: cannot be read as HDF5 \(truncated file: eof = \d+/);
+  });
+
   test('CSV with a non-numeric cell names the line and the column', () => {
     const text = blobsCsv(10, 1).split('\n');
     text[4] = text[4].replace(/^[^,]+/, 'abc');

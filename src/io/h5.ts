@@ -41,66 +41,87 @@ let h5module: Promise<{ File: new (path: string, mode: string) => H5File }> | un
 async function h5wasm() {
   h5module ??= import('h5wasm/node').then(async (m) => {
     await m.ready;
+    // HDF5 reports errors by printing its error stack to stderr and carrying on; make them exceptions instead,
+    // so a damaged file is one DataError, not forty lines of HDF5-DIAG and an "error - name not defined!".
+    (m as unknown as { Module?: { activate_throwing_error_handler?(): number } }).Module?.activate_throwing_error_handler?.();
     return m as unknown as { File: new (path: string, mode: string) => H5File };
   });
   return h5module;
+}
+
+/** HDF5's error stack, innermost frame first in meaning: "#006: .../H5Fsuper.c line 577 in H5F__super_read(): truncated file: ..." -> "truncated file: ...". */
+function hdf5Reason(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  const frames = [...message.matchAll(/#\d+: .* in [\w.]+\(\): (.*)/g)];
+  return frames.length ? frames[frames.length - 1][1].trim() : message.split('\n')[0];
+}
+
+/** Runs `read` on an open file, turning a library failure into a DataError naming the file. */
+function reading<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`${path}: cannot be read as HDF5 (${hdf5Reason(e)})`, { cause: e });
+  }
 }
 
 /** Opens an HDF5 file for reading, after checking it exists and starts with the HDF5 signature. */
 async function openH5(path: string): Promise<H5File> {
   checkSignature(path);
   const { File } = await h5wasm();
-  try {
-    return new File(path, 'r');
-  } catch (e) {
-    throw new DataError(`${path}: cannot be read as HDF5 (${(e as Error).message})`, { cause: e });
-  }
+  return reading(path, () => new File(path, 'r'));
 }
 
 /** Reads one HDF5 file of images/features and labels. Every failure is a `DataError` naming the file. */
 export async function loadH5Dataset(path: string, options: H5Options): Promise<H5Dataset> {
   const file = await openH5(path);
   try {
-    const keys = file.keys();
-    const dataset = (key: string) => {
-      const d = file.get(key);
-      if (!d || d.shape == null) throw new DataError(`${path}: has no dataset "${key}" (it has: ${keys.join(', ') || 'nothing'})`);
-      return d;
-    };
-    const xd = dataset(options.xKey);
-    const yd = dataset(options.yKey);
-    const xShape = xd.shape!, yShape = yd.shape!;
-    if (xShape.length < 2) throw new DataError(`${path}: dataset "${options.xKey}" has shape (${xShape.join(', ')}); it needs one example per entry of its first axis`);
-    const m = xShape[0];
-    const n = xShape.slice(1).reduce((a, b) => a * b, 1);
-    const yCount = yShape.reduce((a, b) => a * b, 1);
-    if (yCount !== m) throw new DataError(`${path}: "${options.yKey}" has ${yCount} labels but "${options.xKey}" has ${m} examples`);
-
-    const raw = numeric(path, options.xKey, xd.value);
-    // Image j is row j of (m, n); it becomes column j of X (n, m). uint8 pixels are divided by 255.
-    const values = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? Float64Array.from(raw, Number) : (raw as ArrayLike<number>);
-    const scale = raw instanceof Uint8Array ? 255 : 1;
-    const X = Matrix.zeros(n, m);
-    const x = X.data;
-    for (let j = 0; j < m; j++) {
-      for (let k = 0, src = j * n; k < n; k++) x[k * m + j] = values[src + k] / scale;
-    }
-    const labels = numeric(path, options.yKey, yd.value);
-    const Y = Matrix.zeros(1, m);
-    for (let j = 0; j < m; j++) Y.data[j] = Number(labels[j]);
-    for (const [M, key] of [[X, options.xKey], [Y, options.yKey]] as const) {
-      const bad = M.data.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new DataError(`${path}: "${key}" has ${M.data[bad]} at flat index ${bad}; data must be finite numbers`);
-    }
-    let classes: string[] | undefined;
-    if (options.classesKey && keys.includes(options.classesKey)) {
-      const v = file.get(options.classesKey)?.value;
-      if (Array.isArray(v)) classes = v.map((c) => String(c));
-    }
-    return { X, Y, ...(classes && { classes }) };
+    return reading(path, () => readDataset(path, file, options));
   } finally {
     file.close();
   }
+}
+
+/** The examples and labels of an open file (see loadH5Dataset). */
+function readDataset(path: string, file: H5File, options: H5Options): H5Dataset {
+  const keys = file.keys();
+  const dataset = (key: string) => {
+    const d = file.get(key);
+    if (!d || d.shape == null) throw new DataError(`${path}: has no dataset "${key}" (it has: ${keys.join(', ') || 'nothing'})`);
+    return d;
+  };
+  const xd = dataset(options.xKey);
+  const yd = dataset(options.yKey);
+  const xShape = xd.shape!, yShape = yd.shape!;
+  if (xShape.length < 2) throw new DataError(`${path}: dataset "${options.xKey}" has shape (${xShape.join(', ')}); it needs one example per entry of its first axis`);
+  const m = xShape[0];
+  const n = xShape.slice(1).reduce((a, b) => a * b, 1);
+  const yCount = yShape.reduce((a, b) => a * b, 1);
+  if (yCount !== m) throw new DataError(`${path}: "${options.yKey}" has ${yCount} labels but "${options.xKey}" has ${m} examples`);
+
+  const raw = numeric(path, options.xKey, xd.value);
+  // Image j is row j of (m, n); it becomes column j of X (n, m). uint8 pixels are divided by 255.
+  const values = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? Float64Array.from(raw, Number) : (raw as ArrayLike<number>);
+  const scale = raw instanceof Uint8Array ? 255 : 1;
+  const X = Matrix.zeros(n, m);
+  const x = X.data;
+  for (let j = 0; j < m; j++) {
+    for (let k = 0, src = j * n; k < n; k++) x[k * m + j] = values[src + k] / scale;
+  }
+  const labels = numeric(path, options.yKey, yd.value);
+  const Y = Matrix.zeros(1, m);
+  for (let j = 0; j < m; j++) Y.data[j] = Number(labels[j]);
+  for (const [M, key] of [[X, options.xKey], [Y, options.yKey]] as const) {
+    const bad = M.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new DataError(`${path}: "${key}" has ${M.data[bad]} at flat index ${bad}; data must be finite numbers`);
+  }
+  let classes: string[] | undefined;
+  if (options.classesKey && keys.includes(options.classesKey)) {
+    const v = file.get(options.classesKey)?.value;
+    if (Array.isArray(v)) classes = v.map((c) => String(c));
+  }
+  return { X, Y, ...(classes && { classes }) };
 }
 
 function numeric(path: string, key: string, value: unknown): ArrayLike<number | bigint> {
@@ -132,7 +153,7 @@ function checkSignature(path: string): void {
 export async function h5Keys(path: string): Promise<string[]> {
   const file = await openH5(path);
   try {
-    return file.keys();
+    return reading(path, () => file.keys());
   } finally {
     file.close();
   }
