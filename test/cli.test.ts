@@ -363,6 +363,12 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', csv, ...SMALL, '--json', '--text'], /--json and --text both given; choose one/);
   });
 
+  test('a data flag that does not apply to the format is an error, not ignored', () => {
+    fails(['--data', csv, ...SMALL, '--x-key', 'features'], /--x-key does not apply to \S*blobs\.csv: it names arrays in HDF5 files and \.npz archives/);
+    fails(['--data', csv, ...SMALL, '--layout', 'columns'], /--layout does not apply to \S*blobs\.csv: it orients \.npz archives and directories of \.npy files/);
+    fails(['--label', 'digit', '--epochs', '1'], /--label does not apply to mnist: it names the label column of CSV files/);
+  });
+
   test('--debug adds the stack trace', () => {
     const r = dnn(['train', '--data', join(tmp.dir, 'missing.csv'), '--debug']);
     assert.equal(r.code, 2);

@@ -101,24 +101,48 @@ function checkFeatures(data: Dataset, testPath: string | undefined): void {
 
 /** Loads `path` as a dataset; `role` says which keys an HDF5 file is read with when it has only one set. */
 async function loadOne(path: string, options: DatasetOptions, role: 'train' | 'test'): Promise<Dataset> {
-  if (path === 'mnist') return loadMnist();
+  if (path === 'mnist') {
+    applies(path, options, []);
+    return loadMnist();
+  }
   if (!existsSync(path)) throw new DataError(`${path}: file not found${path.includes('.') || path.includes('/') ? '' : ` (the built-in dataset is "mnist")`}`);
   if (statSync(path).isDirectory()) return loadDirectory(path, options);
   const ext = extname(path).toLowerCase();
   switch (ext) {
     case '.h5':
     case '.hdf5':
+      applies(path, options, ['xKey', 'yKey']);
       return loadH5File(path, options, role);
     case '.csv': {
+      applies(path, options, ['label']);
       const t = loadCsv(path, { label: options.label, ...(options.classes && { classes: options.classes }) });
       return { name: path, train: checked({ X: t.X, Y: t.Y }, path), ...(t.classes && { classes: t.classes }) };
     }
     case '.npz':
+      applies(path, options, ['xKey', 'yKey', 'layout']);
       return loadNpz(path, options);
     case '.npy':
       throw new DataError(`${path}: a .npy file holds one array, a dataset needs X and Y: use an .npz archive (np.savez(path, X=X, Y=Y)) or a directory with X.npy and Y.npy`);
     default:
       throw new DataError(`${path}: unknown data format "${ext || basename(path)}"; --data takes ${DATA_FORMATS}`);
+  }
+}
+
+const FORMAT_FLAGS = {
+  label: ['--label', 'it names the label column of CSV files'],
+  xKey: ['--x-key', 'it names arrays in HDF5 files and .npz archives'],
+  yKey: ['--y-key', 'it names arrays in HDF5 files and .npz archives'],
+  layout: ['--layout', 'it orients .npz archives and directories of .npy files'],
+} as const;
+
+/** A format flag given for data it means nothing to is an OptionError: silently ignored, it would hide a mistake. */
+function applies(path: string, options: DatasetOptions, used: (keyof typeof FORMAT_FLAGS)[]): void {
+  for (const key of Object.keys(FORMAT_FLAGS) as (keyof typeof FORMAT_FLAGS)[]) {
+    // label: null is predict's "no label column", not a flag.
+    if (options[key] !== undefined && options[key] !== null && !used.includes(key)) {
+      const [flag, use] = FORMAT_FLAGS[key];
+      throw new OptionError(`${flag} does not apply to ${path}: ${use}`);
+    }
   }
 }
 
@@ -128,6 +152,7 @@ async function loadDirectory(dir: string, options: DatasetOptions): Promise<Data
   const trainH5 = h5.find((n) => /^train/i.test(n));
   const testH5 = h5.find((n) => /^test/i.test(n));
   if (trainH5) {
+    applies(dir, options, ['xKey', 'yKey']);
     const train = await loadH5File(join(dir, trainH5), options, 'train');
     if (testH5 && !train.test) {
       const test = await loadH5File(join(dir, testH5), options, 'test');
@@ -137,6 +162,7 @@ async function loadDirectory(dir: string, options: DatasetOptions): Promise<Data
     return { ...train, name: dir };
   }
   if (names.includes('X.npy') && names.includes('Y.npy')) {
+    applies(dir, options, ['layout']);
     const layout = options.layout ?? 'rows';
     const read = (n: string) => readNpyFile(join(dir, n));
     const train = fromArrays(read('X.npy'), read('Y.npy'), layout, join(dir, 'X.npy'), join(dir, 'Y.npy'));
