@@ -281,6 +281,10 @@ describe('choosing the kernels', () => {
     }
     const bad = run({ DNN_THREADS: 'many' });
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /DNN_THREADS is "many"; it must be a whole number of threads, 1 or more/);
+    assert.match(bad.stderr, /DNN_THREADS is "many"; it must be a whole number of threads from 1 to \d+/);
+    // More threads than a product's chunk table can split for.
+    const tooMany = run({ DNN_THREADS: '1000' });
+    assert.notEqual(tooMany.status, 0);
+    assert.match(tooMany.stderr, /DNN_THREADS is "1000"; it must be a whole number of threads from 1 to 153/);
   });
 });

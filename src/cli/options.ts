@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { OptionError } from '../errors.ts';
+import { MAX_THREADS } from '../kernels/index.ts';
 
 export type FlagType = 'string' | 'boolean';
 
@@ -171,7 +172,7 @@ export function choice<T extends string>(values: Record<string, unknown>, name: 
 
 /** --threads N: threads for large products (the caller's included); the machine's cores by default. */
 export function threadsFlag(values: Record<string, unknown>): number | undefined {
-  return num(values, 'threads', { min: 1, max: 256, integer: true, text: 'a whole number of threads, 1 or more' });
+  return num(values, 'threads', { min: 1, max: MAX_THREADS, integer: true, text: `a whole number of threads from 1 to ${MAX_THREADS}` });
 }
 
 /** "784,128,64,10" -> [784, 128, 64, 10]: at least two positive integers. */

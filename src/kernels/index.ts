@@ -13,6 +13,7 @@ import type { DType, FloatArray } from '../matrix.ts';
 import { OptionError } from '../errors.ts';
 import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
+import { MAX_CHUNKS } from './threads/pool.ts';
 import { createWasmKernels } from './wasm/index.ts';
 import { WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
 
@@ -24,6 +25,13 @@ export interface KernelChoice {
   /** Fused multiply-add through relaxed SIMD (default: where the engine validates it). */
   relaxed?: boolean;
 }
+
+/**
+ * The most threads the kernels can use: a product's chunk table holds
+ * MAX_CHUNKS argument lists, and packing a large B splits it into up to two
+ * chunks per thread.
+ */
+export const MAX_THREADS = Math.floor(MAX_CHUNKS / 2);
 
 const ref32 = createRefKernels('float32');
 let defaults: { f64: Kernels<Float64Array>; f32: Kernels<Float32Array>; runtime?: WasmRuntime } | undefined;
@@ -40,8 +48,8 @@ function fromEnvironment(): KernelChoice {
   if (kernels !== undefined && kernels !== 'ref' && kernels !== 'wasm') {
     throw new OptionError(`DNN_KERNELS is ${JSON.stringify(kernels)}; use "wasm" or "ref"`);
   }
-  if (threads !== undefined && !(Number.isInteger(Number(threads)) && Number(threads) >= 1)) {
-    throw new OptionError(`DNN_THREADS is ${JSON.stringify(threads)}; it must be a whole number of threads, 1 or more`);
+  if (threads !== undefined && !(Number.isInteger(Number(threads)) && Number(threads) >= 1 && Number(threads) <= MAX_THREADS)) {
+    throw new OptionError(`DNN_THREADS is ${JSON.stringify(threads)}; it must be a whole number of threads from 1 to ${MAX_THREADS}`);
   }
   return { kernels: kernels as KernelChoice['kernels'], threads: threads === undefined ? undefined : Number(threads) };
 }
@@ -52,8 +60,8 @@ function fromEnvironment(): KernelChoice {
  * float64 kernels now in use.
  */
 export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Array> {
-  if (choice.threads !== undefined && !(Number.isInteger(choice.threads) && choice.threads >= 1)) {
-    throw new OptionError(`configureKernels: threads is ${choice.threads}; it must be a whole number, 1 or more`);
+  if (choice.threads !== undefined && !(Number.isInteger(choice.threads) && choice.threads >= 1 && choice.threads <= MAX_THREADS)) {
+    throw new OptionError(`configureKernels: threads is ${choice.threads}; it must be a whole number from 1 to ${MAX_THREADS}`);
   }
   if (choice.kernels !== undefined && choice.kernels !== 'wasm' && choice.kernels !== 'ref') {
     throw new OptionError(`configureKernels: kernels is ${JSON.stringify(choice.kernels)}; use "wasm" or "ref"`);
