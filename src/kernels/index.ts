@@ -15,7 +15,7 @@ import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
 import { MAX_CHUNKS } from './threads/pool.ts';
 import { createWasmKernels } from './wasm/index.ts';
-import { WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
+import { defaultThreads, WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
 
 export interface KernelChoice {
   /** 'wasm' (default where WebAssembly SIMD exists) or 'ref'. */
@@ -70,7 +70,8 @@ export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Arra
   const wanted = choice.kernels ?? (wasmSimdSupported() ? 'wasm' : 'ref');
   if (wanted === 'wasm') {
     if (!wasmSimdSupported()) throw new OptionError('configureKernels: kernels "wasm" needs WebAssembly SIMD, which this engine lacks; use "ref"');
-    const runtime = new WasmRuntime({ threads: choice.threads, relaxed: choice.relaxed });
+    // The machine's cores by default, but never more than the kernels can split a product for.
+    const runtime = new WasmRuntime({ threads: choice.threads ?? Math.min(defaultThreads(), MAX_THREADS), relaxed: choice.relaxed });
     defaults = { runtime, f64: createWasmKernels('float64', { runtime }), f32: createWasmKernels('float32', { runtime }) };
   } else {
     defaults = { f64: refKernels, f32: ref32 };
