@@ -196,6 +196,18 @@ describe('plots', () => {
     assert.deepEqual(niceTicks(0.08, 0.77, 6).ticks, [0, 0.2, 0.4, 0.6, 0.8]);
   });
 
+  test('wide tick labels (a regression\'s large costs) push the plot right instead of covering the axis title', () => {
+    for (const top of [0.7, 2.5e5, 3.4e228]) {
+      const svg = renderPlotSvg([{ name: 'cost', points: [[0, top], [10, top / 2]], axis: 'left' }], { title: 't', xLabel: 'iteration', leftLabel: 'cost' });
+      const title = /<text transform="translate\(([\d.]+) [\d.]+\) rotate\(-90\)" text-anchor="middle" font-size="(\d+)">cost</.exec(svg)!;
+      // The rotated title spans its font size across; a tick label at 13 px is at most 0.62 em per character wide.
+      const titleRight = Number(title[1]) + Number(title[2]) / 2;
+      const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="end">([^<]+)</g)];
+      assert.ok(ticks.length > 2);
+      for (const [, x, text] of ticks) assert.ok(Number(x) - 13 * 0.62 * text.length > titleRight + 4, `${top}: tick "${text}" ending at ${x} reaches the axis title (right edge ${titleRight})`);
+    }
+  });
+
   test('a PNG is rasterized from the SVG: valid signature, 1600 px wide, not blank', async () => {
     const svg = renderPlotSvg([{ name: 'cost', points: [[0, 0.7], [100, 0.5], [200, 0.3]], axis: 'left' }, { name: 'test accuracy', points: [[0, 0.5], [200, 0.9]], axis: 'right' }], { title: 'cost', xLabel: 'iteration', leftLabel: 'cost' });
     assert.equal((svg.match(/<polyline /g) ?? []).length, 2);

@@ -55,13 +55,15 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function renderPlotSvg(series: readonly Series[], options: PlotOptions): string {
   const W = options.width ?? 800, H = options.height ?? 480;
   const hasRight = series.some((s) => s.axis === 'right' && s.points.length > 0);
-  const m = { left: 78, right: hasRight ? 78 : 30, top: 70, bottom: 62 };
-  const pw = W - m.left - m.right, ph = H - m.top - m.bottom;
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const xt = niceTicks(xs.length ? Math.min(...xs) : 0, xs.length ? Math.max(...xs) : 1, 7);
   const leftYs = series.filter((s) => s.axis === 'left').flatMap((s) => s.points.map((p) => p[1]));
   const yt = niceTicks(Math.min(0, ...leftYs), leftYs.length ? Math.max(...leftYs) : 1, 6);
+  // Room for the widest cost tick (13 px digits are at most ~0.62 em wide) and, left of it, the rotated axis title.
+  const tickWidth = Math.max(...yt.ticks.map((t) => label(t, yt.step).length)) * 13 * 0.62;
+  const m = { left: Math.max(78, Math.ceil(tickWidth + 8 + 42)), right: hasRight ? 78 : 30, top: 70, bottom: 62 };
+  const pw = W - m.left - m.right, ph = H - m.top - m.bottom;
   const rt = { ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], lo: 0, hi: 1, step: 0.2 };
   const X = (x: number) => m.left + ((x - xt.lo) / (xt.hi - xt.lo)) * pw;
   const Y = (y: number, t: { lo: number; hi: number }) => m.top + ph - ((y - t.lo) / (t.hi - t.lo)) * ph;
