@@ -144,6 +144,16 @@ describe('dnn train --json', () => {
     assert.match(e.stderr, /^dnn: \S*no-label\.csv: has 2 columns \(x1, x2\), as many as the model's features, and no label column; evaluate needs the labels \(predict does not\)\n$/);
   });
 
+  test('predict piped into a file: a failure leaves stdout empty (no JSON among the predictions)', () => {
+    const r = dnn(['predict', model(), '--data', join(tmp.dir, 'missing.csv')]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^dnn: .*missing\.csv: file not found\n$/);
+    // With --json the error event is still there.
+    const j = dnn(['predict', model(), '--data', join(tmp.dir, 'missing.csv'), '--json']);
+    assert.equal(events(j.stdout).at(-1)!.event, 'error');
+  });
+
   test('info shows the header', () => {
     const r = dnn(['info', model(), '--json']);
     assert.equal(r.code, 0, r.stderr);

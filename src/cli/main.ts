@@ -20,6 +20,8 @@ interface Command {
   description: string;
   flags: Record<string, Flag>;
   run(args: string[], output: Output): Promise<number | void> | number | void;
+  /** True when stdout carries the command's own plain output (not JSON Lines) unless --json is given. */
+  plainStdout?(args: string[]): boolean;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -43,6 +45,8 @@ const COMMANDS: Record<string, Command> = {
     description: 'Writes the predicted label of every example, one per line (softmax: the class index, sigmoid: 0 or 1,\nlinear: the value); --probabilities writes CSV with the outputs too. A CSV file without a label column is accepted.',
     flags: PREDICT_FLAGS,
     run: predict,
+    // Predictions to stdout are plain lines; JSON there (an error event) would end up among them.
+    plainStdout: (args) => !args.some((a) => a === '--out' || a.startsWith('--out=')),
   },
   gradcheck: {
     usage: 'dnn gradcheck [--layers N0,...,NL] [--hidden ACT] [--examples M] [--seed N]',
@@ -110,8 +114,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     // Before the command is known, so that even an unknown command ends JSON output with an error event.
-    output = new Output({ json: rest.includes('--json'), text: rest.includes('--text') });
     const command = COMMANDS[first];
+    output = new Output({ json: rest.includes('--json'), text: rest.includes('--text') || Boolean(command?.plainStdout?.(rest)) });
     if (!command) {
       const known = Object.keys(COMMANDS).join(', ');
       throw new OptionError(first.startsWith('-') ? `${first} before a command; the command comes first: dnn <command> [options], the commands are ${known}` : `unknown command "${first}"; the commands are ${known} (see dnn --help)`);
