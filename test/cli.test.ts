@@ -379,6 +379,13 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--label', 'digit', '--epochs', '1'], /--label does not apply to mnist: it names the label column of CSV files/);
   });
 
+  test('numbers in flags are decimal; dropout and a hidden activation need hidden layers', () => {
+    fails(['--data', csv, '--layers', '2,4,1', '--iterations', '0x10'], /--iterations is 0x10; it must be a positive integer/);
+    fails(['--data', csv, '--layers', '2,4,1', '--iterations', '5', '--lr', '0b1'], /--lr is 0b1; it must be a positive number/);
+    fails(['--data', csv, '--layers', '2,1', '--iterations', '5', '--keep-prob', '0.5'], /--keep-prob 0\.5: --layers 2,1 has no hidden layer; dropout applies to hidden units/);
+    fails(['--data', csv, '--layers', '2,1', '--iterations', '5', '--hidden', 'tanh'], /--hidden tanh: --layers 2,1 has no hidden layer/);
+  });
+
   test('--debug adds the stack trace', () => {
     const r = dnn(['train', '--data', join(tmp.dir, 'missing.csv'), '--debug']);
     assert.equal(r.code, 2);

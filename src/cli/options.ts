@@ -153,8 +153,9 @@ export function str(values: Record<string, unknown>, name: string): string | und
 export function num(values: Record<string, unknown>, name: string, rule: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean; text: string }): number | undefined {
   const s = str(values, name);
   if (s === undefined) return undefined;
-  const v = Number(s);
-  const ok = s.trim() !== '' && Number.isFinite(v)
+  // Decimal only: Number() would also take "0x10", "0b1" and "0o7".
+  const v = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(s) ? Number(s) : NaN;
+  const ok = Number.isFinite(v)
     && (!rule.integer || Number.isInteger(v))
     && (rule.min === undefined || (rule.exclusiveMin ? v > rule.min : v >= rule.min))
     && (rule.max === undefined || v <= rule.max);

@@ -98,6 +98,12 @@ export function trainSettings(args: string[]): { settings: TrainSettings; values
     dtype: choice(values, 'dtype', DTYPES) ?? 'float64',
     threads: threadsFlag(values),
   };
+  // Flags about hidden units with no hidden layer would be recorded in the model file but do nothing.
+  if (settings.layers?.length === 2) {
+    const flat = settings.layers.join(',');
+    if (settings.keepProb < 1) throw new OptionError(`--keep-prob ${values['keep-prob']}: --layers ${flat} has no hidden layer; dropout applies to hidden units`);
+    if (values.hidden !== undefined) throw new OptionError(`--hidden ${values.hidden}: --layers ${flat} has no hidden layer; add one, e.g. --layers ${settings.layers[0]},8,${settings.layers[1]}`);
+  }
   return { settings, values };
 }
 
