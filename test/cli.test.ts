@@ -307,6 +307,10 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', write(tmp.dir, 'nan-label.csv', 'x1,x2,label\n1,2,0\n3,4,NaN\n5,6,1\n'), ...SMALL], /nan-label\.csv: line 3 \(example 2\), column "label": "NaN" is not a finite number/);
   });
 
+  test('a CSV separated by semicolons says so', () => {
+    fails(['--data', write(tmp.dir, 'semicolons.csv', 'x1;x2;label\n1;2;0\n3;4;1\n'), ...SMALL], /semicolons\.csv: has only the label column "x1;x2;label"; .*looks separated by ";", but dnn reads comma-separated values/);
+  });
+
   test('NaN or Infinity in the data', () => {
     const text = blobsCsv(10, 2).split('\n');
     text[3] = text[3].replace(/,[^,]+,/, ',NaN,');

@@ -61,7 +61,12 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
     if (labelCol < 0) throw new DataError(`${path}: has no column "${options.label}" for --label (columns: ${header.join(', ')})`);
   }
   const featureCols = header.map((_, i) => i).filter((i) => i !== labelCol);
-  if (featureCols.length === 0) throw new DataError(`${path}: has only the label column "${header[labelCol]}"; it needs at least one feature column`);
+  if (featureCols.length === 0) {
+    // One column whose name holds ';' or a tab: most likely a file written with another separator.
+    const separator = header.length === 1 ? [';', '\t', '|'].find((c) => header[0].includes(c)) : undefined;
+    const hint = separator ? `; its header "${header[0]}" looks separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}, but dnn reads comma-separated values` : '';
+    throw new DataError(`${path}: has only the label column "${header[labelCol]}"; it needs at least one feature column${hint}`);
+  }
   const m = rows.length - 1;
   const n = featureCols.length;
   const lineOf = (j: number) => `line ${lines[j + 1]} (example ${j + 1})`;
