@@ -390,6 +390,10 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', csv, '--layers', '2,1', '--iterations', '5', '--hidden', 'tanh'], /--hidden tanh: --layers 2,1 has no hidden layer/);
   });
 
+  test('layers too large for memory are a flag error naming the parameter count', () => {
+    fails(['--data', csv, '--layers', '2,100000,100000,1', '--iterations', '1'], /--layers 2,100000,100000,1: 10000500001 parameters \(80 GB in float64\) do not fit in memory \(.*\); use smaller layers/);
+  });
+
   test('--debug adds the stack trace', () => {
     const r = dnn(['train', '--data', join(tmp.dir, 'missing.csv'), '--debug']);
     assert.equal(r.code, 2);

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { DataError, DivergenceError, OptionError } from '../errors.ts';
 import { checkFloat32Range, loadDataset, type Dataset, type Layout } from '../io/dataset.ts';
-import { PARAMETER_LAYOUT, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
+import { PARAMETER_LAYOUT, parameterCount, writeModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { configureKernels } from '../kernels/index.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { FitOptions, Model } from '../model/index.ts';
@@ -152,7 +152,7 @@ export async function train(args: string[], output: Output): Promise<void> {
   output.line(`dnn ${VERSION}: training ${layers.join('-')} (${s.hidden}, ${outputAct}) on ${data.name}: ${m} examples${data.test ? `, ${data.test.X.cols} test` : ''}`);
   output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${epochs} epochs of ${stepsPerEpoch} batches of ${batchSize}` : `${totalSteps} iterations${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}${s.dtype === 'float64' ? '' : `, ${s.dtype}`}`);
 
-  const model = createModel(spec);
+  const model = tooLarge(layers, s.dtype, () => createModel(spec));
   const costs: [number, number][] = [];
   const epochPoints: { epoch: number; cost: number; trainAcc?: number; testAcc?: number }[] = [];
   let examples = 0, lastCost = NaN;
@@ -200,7 +200,7 @@ export async function train(args: string[], output: Output): Promise<void> {
     },
   };
   try {
-    model.fit(X, Y, fit);
+    tooLarge(layers, s.dtype, () => model.fit(X, Y, fit));
   } catch (e) {
     // The Model stops when the cost is no longer finite; say it in the command's terms.
     if (e instanceof DivergenceError) throw diverged(e.cost, e.iteration);
@@ -261,6 +261,21 @@ export async function train(args: string[], output: Output): Promise<void> {
     output.line(`time     ${duration(seconds)} (training ${duration(trainSeconds)}, ${Math.round(examples / Math.max(trainSeconds, 1e-9)).toLocaleString('en-US')} examples/s)`);
     output.line(`model    ${s.out ? resolve(s.out) : 'not saved (use --out FILE.dnn)'}`);
     output.line(`plot     ${s.plot ? resolve(s.plot) : 'not drawn (use --plot FILE.png)'}`);
+  }
+}
+
+/**
+ * Runs `f`; a failure to allocate (typed array length, array buffer, WebAssembly memory) is
+ * the layer sizes' fault, so it becomes an OptionError naming them rather than an unexpected error.
+ */
+function tooLarge<T>(layers: number[], dtype: DType, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof RangeError) || !/typed array length|array buffer allocation|WebAssembly memory|invalid array length/i.test(e.message)) throw e;
+    const count = parameterCount(layers);
+    const gb = (count * (dtype === 'float32' ? 4 : 8)) / 1e9;
+    throw new OptionError(`--layers ${layers.join(',')}: ${count} parameters (${gb >= 1 ? `${Math.round(gb)} GB` : `${Math.round(gb * 1000)} MB`} in ${dtype}) do not fit in memory (${e.message}); use smaller layers`);
   }
 }
 
