@@ -8,18 +8,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  createWasmKernels,
+  gradientCheckModel,
   kernelsFor,
   lLayerModel,
   Matrix,
   Model,
+  OptionError,
   RandomState,
   refKernels,
   type IterationEvent,
   type EpochEvent,
+  type FitOptions,
   type Kernels,
   type LayerSpec,
   type ModelSpec,
   type TrainerOptions,
+  type WasmKernels,
 } from '../src/index.ts';
 import { assertNumber, close } from './helpers.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
@@ -420,5 +425,86 @@ describe('no work that is not needed', () => {
     assert.deepEqual(counts.products.filter(([rows]) => rows === 4), [], 'no product with n[0] = 4 rows (layers have 6, 3, 1 units)');
     // Per iteration: 3 forward products, 3 dW products, 2 dA products.
     assert.equal(counts.products.length, 4 * (3 + 3 + 2));
+  });
+});
+
+describe('kernel memory: every call gives back what it made', () => {
+  // An instance of its own, so that bytesInUse counts this model's matrices only.
+  // A loop of calls never lets the garbage collector run (and WebAssembly memory
+  // does not ask it to), so memory a call keeps is memory the loop loses.
+  const wasm64 = createWasmKernels('float64', { threads: 1 });
+  const wasm32 = createWasmKernels('float32', { threads: 1 });
+
+  for (const kernels of [wasm64, wasm32] as WasmKernels<any>[]) {
+    it(`predict, classify, evaluate and cost, 40 times each, keep no more than the first calls (${kernels.dtype})`, () => {
+      const { X, Y } = classData(60, 31);
+      const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, dtype: kernels.dtype, kernels });
+      const calls = () => {
+        model.predict(X);
+        model.classify(X);
+        model.evaluate(X, Y);
+        model.cost(X, Y, { l2: 0.1 });
+      };
+      calls();
+      const inUse = kernels.runtime.bytesInUse();
+      for (let i = 0; i < 40; i++) calls();
+      assert.equal(kernels.runtime.bytesInUse(), inUse);
+      // Another number of examples replaces the inference workspace, and gives the old one back.
+      const few = classData(7, 32);
+      model.evaluate(few.X, few.Y);
+      calls();
+      assert.equal(kernels.runtime.bytesInUse(), inUse);
+    });
+
+    it(`fit, 20 times, with batches, validation and early stopping, keeps nothing (${kernels.dtype})`, () => {
+      const { X, Y } = classData(45, 33);
+      const v = classData(20, 34);
+      const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, dtype: kernels.dtype, kernels });
+      const options: FitOptions = { epochs: 2, batchSize: 10, optimizer: 'adam', learningRate: 0.01, l2: 0.1, keepProb: 0.8, validation: v, earlyStopping: { patience: 5 } };
+      const inUse = kernels.runtime.bytesInUse();
+      for (let i = 0; i < 20; i++) {
+        model.fit(X, Y, options);
+        model.fit(X, Y, { epochs: 2, learningRate: 0.01 }); // the whole set, X copied into kernel memory
+      }
+      assert.equal(kernels.runtime.bytesInUse(), inUse);
+    });
+  }
+
+  it('gradients and gradientCheckModel keep only what gradients returns', () => {
+    const { X, Y } = classData(30, 35);
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    const inUse = wasm64.runtime.bytesInUse();
+    for (let i = 0; i < 10; i++) {
+      const { gradients, cache } = model.gradients(X, Y, { l2: 0.1, keepProb: 0.5, rng: new RandomState(i) });
+      wasm64.release(gradients.storage);
+      for (const M of Object.values(cache)) wasm64.release(M);
+      gradientCheckModel(model, X, Y, { l2: 0.1 });
+    }
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
+  });
+
+  it('trainer.release() gives back every buffer; a released trainer makes no more steps', () => {
+    const { X, Y } = classData(45, 36);
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    const inUse = wasm64.runtime.bytesInUse();
+    for (const options of [{ batchSize: 10, optimizer: 'adam' }, { optimizer: 'rmsprop' }, { optimizer: 'momentum', keepProb: 0.5 }] as const) {
+      const trainer = model.trainer(X, Y, { ...options, learningRate: 0.01 });
+      trainer.run(7);
+      trainer.release();
+      assert.equal(wasm64.runtime.bytesInUse(), inUse, JSON.stringify(options));
+      assert.throws(() => trainer.step(), (e: unknown) => e instanceof OptionError && /released/.test(e.message));
+      trainer.release(); // twice is harmless
+    }
+    // X already in the kernels' memory is the caller's: the trainer uses it in place and leaves it alone.
+    const Xk = wasm64.matrix(X.rows, X.cols);
+    Xk.data.set(X.data);
+    const withX = wasm64.runtime.bytesInUse();
+    const trainer = model.trainer(Xk, Y, { learningRate: 0.01 });
+    trainer.step();
+    trainer.release();
+    assert.deepEqual(Array.from(Xk.data), Array.from(X.data));
+    assert.equal(wasm64.runtime.bytesInUse(), withX);
+    wasm64.release(Xk);
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
   });
 });

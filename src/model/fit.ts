@@ -75,26 +75,51 @@ interface Resolved extends TrainingPlan {
   earlyStopping?: { patience: number; minDelta: number; restoreBest: boolean };
 }
 
-/** Model.fit: checks everything, makes every buffer, then trains. */
+/** Model.fit: checks everything, makes every buffer, trains, then gives the buffers back. */
 export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: FitOptions): FitHistory {
   const fn = 'Model.fit';
   type T = ArrayOf<D>;
   model.checkInput(fn, X);
   const m = X.cols;
-  const labels = model.labels(fn, Y, m);
   const o = resolveFitOptions(fn, options, m, model.depth);
-  let val: { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined;
   if (options.validation !== undefined) {
     const v = options.validation;
     if (v === null || typeof v !== 'object') throw new OptionError(`${fn}: validation must be { X, Y }`);
-    const vX = model.input(`${fn}: validation`, v.X);
-    val = { X: vX, Y: model.labels(`${fn}: validation`, v.Y, vX.cols), ws: new Workspace(model, vX.cols) };
+  } else if (o.earlyStopping) {
+    throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
   }
-  if (o.earlyStopping && !val) throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
+  // Every kernel matrix fit makes is given back when it returns or throws:
+  // kernel memory is not the garbage collector's to reclaim in a loop of fits.
+  const k = model.kernels;
+  let labels: Matrix<T> | undefined;
+  let trainer: Trainer<D> | undefined;
+  let val: { X: Matrix<T>; Y?: Matrix<T>; ws?: Workspace<T> } | undefined;
+  let best: Matrix<T> | undefined;
+  try {
+    labels = model.labels(fn, Y, m);
+    if (options.validation !== undefined) {
+      const v = options.validation;
+      val = { X: model.input(`${fn}: validation`, v.X) };
+      val.Y = model.labels(`${fn}: validation`, v.Y, val.X.cols);
+      val.ws = new Workspace(model, val.X.cols);
+    }
+    trainer = new Trainer(model, X, labels, o, fn); // the trainer owns the labels from here
+    if (o.earlyStopping?.restoreBest) best = k.matrix(1, model.parameters.data.length);
+    return train(model, trainer, o, options, val as { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined, best);
+  } finally {
+    if (trainer) trainer.release();
+    else if (labels) k.release(labels);
+    if (val) {
+      model.releaseCopy(val.X, options.validation!.X);
+      if (val.Y) k.release(val.Y);
+      val.ws?.release(k);
+    }
+    if (best) k.release(best);
+  }
+}
 
-  // Everything the loop touches, made once.
-  const trainer = new Trainer(model, X, labels, o, fn);
-  const best = o.earlyStopping?.restoreBest ? model.kernels.matrix(1, model.parameters.data.length) : undefined;
+/** The loop of fit over a trainer made for it; every buffer is made before it starts. */
+function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolved, options: FitOptions, val: { X: Matrix<ArrayOf<D>>; Y: Matrix<ArrayOf<D>>; ws: Workspace<ArrayOf<D>> } | undefined, best: Matrix<ArrayOf<D>> | undefined): FitHistory {
   const costs = new Float64Array(o.iterations);
   const nan = () => new Float64Array(o.epochs).fill(NaN);
   const epochs = { cost: nan(), accuracy: nan(), validationCost: nan(), validationAccuracy: nan(), learningRate: nan() };

@@ -154,7 +154,6 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   trainer(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: TrainerOptions): Trainer<D> {
     const fn = 'Model.trainer';
     this.checkInput(fn, X);
-    const labels = this.labels(fn, Y, X.cols);
     if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate`);
     for (const key of Object.keys(options)) {
       if (!(TRAINER_OPTIONS as readonly string[]).includes(key)) {
@@ -163,7 +162,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       }
     }
     const plan = resolveTrainerOptions(fn, options, X.cols, this.depth);
-    return new Trainer(this, X, labels, plan, fn);
+    return new Trainer(this, X, this.labels(fn, Y, X.cols), plan, fn);
   }
 
   /**
@@ -173,9 +172,13 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   predict(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
     const input = this.input('Model.predict', X);
-    const ws = this.inferenceWorkspace(input.cols);
-    forward(this, ws, input);
-    return ws.output.clone();
+    try {
+      const ws = this.inferenceWorkspace(input.cols);
+      forward(this, ws, input);
+      return ws.output.clone();
+    } finally {
+      this.releaseCopy(input, X);
+    }
   }
 
   /**
@@ -205,12 +208,11 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
    */
   evaluate(X: Matrix<FloatArray>, Y: Matrix<FloatArray>): Evaluation {
-    const fn = 'Model.evaluate';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
-    const ws = this.inferenceWorkspace(input.cols);
-    forward(this, ws, input);
-    return evaluation(this, ws, labels);
+    return this.withData('Model.evaluate', X, Y, (input, labels) => {
+      const ws = this.inferenceWorkspace(input.cols);
+      forward(this, ws, input);
+      return evaluation(this, ws, labels);
+    });
   }
 
   /**
@@ -219,12 +221,12 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   cost(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number } = {}): number {
     const fn = 'Model.cost';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
     const l2 = checkL2(fn, options.l2);
-    const ws = this.inferenceWorkspace(input.cols);
-    forward(this, ws, input);
-    return cost(this, ws, labels, l2);
+    return this.withData(fn, X, Y, (input, labels) => {
+      const ws = this.inferenceWorkspace(input.cols);
+      forward(this, ws, input);
+      return cost(this, ws, labels, l2);
+    });
   }
 
   /**
@@ -232,8 +234,10 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    * it before its update: the cost and the gradients dW1, db1, ..., dWL, dbL
    * (an arena with the parameters' layout). With `keepProb` < 1 the dropout
    * masks are drawn from `rng` (layer order, `rand` < keepProb).
-   * The returned activations and masks are views of a workspace made for
-   * this call.
+   * The returned gradients, activations and masks are kernel matrices made
+   * for this call, the caller's from then on (`model.kernels.release(M)`
+   * gives one back early, `gradients.storage` all the gradients at once);
+   * everything else the call made it gives back itself.
    */
   gradients(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number; keepProb?: number | readonly number[]; rng?: RandomState } = {}): {
     cost: number;
@@ -242,16 +246,19 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     cache: Record<string, Matrix<ArrayOf<D>>>;
   } {
     const fn = 'Model.gradients';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
     const l2 = checkL2(fn, options.l2);
     const keep = checkKeepProb(fn, options.keepProb, this.depth);
     const dropout: DropoutPlan | undefined = keep.some((p) => p < 1) ? { keep, rng: options.rng ?? random } : undefined;
-    const ws = new Workspace(this, input.cols, { training: true, keep });
-    const grads = this.parameters.twin(this.kernels);
-    forward(this, ws, input, dropout);
-    const J = cost(this, ws, labels, l2);
-    backward(this, ws, input, labels, grads, l2, dropout);
+    const { ws, grads, J } = this.withData(fn, X, Y, (input, labels) => {
+      const ws = new Workspace(this, input.cols, { training: true, keep });
+      const grads = this.parameters.twin(this.kernels);
+      forward(this, ws, input, dropout);
+      const J = cost(this, ws, labels, l2);
+      backward(this, ws, input, labels, grads, l2, dropout);
+      // What is not returned: the backward pass's dZ and dA.
+      for (const M of [...ws.dZ, ...ws.dA]) this.kernels.release(M);
+      return { ws, grads, J };
+    });
     const cache: Record<string, Matrix<ArrayOf<D>>> = {};
     for (let l = 1; l <= this.depth; l++) {
       cache['Z' + l] = ws.Z[l - 1];
@@ -324,19 +331,41 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     return model;
   }
 
-  /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed). */
+  /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed; give a copy back with `releaseCopy`). */
   input(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
     this.checkInput(fn, X);
     return this.inKernelMemory(X);
   }
 
-  /** X in the model's dtype and the kernels' memory: X itself when it is, else a copy. */
+  /** X in the model's dtype and the kernels' memory: X itself when it is, else a copy (the caller's to give back, `releaseCopy`). */
   inKernelMemory(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
     // Used in place when the kernels can; else copied once into their memory.
     if (X.dtype === this.dtype && (this.kernels.owns?.(X as Matrix<ArrayOf<D>>) ?? true)) return X as Matrix<ArrayOf<D>>;
     const converted = this.kernels.matrix(X.rows, X.cols);
     converted.data.set(X.data);
     return converted;
+  }
+
+  /**
+   * `body` on X and Y as the kernels take them (`input`, `labels`), then the
+   * copies given back: kernel memory returns by itself only when the garbage
+   * collector finds it, which a loop of calls never lets it do.
+   */
+  private withData<R>(fn: string, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, body: (input: Matrix<ArrayOf<D>>, labels: Matrix<ArrayOf<D>>) => R): R {
+    const input = this.input(fn, X);
+    let labels: Matrix<ArrayOf<D>> | undefined;
+    try {
+      labels = this.labels(fn, Y, input.cols);
+      return body(input, labels);
+    } finally {
+      if (labels) this.kernels.release(labels);
+      this.releaseCopy(input, X);
+    }
+  }
+
+  /** Gives back `input` to the kernels when it is a copy of X (`input`, `inKernelMemory`), not X itself. */
+  releaseCopy(input: Matrix<ArrayOf<D>>, X: Matrix<FloatArray>): void {
+    if (input !== X) this.kernels.release(input);
   }
 
   /** Checks X against n[0], for at least one example and for NaN/Infinity (what `input` checks, without converting). */
@@ -350,14 +379,18 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     assertFinite(X, `${fn}: X`);
   }
 
-  /** Y checked against the output layer and m, as (n[L], m) in the model's dtype. */
+  /** Y checked against the output layer and m, as (n[L], m) in the model's dtype: always a new kernel matrix, the caller's to release. */
   labels(fn: string, Y: Matrix<FloatArray>, m: number): Matrix<ArrayOf<D>> {
     expectMatrix(fn, 'Y', Y);
     return prepareLabels(`${fn}: Y`, this.loss, this.layerDims[this.depth], Y, m, this.kernels);
   }
 
   private inferenceWorkspace(m: number): Workspace<ArrayOf<D>> {
-    if (this.inference?.m !== m) this.inference = new Workspace(this, m);
+    if (this.inference?.m !== m) {
+      this.inference?.release(this.kernels);
+      this.inference = undefined;
+      this.inference = new Workspace(this, m);
+    }
     return this.inference;
   }
 
