@@ -25,7 +25,7 @@ export class Arena<T extends FloatArray = Float64Array> {
   readonly storage: Matrix<T>;
 
   /** Allocates zeroed storage from `kernels` and lays out one view per shape. */
-  constructor(shapes: readonly (readonly [number, number])[], kernels: Kernels<T>) {
+  constructor(shapes: readonly (readonly [number, number])[], kernels: Pick<Kernels<T>, 'matrix'>) {
     const size = shapes.reduce((n, [r, c]) => n + r * c, 0);
     this.storage = kernels.matrix(1, size);
     this.data = this.storage.data;
@@ -61,7 +61,7 @@ export class Arena<T extends FloatArray = Float64Array> {
   }
 
   /** A zeroed arena with the same layout (for gradients, optimizer moments). */
-  twin(kernels: Kernels<T>): Arena<T> {
+  twin(kernels: Pick<Kernels<T>, 'matrix'>): Arena<T> {
     return new Arena(this.entries.map((e) => [e.rows, e.cols] as const), kernels);
   }
 }

@@ -8,10 +8,11 @@
 import { OptionError, ShapeError } from '../errors.ts';
 import { pairwiseSum } from '../kernels/pairwise.ts';
 import { assertFinite, Matrix } from '../matrix.ts';
-import type { Parameters } from '../parameters.ts';
+import { Arena, layerEntries, type Parameters } from '../parameters.ts';
 import { random } from '../random.ts';
 import { expectMatrix, mismatch } from './checks.ts';
-import { appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
+import { allocateParameters, appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
+import { inKernelMemory } from './memory.ts';
 import { linearActivationBackward, linearActivationForward } from './linear.ts';
 import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelBackward, lModelForward, releaseIteration, updateParameters } from './model.ts';
 import { getKernels } from '../kernels/index.ts';
@@ -43,12 +44,12 @@ export interface TrainResult {
 export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number, number, number], options: TrainOptions = {}): TrainResult {
   const fn = 'twoLayerModel';
   const { learningRate, numIterations } = checkTraining(fn, X, Y, layersDims, options, 3);
-  random.seed(1);
   const [nX, nH, nY] = layersDims;
-  const parameters = appInitializeParameters(nX, nH, nY);
-  const costs: number[] = [];
-  const Xk = intoKernels(X);
-  for (let i = 0; i < numIterations; i++) {
+  const initialize = () => {
+    random.seed(1);
+    return appInitializeParameters(nX, nH, nY);
+  };
+  return train(X, layersDims, numIterations, options, initialize, (Xk, parameters) => {
     const [A1, cache1] = linearActivationForward(Xk, parameters.W1, parameters.b1, 'relu');
     const [A2, cache2] = linearActivationForward(A1, parameters.W2, parameters.b2, 'sigmoid');
     const cost = computeCost(A2, Y);
@@ -57,10 +58,8 @@ export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number
     const [dA0, dW1, db1] = linearActivationBackward(dA1, cache1, 'relu');
     updateParameters(parameters, { dW1, db1, dW2, db2 }, learningRate);
     releaseIteration([cache1, cache2], A2, { dA2, dA1, dA0, dW1, db1, dW2, db2 });
-    report(i, cost, numIterations, costs, options);
-  }
-  getKernels().release(Xk);
-  return { parameters, costs };
+    return cost;
+  });
 }
 
 /**
@@ -73,20 +72,48 @@ export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number
 export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[], options: TrainOptions = {}): TrainResult {
   const fn = 'lLayerModel';
   const { learningRate, numIterations } = checkTraining(fn, X, Y, layersDims, options, 0);
-  random.seed(1);
-  const parameters = appInitializeParametersDeep(layersDims);
-  const costs: number[] = [];
-  const Xk = intoKernels(X);
-  for (let i = 0; i < numIterations; i++) {
+  const initialize = () => {
+    random.seed(1);
+    return appInitializeParametersDeep(layersDims);
+  };
+  return train(X, layersDims, numIterations, options, initialize, (Xk, parameters) => {
     const [AL, caches] = lModelForward(Xk, parameters);
     const cost = computeCost(AL, Y);
     const grads = lModelBackward(AL, Y, caches);
     updateParameters(parameters, grads, learningRate);
     releaseIteration(caches, AL, grads);
-    report(i, cost, numIterations, costs, options);
+    return cost;
+  });
+}
+
+/**
+ * The course's gradient-descent loop: `iteration` (forward, cost, backward,
+ * update, then every matrix of the iteration released) numIterations times.
+ * The parameters, X and every iteration live in kernel memory, where the
+ * products read and write in place; the callbacks run outside it, and the
+ * parameters are returned as ordinary arrays, so the call leaves no kernel
+ * memory behind (see memory.ts).
+ * @param X - (n[0], m) inputs
+ */
+function train(X: Matrix, layersDims: readonly number[], numIterations: number, options: TrainOptions, initialize: () => Parameters, iteration: (Xk: Matrix, parameters: Parameters) => number): TrainResult {
+  const k = getKernels();
+  const L = layersDims.length - 1;
+  const parameters = inKernelMemory(initialize);
+  const arena = Arena.of(layerEntries(parameters, L))!;
+  const Xk = intoKernels(X);
+  try {
+    const costs: number[] = [];
+    for (let i = 0; i < numIterations; i++) {
+      const cost = inKernelMemory(() => iteration(Xk, parameters));
+      report(i, cost, numIterations, costs, options);
+    }
+    const result = allocateParameters(layersDims);
+    Arena.of(layerEntries(result, L))!.data.set(arena.data);
+    return { parameters: result, costs };
+  } finally {
+    k.release(Xk);
+    k.release(arena.storage);
   }
-  getKernels().release(Xk);
-  return { parameters, costs };
 }
 
 export interface Prediction {

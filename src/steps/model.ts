@@ -12,6 +12,7 @@ import { Matrix } from '../matrix.ts';
 import { Arena, layerEntries, type Grads, type Parameters } from '../parameters.ts';
 import { checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
 import { linearActivationBackward, linearActivationForward, type LayerCache } from './linear.ts';
+import { stepMatrix, stepMemory } from './memory.ts';
 import type { Activation } from '../kernels/types.ts';
 
 /**
@@ -63,7 +64,7 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
 
   const grads: Grads = {};
   const arena = Arena.of(caches.flatMap(([[, W, b]]) => [W, b]));
-  const gradArena = arena?.twin(getKernels());
+  const gradArena = arena?.twin(stepMemory);
   const into = (l: number) => gradArena && { dW: gradArena.entries[2 * (l - 1)], db: gradArena.entries[2 * (l - 1) + 1] };
 
   const dAL = crossEntropyDA(AL, Y);
@@ -100,7 +101,7 @@ export function computeCost(AL: Matrix, Y: Matrix): number {
  * with respect to AL, as the course's `L_model_backward` starts.
  */
 export function crossEntropyDA(AL: Matrix, Y: Matrix): Matrix {
-  const dAL = getKernels().matrix(AL.rows, AL.cols);
+  const dAL = stepMatrix(AL.rows, AL.cols);
   const a = AL.data, y = Y.data, d = dAL.data;
   for (let j = 0; j < d.length; j++) d[j] = -(y[j] / a[j] - (1 - y[j]) / (1 - a[j]));
   return dAL;
