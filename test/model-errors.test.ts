@@ -157,3 +157,30 @@ describe('Model: data that does not fit', () => {
     throwsWith(() => Model.fromSpec(reg.toSpec(), [1, NaN, 2]), ShapeError, 'parameter value 1 is NaN');
   });
 });
+
+describe('float32 models: values float32 cannot hold', () => {
+  // 1e300 is a finite float64 but Infinity once stored in float32: the model
+  // would answer NaN, or fit would blame the learning rate.
+  const model = () => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'linear' }), seed: 1, dtype: 'float32' });
+  const X = Matrix.from([2, 4], [0, 1, 2, 3, 1, 0, 1e300, 0]);
+  const Y = Matrix.from([1, 4], [0, 1, 1, 0]);
+  const opts = { epochs: 1, learningRate: 0.1 };
+
+  it('X beyond ±3.4e38 in predict, evaluate, fit (whole set and batches), validation and trainer', () => {
+    const message = ['X (2, 4) has 1e+300 at row 1, column 2', "float32's range"];
+    throwsWith(() => model().predict(X), DataError, 'Model.predict: ', ...message);
+    throwsWith(() => model().evaluate(X, Y), DataError, 'Model.evaluate: ', ...message);
+    throwsWith(() => model().fit(X, Y, opts), DataError, 'Model.fit: ', ...message);
+    throwsWith(() => model().fit(X, Y, { ...opts, batchSize: 2 }), DataError, 'Model.fit: ', ...message);
+    throwsWith(() => model().fit(Matrix.zeros(2, 4), Y, { ...opts, validation: { X, Y } }), DataError, 'Model.fit: validation: ', ...message);
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, batchSize: 2 }), DataError, 'Model.trainer: ', ...message);
+    // The largest float32 itself is accepted.
+    assert.equal(model().predict(Matrix.from([2, 1], [3.4028234663852886e38, 0])).cols, 1);
+  });
+
+  it('labels of a linear output, and parameter values given to fromSpec', () => {
+    throwsWith(() => model().fit(Matrix.zeros(2, 4), Matrix.from([1, 4], [0, -1e39, 0, 0]), opts), DataError, 'Model.fit: Y (1, 4) has -1e+39 at row 0, column 1', "float32's range");
+    const spec = model().toSpec();
+    throwsWith(() => Model.fromSpec(spec, [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 1e300, 0, 0, 0]), DataError, 'Model.fromSpec: parameter value 9 is 1e+300', "float32's range");
+  });
+});

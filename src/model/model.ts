@@ -10,10 +10,10 @@
  * W1, b1, ..., WL, bL, so `fromSpec(toSpec(), parameters.data)` rebuilds it
  * exactly and a model file is a header plus one array.
  */
-import { OptionError, ShapeError } from '../errors.ts';
+import { DataError, OptionError, ShapeError } from '../errors.ts';
 import { kernelsFor } from '../kernels/index.ts';
 import type { Kernels } from '../kernels/types.ts';
-import { assertFinite, Matrix, type DType, type FloatArray } from '../matrix.ts';
+import { assertFinite, assertFloat32Range, Matrix, type DType, type FloatArray } from '../matrix.ts';
 import { Arena } from '../parameters.ts';
 import { random, RandomState } from '../random.ts';
 import { expectMatrix } from '../steps/checks.ts';
@@ -324,6 +324,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
         const v = parameterValues[i];
         if (typeof v !== 'number' || !Number.isFinite(v)) throw new ShapeError(`${fn}: parameter value ${i} is ${String(v)}; parameters must be finite numbers`);
         data[i] = v;
+        if (!Number.isFinite(data[i])) throw new DataError(`${fn}: parameter value ${i} is ${v}, beyond float32's range (±3.4e38) of a float32 model; load it with dtype "float64"`);
       }
     }
     if (spec.training) model.info.training = structuredClone(spec.training);
@@ -377,6 +378,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (X.cols < 1) throw new ShapeError(`${fn}: X is ${X.shapeString()}; it needs at least one example (column)`);
     assertFinite(X, `${fn}: X`);
+    if (this.dtype === 'float32') assertFloat32Range(X, `${fn}: X`);
   }
 
   /** Y checked against the output layer and m, as (n[L], m) in the model's dtype: always a new kernel matrix, the caller's to release. */
