@@ -144,6 +144,30 @@ describe('Model.fit', () => {
     assertNumber(seen[2].validationCost!, final.cost, 'last epoch validation cost', MODEL_TOLERANCE.float64);
   });
 
+  it('epochs or iterations far beyond what training does (a callback or early stopping ends it) reserve nothing up front', () => {
+    const { X, Y } = binaryData(60, 10);
+    const v = binaryData(30, 11);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    // Reserving a history for 2^53 − 1 epochs failed at once with "Invalid typed array length"
+    // (and for 1e9 epochs filled memory until the process was killed).
+    const stopped = model.fit(X, Y, { epochs: Number.MAX_SAFE_INTEGER, batchSize: 20, learningRate: 0.05, onIteration: (e) => (e.iteration === 6 ? 'stop' : undefined) });
+    assert.equal(stopped.iterations, 7);
+    assert.equal(stopped.costs.length, 7);
+    assert.equal(stopped.epochs.cost.length, 3);
+    assert.ok(Number.isNaN(stopped.epochs.validationCost[2]), 'not measured without validation data');
+    const early = model.fit(X, Y, { iterations: Number.MAX_SAFE_INTEGER, batchSize: 20, learningRate: 0.05, validation: v, earlyStopping: { patience: 2, minDelta: 1 } });
+    assert.equal(early.stopReason, 'earlyStopping');
+    assert.equal(early.iterations, 9);
+    assert.equal(early.epochs.validationCost.length, 3);
+    // Long enough to outgrow any first reservation: every record kept, in order.
+    const long = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    const history = long.fit(X, Y, { epochs: 5000, batchSize: 30, learningRate: 0.001 });
+    assert.equal(history.costs.length, 10000);
+    assert.equal(history.epochs.learningRate.length, 5000);
+    assert.ok(history.costs.every(Number.isFinite) && history.epochs.cost.every(Number.isFinite));
+    assertNumber(history.epochs.cost[4999], (history.costs[9998] + history.costs[9999]) / 2, 'the last epoch', MODEL_TOLERANCE.float64);
+  });
+
   it('early stopping: stops after `patience` epochs without improvement and restores the best parameters', () => {
     const { X, Y } = binaryData(60, 12);
     // Validation labels are the opposite of the training labels: every epoch of learning makes the validation cost worse.

@@ -120,9 +120,9 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
 
 /** The loop of fit over a trainer made for it; every buffer is made before it starts. */
 function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolved, options: FitOptions, val: { X: Matrix<ArrayOf<D>>; Y: Matrix<ArrayOf<D>>; ws: Workspace<ArrayOf<D>> } | undefined, best: Matrix<ArrayOf<D>> | undefined): FitHistory {
-  const costs = new Float64Array(o.iterations);
-  const nan = () => new Float64Array(o.epochs).fill(NaN);
-  const epochs = { cost: nan(), accuracy: nan(), validationCost: nan(), validationAccuracy: nan(), learningRate: nan() };
+  const costs = new Series(o.iterations, 0);
+  const perEpoch = () => new Series(o.epochs, NaN);
+  const epochs = { cost: perEpoch(), accuracy: perEpoch(), validationCost: perEpoch(), validationAccuracy: perEpoch(), learningRate: perEpoch() };
   const hasAccuracy = countLabels(model.loss, 1, 1) > 0;
 
   let epoch = 0;
@@ -133,22 +133,22 @@ function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolve
     let lr: number;
     do {
       const event = trainer.step();
-      costs[event.iteration] = event.cost;
+      costs.set(event.iteration, event.cost);
       lr = event.learningRate;
       if (options.onIteration?.(event) === 'stop') {
         stopReason = 'callback';
         break;
       }
     } while (!trainer.epochEnded && trainer.iteration < o.iterations);
-    epochs.cost[epoch] = trainer.epochCost;
-    epochs.learningRate[epoch] = lr;
-    if (hasAccuracy) epochs.accuracy[epoch] = trainer.epochAccuracy!;
+    epochs.cost.set(epoch, trainer.epochCost);
+    epochs.learningRate.set(epoch, lr);
+    if (hasAccuracy) epochs.accuracy.set(epoch, trainer.epochAccuracy!);
     if (val) {
       // The validation cost (no L2 term, no dropout) and accuracy, without allocating.
       forward(model, val.ws, val.X);
       const vCost = cost(model, val.ws, val.Y, 0);
-      epochs.validationCost[epoch] = vCost;
-      if (hasAccuracy) epochs.validationAccuracy[epoch] = correct(model, val.ws, val.Y) / countLabels(model.loss, val.Y.rows, val.ws.m);
+      epochs.validationCost.set(epoch, vCost);
+      if (hasAccuracy) epochs.validationAccuracy.set(epoch, correct(model, val.ws, val.Y) / countLabels(model.loss, val.Y.rows, val.ws.m));
       const es = o.earlyStopping;
       if (vCost < bestCost - (es?.minDelta ?? 0)) {
         bestCost = vCost;
@@ -160,10 +160,10 @@ function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolve
       }
     }
     if (options.onEpoch) {
-      const event: EpochEvent = { epoch, iterations: trainer.iteration, cost: epochs.cost[epoch], learningRate: lr };
-      if (hasAccuracy) event.accuracy = epochs.accuracy[epoch];
-      if (val) event.validationCost = epochs.validationCost[epoch];
-      if (val && hasAccuracy) event.validationAccuracy = epochs.validationAccuracy[epoch];
+      const event: EpochEvent = { epoch, iterations: trainer.iteration, cost: epochs.cost.get(epoch), learningRate: lr };
+      if (hasAccuracy) event.accuracy = epochs.accuracy.get(epoch);
+      if (val) event.validationCost = epochs.validationCost.get(epoch);
+      if (val && hasAccuracy) event.validationAccuracy = epochs.validationAccuracy.get(epoch);
       if (options.onEpoch(event) === 'stop' && stopReason === 'completed') stopReason = 'callback';
     }
   }
@@ -171,13 +171,13 @@ function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolve
 
   const t = trainer.iteration;
   const history: FitHistory = {
-    costs: costs.subarray(0, t),
+    costs: costs.first(t),
     epochs: {
-      cost: epochs.cost.subarray(0, epoch),
-      accuracy: epochs.accuracy.subarray(0, epoch),
-      validationCost: epochs.validationCost.subarray(0, epoch),
-      validationAccuracy: epochs.validationAccuracy.subarray(0, epoch),
-      learningRate: epochs.learningRate.subarray(0, epoch),
+      cost: epochs.cost.first(epoch),
+      accuracy: epochs.accuracy.first(epoch),
+      validationCost: epochs.validationCost.first(epoch),
+      validationAccuracy: epochs.validationAccuracy.first(epoch),
+      learningRate: epochs.learningRate.first(epoch),
     },
     iterations: t,
     stopReason,
@@ -189,6 +189,41 @@ function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolve
   }
   record(model, o, history, epoch);
   return history;
+}
+
+/**
+ * One number per iteration or epoch, in a Float64Array that doubles when
+ * full: `epochs` and `iterations` bound training but a callback or early
+ * stopping may end it long before (2^53 − 1 epochs is a fair way to say
+ * "until early stopping"), so the history is not reserved for all of them.
+ * It starts at up to 4096 values and grows about 12 times in a million
+ * iterations, each time copying what it holds.
+ */
+class Series {
+  private values: Float64Array;
+
+  /** @param most - the most values training can record; @param empty - the value of a slot never set */
+  constructor(private readonly most: number, private readonly empty: number) {
+    this.values = new Float64Array(Math.min(most, 4096)).fill(empty);
+  }
+
+  set(i: number, value: number): void {
+    if (i >= this.values.length) {
+      const grown = new Float64Array(Math.min(this.most, Math.max(2 * this.values.length, i + 1))).fill(this.empty);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[i] = value;
+  }
+
+  get(i: number): number {
+    return this.values[i];
+  }
+
+  /** The first n values (a view). */
+  first(n: number): Float64Array {
+    return this.values.subarray(0, n);
+  }
 }
 
 /** Writes what was done into model.info, for toSpec() and model files. */
