@@ -507,6 +507,31 @@ describe('kernel memory: every call gives back what it made', () => {
     assert.equal(wasm64.runtime.bytesInUse(), inUse);
   });
 
+  it('model.release() gives back the parameters and the inference workspace: 30 models made, fitted and released keep nothing', () => {
+    const { X, Y } = classData(40, 37);
+    const inUse = wasm64.runtime.bytesInUse();
+    let last: Model | undefined;
+    for (let i = 0; i < 30; i++) {
+      last = new Model({ inputSize: 4, layers: classLayers, seed: i, kernels: wasm64 });
+      last.fit(X, Y, { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01 });
+      last.evaluate(X, Y);
+      last.release();
+    }
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
+    const released = last!;
+    last!.release(); // twice is harmless
+    for (const use of [() => released.predict(X), () => released.fit(X, Y, { epochs: 1, learningRate: 0.1 }), () => released.trainer(X, Y, { learningRate: 0.1 })]) {
+      assert.throws(use, (e: unknown) => e instanceof OptionError && /this model was released/.test(e.message));
+    }
+    // A trainer of a model released under it stops too.
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    const trainer = model.trainer(X, Y, { learningRate: 0.1 });
+    model.release();
+    assert.throws(() => trainer.step(), (e: unknown) => e instanceof OptionError && /the model was released/.test(e.message));
+    trainer.release();
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
+  });
+
   it('trainer.release() gives back every buffer; a released trainer makes no more steps', () => {
     const { X, Y } = classData(45, 36);
     const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });

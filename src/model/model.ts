@@ -83,6 +83,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   info: { training?: Record<string, unknown>; metrics?: Record<string, unknown> } = {};
   /** The inference workspace of the last predict/evaluate, reused when m repeats. */
   private inference?: Workspace<ArrayOf<D>>;
+  private released = false;
 
   constructor(options: ModelOptions<D>) {
     const fn = 'Model';
@@ -105,6 +106,27 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     this.loss = lossFor(this.layers[this.layers.length - 1].activation);
     this.parameters = new Arena(Arena.layerShapes(this.layerDims), this.kernels);
     initializeArena(this.init, this.layerDims, this.parameters, this.seed === undefined ? random : new RandomState(this.seed));
+  }
+
+  /**
+   * Gives the kernels back the model's memory: its parameters and its
+   * inference workspace. Kernel memory otherwise returns only when the
+   * garbage collector finds the model, which a loop that makes models never
+   * lets it do. The model (and any view of its parameters, W(l), b(l),
+   * `parameters`) is not used afterwards: its methods throw. Releasing
+   * twice does nothing; trainers of the model are released separately.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.inference?.release(this.kernels);
+    this.inference = undefined;
+    this.kernels.release(this.parameters.storage);
+  }
+
+  /** Whether `release()` was called. */
+  get isReleased(): boolean {
+    return this.released;
   }
 
   /** L, the number of layers with parameters. */
@@ -371,6 +393,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
 
   /** Checks X against n[0], for at least one example and for NaN/Infinity (what `input` checks, without converting). */
   checkInput(fn: string, X: Matrix<FloatArray>): void {
+    if (this.released) throw new OptionError(`${fn}: this model was released and its parameters given back; make the model again (Model.fromSpec(spec, values) rebuilds a saved one)`);
     expectMatrix(fn, 'X', X);
     if (X.rows !== this.inputSize) {
       const hint = X.cols === this.inputSize ? ' (examples are columns: transpose X)' : '';

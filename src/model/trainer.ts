@@ -267,6 +267,7 @@ export class Trainer<D extends DType = 'float64'> {
    */
   step(): IterationEvent {
     if (this.released) throw new OptionError(`${this.fn}: this trainer was released and has no buffers left to train with; make a new one with model.trainer(X, Y, options)`);
+    if (this.model.isReleased) throw new OptionError(`${this.fn}: the model was released and its parameters given back; this trainer cannot update them`);
     const p = this.plan, model = this.model, m = this.examples;
     if (this.b === 0) this.startEpoch();
     const t = this.t, epoch = this.e, batch = this.b, lr = this.lr;

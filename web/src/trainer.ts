@@ -38,6 +38,8 @@ export interface PlaygroundTrainer {
   activations(X: Matrix): Matrix[];
   /** W[1], ..., W[L] (views: copy before sending). */
   weights(): Matrix[];
+  /** Gives back the kernel memory of the training and the network; the trainer is not used after it. */
+  release(): void;
 }
 
 /** What this trainer supports; the editor disables the rest and says why. */
@@ -93,11 +95,21 @@ export function createTrainer(X: Matrix, Y: Matrix, hidden: readonly HiddenLayer
     },
     activations(EX: Matrix): Matrix[] {
       // One forward pass with the activations kept (its gradients are not used).
-      const { cache } = model.gradients(EX, Matrix.zeros(1, EX.cols));
-      return Array.from({ length: L }, (_, i) => cache['A' + (i + 1)]);
+      // The A's are copied out and every kernel matrix of the pass given back at
+      // once: a snapshot follows every chunk of training, faster than the garbage
+      // collector would find them.
+      const { gradients, cache } = model.gradients(EX, Matrix.zeros(1, EX.cols));
+      const A = Array.from({ length: L }, (_, i) => cache['A' + (i + 1)].clone());
+      model.kernels.release(gradients.storage);
+      for (const M of Object.values(cache)) model.kernels.release(M);
+      return A;
     },
     weights(): Matrix[] {
       return Array.from({ length: L }, (_, i) => model.W(i + 1));
+    },
+    release() {
+      trainer.release();
+      model.release();
     },
   };
 }
