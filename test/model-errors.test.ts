@@ -84,6 +84,39 @@ describe('Model.fit: bad options', () => {
     throwsWith(fit({ earlyStopping: { patience: 2 } }), OptionError, 'earlyStopping', 'validation');
     throwsWith(fit({ learning_rate: 0.1 }), OptionError, 'unknown option "learning_rate"', 'learningRate');
   });
+  it('a last update that leaves parameters NaN or Infinity does not end fit as if it completed', () => {
+    // The cost before the update is finite; the update overflows W1 (no later step would look at it).
+    const cases = [
+      { X: Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]), layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], learningRate: 1e10 },
+      { X: Matrix.from([2, 4], [1e306, -1e306, 1, 2, 3, 4, 5, 6]), layers: [{ units: 1, activation: 'sigmoid' }], learningRate: 1000 },
+    ] as const;
+    for (const c of cases) {
+      const model = new Model({ inputSize: 2, layers: c.layers as unknown as LayerSpec[], seed: 1 });
+      assert.throws(() => model.fit(c.X, Y, { epochs: 1, learningRate: c.learningRate }), (e: unknown) => {
+        assert.ok(e instanceof DivergenceError, String(e));
+        assert.match(e.message, /^Model\.fit: the update of iteration 0 made parameter (W|b)\d\[\d+, \d+\] (NaN|-?Infinity); the parameters diverged, so learningRate [\d.e+]+ is probably too large/);
+        assert.equal(e.iteration, 0);
+        assert.equal(e.learningRate, c.learningRate);
+        return true;
+      });
+    }
+  });
+  it('a cost that is not finite before any update blames the data, not the learning rate', () => {
+    const huge = Matrix.from([2, 4], [1e300, -1e300, 1e300, 2, 3, 4, 5, 6]);
+    const linear = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
+    throwsWith(() => linear.fit(huge, Y, { epochs: 1, learningRate: 0.1 }), OptionError, 'Model.fit: the cost became Infinity at iteration 0 (epoch 0), before any update', 'scale X');
+  });
+  it('outputs that overflow to NaN are an error of predict, classify, evaluate and cost, not an answer', () => {
+    // Finite parameters on finite inputs: Z1 = W1·X overflows to Infinity in both units, Z2 = Inf − Inf.
+    const spec = new Model({ inputSize: 2, layers: [{ units: 2, activation: 'linear' }, { units: 1, activation: 'sigmoid' }] }).toSpec();
+    const model = Model.fromSpec(spec, [1e300, 0, 1e300, 0, 0, 0, 1, -1, 0]);
+    const huge = Matrix.from([2, 4], [1e10, 1, 2, 3, 0, 0, 0, 0]);
+    const message = /the output A\[2\] is NaN at row 0, column 0: the forward pass overflowed/;
+    for (const [name, use] of [['predict', () => model.predict(huge)], ['classify', () => model.classify(huge)], ['evaluate', () => model.evaluate(huge, Y)], ['cost', () => model.cost(huge, Y)]] as const) {
+      throwsWith(use, DataError, `Model.${name}: `, message, 'scale X');
+    }
+    assert.equal(model.predict(Matrix.from([2, 1], [0.5, 0.5])).cols, 1, 'inputs it can handle still work');
+  });
   it('a cost that diverges to Infinity or NaN stops training with a hint', () => {
     const big = Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]);
     const model = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
@@ -175,7 +208,7 @@ describe('float32 models: values float32 cannot hold', () => {
     throwsWith(() => model().fit(Matrix.zeros(2, 4), Y, { ...opts, validation: { X, Y } }), DataError, 'Model.fit: validation: ', ...message);
     throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, batchSize: 2 }), DataError, 'Model.trainer: ', ...message);
     // The largest float32 itself is accepted.
-    assert.equal(model().predict(Matrix.from([2, 1], [3.4028234663852886e38, 0])).cols, 1);
+    model().checkInput('Model.predict', Matrix.from([2, 1], [3.4028234663852886e38, 0]));
   });
 
   it('labels of a linear output, and parameter values given to fromSpec', () => {

@@ -196,6 +196,9 @@ describe('trainer adapter', () => {
     assert.ok(stoppedAt > 0 && stoppedAt < 100, `stopped after ${stoppedAt} updates`);
     trainer.train(5);
     assert.equal(trainer.iteration, stoppedAt, 'no update after divergence');
+    // The snapshot after it still renders: the cost is reported as not finite, not thrown.
+    assert.ok(!Number.isFinite(trainer.evaluate(trainX, trainY).cost));
+    assert.equal(trainer.activations(trainX).length, 3);
   });
 
   it('L2 regularization keeps the weights smaller', () => {

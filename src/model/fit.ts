@@ -10,7 +10,8 @@
  * gathered batches, gradient and moment arenas once, and fit its history
  * arrays and validation workspace, before the first iteration.
  */
-import { OptionError } from '../errors.ts';
+import { DivergenceError, OptionError } from '../errors.ts';
+import type { Arena } from '../parameters.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
@@ -105,7 +106,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
     }
     trainer = new Trainer(model, X, labels, o, fn); // the trainer owns the labels from here
     if (o.earlyStopping?.restoreBest) best = k.matrix(1, model.parameters.data.length);
-    return train(model, trainer, o, options, val as { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined, best);
+    return train(fn, model, trainer, o, options, val as { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined, best);
   } finally {
     if (trainer) trainer.release();
     else if (labels) k.release(labels);
@@ -119,7 +120,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
 }
 
 /** The loop of fit over a trainer made for it; every buffer is made before it starts. */
-function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolved, options: FitOptions, val: { X: Matrix<ArrayOf<D>>; Y: Matrix<ArrayOf<D>>; ws: Workspace<ArrayOf<D>> } | undefined, best: Matrix<ArrayOf<D>> | undefined): FitHistory {
+function train<D extends DType>(fn: string, model: Model<D>, trainer: Trainer<D>, o: Resolved, options: FitOptions, val: { X: Matrix<ArrayOf<D>>; Y: Matrix<ArrayOf<D>>; ws: Workspace<ArrayOf<D>> } | undefined, best: Matrix<ArrayOf<D>> | undefined): FitHistory {
   const costs = new Series(o.iterations, 0);
   const perEpoch = () => new Series(o.epochs, NaN);
   const epochs = { cost: perEpoch(), accuracy: perEpoch(), validationCost: perEpoch(), validationAccuracy: perEpoch(), learningRate: perEpoch() };
@@ -170,6 +171,15 @@ function train<D extends DType>(model: Model<D>, trainer: Trainer<D>, o: Resolve
   if (stopReason === 'earlyStopping' && best) model.parameters.data.set(best.data);
 
   const t = trainer.iteration;
+  // Each step checks the cost of the parameters it starts from; the last update has no next step to check it.
+  const bad = nonFinite(model.parameters);
+  if (bad) {
+    const lr = epochs.learningRate.get(epoch - 1);
+    throw new DivergenceError(
+      `${fn}: the update of iteration ${t - 1} made parameter ${bad.name} ${bad.value}; the parameters diverged, so learningRate ${lr} is probably too large (or X too large: scale it)`,
+      { cost: costs.get(t - 1), iteration: t - 1, learningRate: lr },
+    );
+  }
   const history: FitHistory = {
     costs: costs.first(t),
     epochs: {
@@ -224,6 +234,21 @@ class Series {
   first(n: number): Float64Array {
     return this.values.subarray(0, n);
   }
+}
+
+/** The first parameter that is NaN or ±Infinity, named as W2[i, j] or b1[i, 0]; undefined when all are finite. */
+function nonFinite(parameters: Arena<FloatArray>): { name: string; value: number } | undefined {
+  const entries = parameters.entries;
+  for (let e = 0; e < entries.length; e++) {
+    const M = entries[e], d = M.data;
+    for (let k = 0; k < d.length; k++) {
+      if (d[k] - d[k] !== 0) {
+        const i = Math.floor(k / M.cols);
+        return { name: `${e % 2 === 0 ? 'W' : 'b'}${Math.floor(e / 2) + 1}[${i}, ${k - i * M.cols}]`, value: d[k] };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Writes what was done into model.info, for toSpec() and model files. */

@@ -193,14 +193,36 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    * @returns (n[L], m) probabilities (sigmoid, softmax) or values (linear)
    */
   predict(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
-    const input = this.input('Model.predict', X);
+    return this.outputOf('Model.predict', X);
+  }
+
+  /** A[L] for X (a copy), as `predict` gives it; `fn` names the caller in errors. */
+  private outputOf(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
+    const input = this.input(fn, X);
     try {
-      const ws = this.inferenceWorkspace(input.cols);
-      forward(this, ws, input);
-      return ws.output.clone();
+      return this.forwardPass(fn, input).output.clone();
     } finally {
       this.releaseCopy(input, X);
     }
+  }
+
+  /**
+   * Forward propagation of `input` into the inference workspace. X is finite
+   * (checked where it entered), so an output that is not is an overflow of
+   * the forward pass, inputs too large for the parameters: an error, not an
+   * answer.
+   */
+  private forwardPass(fn: string, input: Matrix<ArrayOf<D>>): Workspace<ArrayOf<D>> {
+    const ws = this.inferenceWorkspace(input.cols);
+    forward(this, ws, input);
+    const A = ws.output, a = A.data;
+    for (let k = 0; k < a.length; k++) {
+      if (a[k] - a[k] !== 0) {
+        const i = Math.floor(k / A.cols);
+        throw new DataError(`${fn}: the output A[${this.depth}] is ${a[k]} at row ${i}, column ${k - i * A.cols}: the forward pass overflowed, X is too large for the parameters (or they diverged in training); scale X, e.g. X / 255, as the model was trained`);
+      }
+    }
+    return ws;
   }
 
   /**
@@ -212,7 +234,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   classify(X: Matrix<FloatArray>): Matrix {
     const fn = 'Model.classify';
     if (this.loss === 'meanSquaredError') throw new OptionError(`${fn}: the output layer is linear (regression) and has no classes; use predict`);
-    const A = this.predict(X);
+    const A = this.outputOf(fn, X);
     const n = A.rows, m = A.cols;
     if (this.loss === 'categoricalCrossEntropy') {
       const labels = Matrix.zeros(1, m);
@@ -230,11 +252,8 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
    */
   evaluate(X: Matrix<FloatArray>, Y: Matrix<FloatArray>): Evaluation {
-    return this.withData('Model.evaluate', X, Y, (input, labels) => {
-      const ws = this.inferenceWorkspace(input.cols);
-      forward(this, ws, input);
-      return evaluation(this, ws, labels);
-    });
+    const fn = 'Model.evaluate';
+    return this.withData(fn, X, Y, (input, labels) => evaluation(this, this.forwardPass(fn, input), labels));
   }
 
   /**
@@ -244,11 +263,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   cost(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number } = {}): number {
     const fn = 'Model.cost';
     const l2 = checkL2(fn, options.l2);
-    return this.withData(fn, X, Y, (input, labels) => {
-      const ws = this.inferenceWorkspace(input.cols);
-      forward(this, ws, input);
-      return cost(this, ws, labels, l2);
-    });
+    return this.withData(fn, X, Y, (input, labels) => cost(this, this.forwardPass(fn, input), labels, l2));
   }
 
   /**

@@ -285,7 +285,11 @@ export class Trainer<D extends DType = 'float64'> {
     forward(model, ws, A0, this.dropout);
     const J = cost(model, ws, Yb, p.l2);
     if (!Number.isFinite(J)) {
-      throw new DivergenceError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch}); the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`, { cost: J, iteration: t, learningRate: lr });
+      // Before the first update the learning rate has done nothing yet: the data is too large for the network.
+      const why = t === 0
+        ? 'before any update: the data overflows the network (scale X, e.g. X / 255, and the labels of a linear output)'
+        : `the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`;
+      throw new DivergenceError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch})${t === 0 ? ', ' : '; '}${why}`, { cost: J, iteration: t, learningRate: lr });
     }
     const right = this.hasAccuracy ? correct(model, ws, Yb) : 0;
     const total = countLabels(model.loss, ws.output.rows, mb);

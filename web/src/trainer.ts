@@ -13,7 +13,7 @@
  * carry on across Play, Pause and Step, and `n` updates here are `fit` with
  * `iterations: n`.
  */
-import { Matrix, Model, DivergenceError } from '../../src/browser.ts';
+import { DataError, Matrix, Model, DivergenceError } from '../../src/browser.ts';
 import type { HiddenLayer, OptimizerName, TrainConfig } from './config.ts';
 import { OPTIMIZERS } from './config.ts';
 
@@ -90,8 +90,14 @@ export function createTrainer(X: Matrix, Y: Matrix, hidden: readonly HiddenLayer
     },
     evaluate(EX: Matrix, EY: Matrix): Evaluation {
       if (EX.cols === 0) return { cost: NaN, accuracy: NaN };
-      const { cost, accuracy } = model.evaluate(EX, EY);
-      return { cost, accuracy: accuracy ?? NaN };
+      try {
+        const { cost, accuracy } = model.evaluate(EX, EY);
+        return { cost, accuracy: accuracy ?? NaN };
+      } catch (err) {
+        // Outputs that are not finite (the network diverged): the page says so from the cost.
+        if (err instanceof DataError) return { cost: NaN, accuracy: NaN };
+        throw err;
+      }
     },
     activations(EX: Matrix): Matrix[] {
       // One forward pass with the activations kept (its gradients are not used).
