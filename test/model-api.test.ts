@@ -184,6 +184,22 @@ describe('Model.fit', () => {
     assertNumber(history.validation!.cost, history.epochs.validationCost[0], 'final validation cost is the best', MODEL_TOLERANCE.float64);
   });
 
+  it('early stopping with no epoch better than none (a validation cost that is never finite) keeps the trained parameters', () => {
+    const { X, Y } = binaryData(40, 13);
+    // Inputs of ±1e308 overflow the forward pass: every validation cost is NaN or Infinity.
+    const huge = { X: Matrix.from([4, 2], [1e308, -1e308, 1e308, 1e308, -1e308, 1e308, 1e308, -1e308]), Y: Matrix.from([1, 2], [0, 1]) };
+    const options = { learningRate: 0.1, seed: 2 };
+    const layers: LayerSpec[] = [{ units: 3, activation: 'linear' }, { units: 1, activation: 'sigmoid' }];
+    const model = new Model({ inputSize: 4, layers, seed: 3 });
+    const history = model.fit(X, Y, { ...options, epochs: 10, validation: huge, earlyStopping: { patience: 2 } });
+    assert.equal(history.stopReason, 'earlyStopping');
+    assert.equal(history.bestEpoch, -1);
+    assert.ok(history.epochs.validationCost.every((c) => !Number.isFinite(c)));
+    const reference = new Model({ inputSize: 4, layers, seed: 3 });
+    reference.fit(X, Y, { ...options, epochs: 2 });
+    assert.deepEqual(model.parameters.data, reference.parameters.data, 'the parameters of the last epoch, not zeros');
+  });
+
   it('learning-rate decay per epoch: inverse time and exponential', () => {
     const { X, Y } = binaryData(20, 13);
     const rates = (decay: any) => Array.from(new Model({ inputSize: 4, layers: binaryLayers, seed: 1 }).fit(X, Y, { epochs: 4, learningRate: 0.1, decay }).epochs.learningRate);

@@ -168,7 +168,8 @@ function train<D extends DType>(fn: string, model: Model<D>, trainer: Trainer<D>
       if (options.onEpoch(event) === 'stop' && stopReason === 'completed') stopReason = 'callback';
     }
   }
-  if (stopReason === 'earlyStopping' && best) model.parameters.data.set(best.data);
+  // The best epoch's parameters, when there was one (a validation cost that is never finite improves on none).
+  if (stopReason === 'earlyStopping' && best && bestEpoch >= 0) model.parameters.data.set(best.data);
 
   const t = trainer.iteration;
   // Each step checks the cost of the parameters it starts from; the last update has no next step to check it.
