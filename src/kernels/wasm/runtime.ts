@@ -7,9 +7,10 @@
  * slot per thread); matrices and scratch start at 64 KiB, 64-byte aligned.
  * Shared memory never detaches, so views made before a grow stay valid.
  * Plain memory (a page without cross-origin isolation) does detach: the
- * runtime then rebinds `data` of every live matrix it handed out; views cut
- * from those (e.g. an Arena's entries) must be cut again, so there the
- * runtime reserves a generous memory up front and rarely grows.
+ * runtime then rebinds `data` of every live matrix it handed out and of
+ * every view made by `view` (an Arena's entries); a `subarray` cut any
+ * other way goes dead. There the runtime also reserves a generous memory up
+ * front, so that it rarely grows.
  */
 import type { Matrix } from '../../matrix.ts';
 import { TILE, WASM_BINARIES } from './binary.ts';
