@@ -96,6 +96,7 @@ describe('Model.fit: bad options', () => {
         assert.ok(e instanceof DivergenceError, String(e));
         assert.match(e.message, /^Model\.fit: the update of iteration 0 made parameter (W|b)\d\[\d+, \d+\] (NaN|-?Infinity); the parameters diverged, so learningRate [\d.e+]+ is probably too large/);
         assert.equal(e.iteration, 0);
+        assert.ok(!Number.isFinite(e.cost), 'the value that is not finite');
         assert.equal(e.learningRate, c.learningRate);
         return true;
       });

@@ -178,7 +178,7 @@ function train<D extends DType>(fn: string, model: Model<D>, trainer: Trainer<D>
     const lr = epochs.learningRate.get(epoch - 1);
     throw new DivergenceError(
       `${fn}: the update of iteration ${t - 1} made parameter ${bad.name} ${bad.value}; the parameters diverged, so learningRate ${lr} is probably too large (or X too large: scale it)`,
-      { cost: costs.get(t - 1), iteration: t - 1, learningRate: lr },
+      { cost: bad.value, iteration: t - 1, learningRate: lr },
     );
   }
   const history: FitHistory = {
