@@ -33,9 +33,12 @@ export class OptionError extends Error {
  * An OptionError, since the option that fixes it is the learning rate.
  */
 export class DivergenceError extends OptionError {
-  /** The cost that was not finite (NaN or ±Infinity). */
+  /**
+   * The cost that was not finite (NaN or ±Infinity); when fit's last update
+   * left a parameter so (no later cost would show it), that parameter's value.
+   */
   readonly cost: number;
-  /** The update (0-based) whose forward pass gave it. */
+  /** The update (0-based) whose forward pass gave it, or whose update made the parameter so. */
   readonly iteration: number;
   readonly learningRate: number;
 

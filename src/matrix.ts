@@ -128,6 +128,23 @@ export function assertFinite<M extends Matrix<FloatArray>>(M: M, what: string): 
   return M;
 }
 
+/**
+ * Throws a `DataError` naming the first value of `M` that float32 storage
+ * would turn into ±Infinity (finite in float64, beyond float32's largest
+ * number, about ±3.4e38). Use where float64 data enters float32 storage.
+ */
+export function assertFloat32Range<M extends Matrix<FloatArray>>(M: M, what: string): M {
+  const d = M.data;
+  if (d instanceof Float32Array) return M;
+  for (let k = 0; k < d.length; k++) {
+    if (!Number.isFinite(Math.fround(d[k])) && Number.isFinite(d[k])) {
+      const i = Math.floor(k / M.cols);
+      throw new DataError(`${what} ${M.shapeString()} has ${d[k]} at row ${i}, column ${k - i * M.cols}, beyond float32's range (±3.4e38) of a float32 model; scale the data or use dtype "float64"`);
+    }
+  }
+  return M;
+}
+
 function isDimension(n: number): boolean {
   return Number.isInteger(n) && n >= 0;
 }

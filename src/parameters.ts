@@ -17,25 +17,30 @@ export type Grads = Record<string, Matrix>;
 const owners = new WeakMap<Matrix<FloatArray>, Arena<FloatArray>>();
 
 export class Arena<T extends FloatArray = Float64Array> {
-  /** All values, entry after entry. */
-  readonly data: T;
   /** The views, in layout order (W1, b1, W2, b2, ...). */
   readonly entries: readonly Matrix<T>[];
   /** The (1, size) matrix the kernels allocated; `data` is its storage. */
   readonly storage: Matrix<T>;
 
-  /** Allocates zeroed storage from `kernels` and lays out one view per shape. */
-  constructor(shapes: readonly (readonly [number, number])[], kernels: Kernels<T>) {
+  /**
+   * Allocates zeroed storage from `kernels` and lays out one view per shape
+   * (the kernels' `view`, which stays valid if their memory moves).
+   */
+  constructor(shapes: readonly (readonly [number, number])[], kernels: Pick<Kernels<T>, 'matrix' | 'view'>) {
     const size = shapes.reduce((n, [r, c]) => n + r * c, 0);
     this.storage = kernels.matrix(1, size);
-    this.data = this.storage.data;
     let offset = 0;
     this.entries = shapes.map(([r, c]) => {
-      const view = new Matrix<T>(r, c, this.data.subarray(offset, offset + r * c) as T);
+      const view = kernels.view ? kernels.view(this.storage, offset, r, c) : new Matrix<T>(r, c, this.data.subarray(offset, offset + r * c) as T);
       offset += r * c;
       owners.set(view, this as Arena<FloatArray>);
       return view;
     });
+  }
+
+  /** All values, entry after entry: the storage's, read each time, since kernels may move it. */
+  get data(): T {
+    return this.storage.data;
   }
 
   /** The shapes of the layer parameters W[l], b[l] for `layerDims` = [n0, n1, ..., nL]. */
@@ -61,7 +66,7 @@ export class Arena<T extends FloatArray = Float64Array> {
   }
 
   /** A zeroed arena with the same layout (for gradients, optimizer moments). */
-  twin(kernels: Kernels<T>): Arena<T> {
+  twin(kernels: Pick<Kernels<T>, 'matrix' | 'view'>): Arena<T> {
     return new Arena(this.entries.map((e) => [e.rows, e.cols] as const), kernels);
   }
 }

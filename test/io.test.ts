@@ -187,6 +187,21 @@ describe('model files', () => {
     const bad = { ...header('float64'), layers: [{ units: 2, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] };
     const bytes = Buffer.concat([...modelFileChunks(bad, Float64Array.from(values))]);
     assert.throws(() => parseModelFile(bytes, 'm.dnn'), /m\.dnn: invalid model header: layer 1 has activation "softmax"; a hidden layer takes/);
+    // Headers a Model could not be built from, named with the file.
+    const parse = (h: ModelHeader, count = values.length) => () => parseModelFile(Buffer.concat([...modelFileChunks(h, Float64Array.from(values.slice(0, count)))]), 'm.dnn');
+    assert.throws(parse({ ...header('float64'), layers: [{ units: 2, activation: 'leakyRelu', slope: 7 }, { units: 1, activation: 'sigmoid' }] }), /m\.dnn: invalid model header: layer 1 has slope 7; leakyRelu's slope is a number in \[0, 1\)/);
+    assert.throws(parse({ ...header('float64'), layers: [{ units: 2, activation: 'relu', slope: 0.1 }, { units: 1, activation: 'sigmoid' }] }), /m\.dnn: invalid model header: layer 1 has a slope but activation "relu"/);
+    assert.throws(parse({ ...header('float64'), layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'softmax' }] }), /m\.dnn: invalid model header: layer 2 is softmax with 1 unit; softmax needs at least 2/);
+  });
+
+  test('parameters that could not be read back are not written', () => {
+    const path = join(tmp.dir, 'never.dnn');
+    const bad = Float64Array.from(values);
+    bad[4] = NaN;
+    assert.throws(() => writeModelFile(path, header('float64'), bad), (e: Error) => e instanceof DataError && /never\.dnn: parameter 4 is NaN; a model's parameters must be finite/.test(e.message));
+    assert.throws(() => writeModelFile(path, header('float64'), Float32Array.from(values)), (e: Error) => e instanceof DataError && /never\.dnn: the parameters are a Float32Array but the header's dtype is "float64"/.test(e.message));
+    assert.throws(() => writeModelFile(path, header('float32'), Float64Array.from(values)), /Float64Array but the header's dtype is "float32"/);
+    assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.includes('never.dnn')), []);
   });
 });
 

@@ -36,6 +36,55 @@ describe('WebAssembly runtime', { skip }, () => {
     k.runtime.shutdown();
   });
 
+  it('plain (unshared) memory: a model keeps its parameters when the memory grows under it, even in the middle of a product', () => {
+    // A page without cross-origin isolation has no SharedArrayBuffer: the memory is
+    // plain and each growth detaches the old buffer. Views cut from a matrix (the
+    // W[l], b[l] of a parameter arena) went dead with it: predictions of 0.5, and
+    // fit updating nothing, without an error.
+    const script = `globalThis.SharedArrayBuffer = undefined;
+    import('./src/index.ts').then((dnn) => {
+      const k = dnn.kernelsFor('float64');
+      const calm = dnn.createWasmKernels('float64', { threads: 1 }); // a runtime of its own that never grows here
+      const rng = new dnn.RandomState(0);
+      const X = rng.randn(3, 50), Y = dnn.Matrix.zeros(1, 50);
+      for (let j = 0; j < 50; j++) Y.data[j] = X.data[j] > 0 ? 1 : 0;
+      const layers = [{ units: 4, activation: 'relu' }, { units: 1, activation: 'sigmoid' }];
+      const model = new dnn.Model({ inputSize: 3, layers, seed: 1 });
+      const twin = new dnn.Model({ inputSize: 3, layers, seed: 1, kernels: calm });
+      const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+      model.fit(X, Y, { epochs: 5, optimizer: 'adam', learningRate: 0.1 });
+      twin.fit(X, Y, { epochs: 5, optimizer: 'adam', learningRate: 0.1 });
+      const out = { shared: k.runtime.shared, before: same(model.predict(X).data, twin.predict(X).data) };
+      let size = k.runtime.memory.buffer.byteLength;
+      const big = k.matrix(3000, 3000); // 72 MB, more than the reserve: the memory grows
+      out.grew = k.runtime.memory.buffer.byteLength > size;
+      out.predicted = same(model.predict(X).data, twin.predict(X).data);
+      out.views = model.W(1).data.length === 12 && model.parameters.data.length === 21;
+      model.fit(X, Y, { epochs: 3, optimizer: 'adam', learningRate: 0.1 });
+      twin.fit(X, Y, { epochs: 3, optimizer: 'adam', learningRate: 0.1 });
+      out.trained = same(model.parameters.data, twin.parameters.data);
+      // Growth in the middle of a forward pass: W1 (200, 300) packs X's 4.8 MB into scratch
+      // when the memory has no room left, after W1 is read and before W2 is.
+      const wide = new dnn.Model({ inputSize: 300, layers: [{ units: 200, activation: 'tanh' }, { units: 2, activation: 'softmax' }], seed: 2 });
+      const wideTwin = new dnn.Model({ inputSize: 300, layers: [{ units: 200, activation: 'tanh' }, { units: 2, activation: 'softmax' }], seed: 2, kernels: calm });
+      const W = k.matrix(300, 2000);
+      W.data.set(rng.randn(300, 2000).data);
+      wide.predict(W); // the inference workspace, made once; the packed X (scratch) was the last block on top
+      const pack = 300 * 2000 * 8;
+      const room = k.runtime.memory.buffer.byteLength - 65536 - (k.runtime.highWaterBytes() - pack);
+      const filler = k.matrix(1, Math.floor((room - pack / 4) / 8)); // leaves a quarter of the pack's room
+      size = k.runtime.memory.buffer.byteLength;
+      const A = wide.predict(W);
+      out.grewInProduct = k.runtime.memory.buffer.byteLength > size;
+      out.wide = same(A.data, wideTwin.predict(W).data);
+      console.log(JSON.stringify(out));
+      process.exit(0);
+    })`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { shared: false, before: true, grew: true, predicted: true, views: true, trained: true, grewInProduct: true, wide: true });
+  });
+
   it('matrices made after another runtime grew are still its own (V8 renews every shared buffer object on any growth)', (t) => {
     const k1 = createWasmKernels('float64', { threads: 1 });
     const k2 = createWasmKernels('float64', { threads: 1 });

@@ -8,18 +8,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  createWasmKernels,
+  gradientCheckModel,
   kernelsFor,
   lLayerModel,
   Matrix,
   Model,
+  OptionError,
   RandomState,
   refKernels,
   type IterationEvent,
   type EpochEvent,
+  type FitOptions,
   type Kernels,
   type LayerSpec,
   type ModelSpec,
   type TrainerOptions,
+  type WasmKernels,
 } from '../src/index.ts';
 import { assertNumber, close } from './helpers.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
@@ -139,6 +144,30 @@ describe('Model.fit', () => {
     assertNumber(seen[2].validationCost!, final.cost, 'last epoch validation cost', MODEL_TOLERANCE.float64);
   });
 
+  it('epochs or iterations far beyond what training does (a callback or early stopping ends it) reserve nothing up front', () => {
+    const { X, Y } = binaryData(60, 10);
+    const v = binaryData(30, 11);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    // Reserving a history for 2^53 − 1 epochs failed at once with "Invalid typed array length"
+    // (and for 1e9 epochs filled memory until the process was killed).
+    const stopped = model.fit(X, Y, { epochs: Number.MAX_SAFE_INTEGER, batchSize: 20, learningRate: 0.05, onIteration: (e) => (e.iteration === 6 ? 'stop' : undefined) });
+    assert.equal(stopped.iterations, 7);
+    assert.equal(stopped.costs.length, 7);
+    assert.equal(stopped.epochs.cost.length, 3);
+    assert.ok(Number.isNaN(stopped.epochs.validationCost[2]), 'not measured without validation data');
+    const early = model.fit(X, Y, { iterations: Number.MAX_SAFE_INTEGER, batchSize: 20, learningRate: 0.05, validation: v, earlyStopping: { patience: 2, minDelta: 1 } });
+    assert.equal(early.stopReason, 'earlyStopping');
+    assert.equal(early.iterations, 9);
+    assert.equal(early.epochs.validationCost.length, 3);
+    // Long enough to outgrow any first reservation: every record kept, in order.
+    const long = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    const history = long.fit(X, Y, { epochs: 5000, batchSize: 30, learningRate: 0.001 });
+    assert.equal(history.costs.length, 10000);
+    assert.equal(history.epochs.learningRate.length, 5000);
+    assert.ok(history.costs.every(Number.isFinite) && history.epochs.cost.every(Number.isFinite));
+    assertNumber(history.epochs.cost[4999], (history.costs[9998] + history.costs[9999]) / 2, 'the last epoch', MODEL_TOLERANCE.float64);
+  });
+
   it('early stopping: stops after `patience` epochs without improvement and restores the best parameters', () => {
     const { X, Y } = binaryData(60, 12);
     // Validation labels are the opposite of the training labels: every epoch of learning makes the validation cost worse.
@@ -153,6 +182,22 @@ describe('Model.fit', () => {
     reference.fit(X, Y, { ...options, epochs: 1 });
     assert.deepEqual(model.parameters.data, reference.parameters.data, 'the parameters after epoch 0');
     assertNumber(history.validation!.cost, history.epochs.validationCost[0], 'final validation cost is the best', MODEL_TOLERANCE.float64);
+  });
+
+  it('early stopping with no epoch better than none (a validation cost that is never finite) keeps the trained parameters', () => {
+    const { X, Y } = binaryData(40, 13);
+    // Inputs of ±1e308 overflow the forward pass: every validation cost is NaN or Infinity.
+    const huge = { X: Matrix.from([4, 2], [1e308, -1e308, 1e308, 1e308, -1e308, 1e308, 1e308, -1e308]), Y: Matrix.from([1, 2], [0, 1]) };
+    const options = { learningRate: 0.1, seed: 2 };
+    const layers: LayerSpec[] = [{ units: 3, activation: 'linear' }, { units: 1, activation: 'sigmoid' }];
+    const model = new Model({ inputSize: 4, layers, seed: 3 });
+    const history = model.fit(X, Y, { ...options, epochs: 10, validation: huge, earlyStopping: { patience: 2 } });
+    assert.equal(history.stopReason, 'earlyStopping');
+    assert.equal(history.bestEpoch, -1);
+    assert.ok(history.epochs.validationCost.every((c) => !Number.isFinite(c)));
+    const reference = new Model({ inputSize: 4, layers, seed: 3 });
+    reference.fit(X, Y, { ...options, epochs: 2 });
+    assert.deepEqual(model.parameters.data, reference.parameters.data, 'the parameters of the last epoch, not zeros');
   });
 
   it('learning-rate decay per epoch: inverse time and exponential', () => {
@@ -420,5 +465,111 @@ describe('no work that is not needed', () => {
     assert.deepEqual(counts.products.filter(([rows]) => rows === 4), [], 'no product with n[0] = 4 rows (layers have 6, 3, 1 units)');
     // Per iteration: 3 forward products, 3 dW products, 2 dA products.
     assert.equal(counts.products.length, 4 * (3 + 3 + 2));
+  });
+});
+
+describe('kernel memory: every call gives back what it made', () => {
+  // An instance of its own, so that bytesInUse counts this model's matrices only.
+  // A loop of calls never lets the garbage collector run (and WebAssembly memory
+  // does not ask it to), so memory a call keeps is memory the loop loses.
+  const wasm64 = createWasmKernels('float64', { threads: 1 });
+  const wasm32 = createWasmKernels('float32', { threads: 1 });
+
+  for (const kernels of [wasm64, wasm32] as WasmKernels<any>[]) {
+    it(`predict, classify, evaluate and cost, 40 times each, keep no more than the first calls (${kernels.dtype})`, () => {
+      const { X, Y } = classData(60, 31);
+      const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, dtype: kernels.dtype, kernels });
+      const calls = () => {
+        model.predict(X);
+        model.classify(X);
+        model.evaluate(X, Y);
+        model.cost(X, Y, { l2: 0.1 });
+      };
+      calls();
+      const inUse = kernels.runtime.bytesInUse();
+      for (let i = 0; i < 40; i++) calls();
+      assert.equal(kernels.runtime.bytesInUse(), inUse);
+      // Another number of examples replaces the inference workspace, and gives the old one back.
+      const few = classData(7, 32);
+      model.evaluate(few.X, few.Y);
+      calls();
+      assert.equal(kernels.runtime.bytesInUse(), inUse);
+    });
+
+    it(`fit, 20 times, with batches, validation and early stopping, keeps nothing (${kernels.dtype})`, () => {
+      const { X, Y } = classData(45, 33);
+      const v = classData(20, 34);
+      const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, dtype: kernels.dtype, kernels });
+      const options: FitOptions = { epochs: 2, batchSize: 10, optimizer: 'adam', learningRate: 0.01, l2: 0.1, keepProb: 0.8, validation: v, earlyStopping: { patience: 5 } };
+      const inUse = kernels.runtime.bytesInUse();
+      for (let i = 0; i < 20; i++) {
+        model.fit(X, Y, options);
+        model.fit(X, Y, { epochs: 2, learningRate: 0.01 }); // the whole set, X copied into kernel memory
+      }
+      assert.equal(kernels.runtime.bytesInUse(), inUse);
+    });
+  }
+
+  it('gradients and gradientCheckModel keep only what gradients returns', () => {
+    const { X, Y } = classData(30, 35);
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    const inUse = wasm64.runtime.bytesInUse();
+    for (let i = 0; i < 10; i++) {
+      const { gradients, cache } = model.gradients(X, Y, { l2: 0.1, keepProb: 0.5, rng: new RandomState(i) });
+      wasm64.release(gradients.storage);
+      for (const M of Object.values(cache)) wasm64.release(M);
+      gradientCheckModel(model, X, Y, { l2: 0.1 });
+    }
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
+  });
+
+  it('model.release() gives back the parameters and the inference workspace: 30 models made, fitted and released keep nothing', () => {
+    const { X, Y } = classData(40, 37);
+    const inUse = wasm64.runtime.bytesInUse();
+    let last: Model | undefined;
+    for (let i = 0; i < 30; i++) {
+      last = new Model({ inputSize: 4, layers: classLayers, seed: i, kernels: wasm64 });
+      last.fit(X, Y, { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01 });
+      last.evaluate(X, Y);
+      last.release();
+    }
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
+    const released = last!;
+    last!.release(); // twice is harmless
+    for (const use of [() => released.predict(X), () => released.fit(X, Y, { epochs: 1, learningRate: 0.1 }), () => released.trainer(X, Y, { learningRate: 0.1 })]) {
+      assert.throws(use, (e: unknown) => e instanceof OptionError && /this model was released/.test(e.message));
+    }
+    // A trainer of a model released under it stops too.
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    const trainer = model.trainer(X, Y, { learningRate: 0.1 });
+    model.release();
+    assert.throws(() => trainer.step(), (e: unknown) => e instanceof OptionError && /the model was released/.test(e.message));
+    trainer.release();
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
+  });
+
+  it('trainer.release() gives back every buffer; a released trainer makes no more steps', () => {
+    const { X, Y } = classData(45, 36);
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    const inUse = wasm64.runtime.bytesInUse();
+    for (const options of [{ batchSize: 10, optimizer: 'adam' }, { optimizer: 'rmsprop' }, { optimizer: 'momentum', keepProb: 0.5 }] as const) {
+      const trainer = model.trainer(X, Y, { ...options, learningRate: 0.01 });
+      trainer.run(7);
+      trainer.release();
+      assert.equal(wasm64.runtime.bytesInUse(), inUse, JSON.stringify(options));
+      assert.throws(() => trainer.step(), (e: unknown) => e instanceof OptionError && /released/.test(e.message));
+      trainer.release(); // twice is harmless
+    }
+    // X already in the kernels' memory is the caller's: the trainer uses it in place and leaves it alone.
+    const Xk = wasm64.matrix(X.rows, X.cols);
+    Xk.data.set(X.data);
+    const withX = wasm64.runtime.bytesInUse();
+    const trainer = model.trainer(Xk, Y, { learningRate: 0.01 });
+    trainer.step();
+    trainer.release();
+    assert.deepEqual(Array.from(Xk.data), Array.from(X.data));
+    assert.equal(wasm64.runtime.bytesInUse(), withX);
+    wasm64.release(Xk);
+    assert.equal(wasm64.runtime.bytesInUse(), inUse);
   });
 });

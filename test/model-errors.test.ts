@@ -84,6 +84,40 @@ describe('Model.fit: bad options', () => {
     throwsWith(fit({ earlyStopping: { patience: 2 } }), OptionError, 'earlyStopping', 'validation');
     throwsWith(fit({ learning_rate: 0.1 }), OptionError, 'unknown option "learning_rate"', 'learningRate');
   });
+  it('a last update that leaves parameters NaN or Infinity does not end fit as if it completed', () => {
+    // The cost before the update is finite; the update overflows W1 (no later step would look at it).
+    const cases = [
+      { X: Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]), layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], learningRate: 1e10 },
+      { X: Matrix.from([2, 4], [1e306, -1e306, 1, 2, 3, 4, 5, 6]), layers: [{ units: 1, activation: 'sigmoid' }], learningRate: 1000 },
+    ] as const;
+    for (const c of cases) {
+      const model = new Model({ inputSize: 2, layers: c.layers as unknown as LayerSpec[], seed: 1 });
+      assert.throws(() => model.fit(c.X, Y, { epochs: 1, learningRate: c.learningRate }), (e: unknown) => {
+        assert.ok(e instanceof DivergenceError, String(e));
+        assert.match(e.message, /^Model\.fit: the update of iteration 0 made parameter (W|b)\d\[\d+, \d+\] (NaN|-?Infinity); the parameters diverged, so learningRate [\d.e+]+ is probably too large/);
+        assert.equal(e.iteration, 0);
+        assert.ok(!Number.isFinite(e.cost), 'the value that is not finite');
+        assert.equal(e.learningRate, c.learningRate);
+        return true;
+      });
+    }
+  });
+  it('a cost that is not finite before any update blames the data, not the learning rate', () => {
+    const huge = Matrix.from([2, 4], [1e300, -1e300, 1e300, 2, 3, 4, 5, 6]);
+    const linear = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
+    throwsWith(() => linear.fit(huge, Y, { epochs: 1, learningRate: 0.1 }), OptionError, 'Model.fit: the cost became Infinity at iteration 0 (epoch 0), before any update', 'scale X');
+  });
+  it('outputs that overflow to NaN are an error of predict, classify, evaluate and cost, not an answer', () => {
+    // Finite parameters on finite inputs: Z1 = W1·X overflows to Infinity in both units, Z2 = Inf − Inf.
+    const spec = new Model({ inputSize: 2, layers: [{ units: 2, activation: 'linear' }, { units: 1, activation: 'sigmoid' }] }).toSpec();
+    const model = Model.fromSpec(spec, [1e300, 0, 1e300, 0, 0, 0, 1, -1, 0]);
+    const huge = Matrix.from([2, 4], [1e10, 1, 2, 3, 0, 0, 0, 0]);
+    const message = /the output A\[2\] is NaN at row 0, column 0: the forward pass overflowed/;
+    for (const [name, use] of [['predict', () => model.predict(huge)], ['classify', () => model.classify(huge)], ['evaluate', () => model.evaluate(huge, Y)], ['cost', () => model.cost(huge, Y)]] as const) {
+      throwsWith(use, DataError, `Model.${name}: `, message, 'scale X');
+    }
+    assert.equal(model.predict(Matrix.from([2, 1], [0.5, 0.5])).cols, 1, 'inputs it can handle still work');
+  });
   it('a cost that diverges to Infinity or NaN stops training with a hint', () => {
     const big = Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]);
     const model = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
@@ -155,5 +189,32 @@ describe('Model: data that does not fit', () => {
     throwsWith(() => Model.fromSpec(reg.toSpec(), [1, 2]), ShapeError, '2 parameter values', 'which have 3');
     throwsWith(() => Model.fromSpec({ ...reg.toSpec(), loss: 'categoricalCrossEntropy' }), OptionError, 'spec.loss');
     throwsWith(() => Model.fromSpec(reg.toSpec(), [1, NaN, 2]), ShapeError, 'parameter value 1 is NaN');
+  });
+});
+
+describe('float32 models: values float32 cannot hold', () => {
+  // 1e300 is a finite float64 but Infinity once stored in float32: the model
+  // would answer NaN, or fit would blame the learning rate.
+  const model = () => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'linear' }), seed: 1, dtype: 'float32' });
+  const X = Matrix.from([2, 4], [0, 1, 2, 3, 1, 0, 1e300, 0]);
+  const Y = Matrix.from([1, 4], [0, 1, 1, 0]);
+  const opts = { epochs: 1, learningRate: 0.1 };
+
+  it('X beyond ±3.4e38 in predict, evaluate, fit (whole set and batches), validation and trainer', () => {
+    const message = ['X (2, 4) has 1e+300 at row 1, column 2', "float32's range"];
+    throwsWith(() => model().predict(X), DataError, 'Model.predict: ', ...message);
+    throwsWith(() => model().evaluate(X, Y), DataError, 'Model.evaluate: ', ...message);
+    throwsWith(() => model().fit(X, Y, opts), DataError, 'Model.fit: ', ...message);
+    throwsWith(() => model().fit(X, Y, { ...opts, batchSize: 2 }), DataError, 'Model.fit: ', ...message);
+    throwsWith(() => model().fit(Matrix.zeros(2, 4), Y, { ...opts, validation: { X, Y } }), DataError, 'Model.fit: validation: ', ...message);
+    throwsWith(() => model().trainer(X, Y, { learningRate: 0.1, batchSize: 2 }), DataError, 'Model.trainer: ', ...message);
+    // The largest float32 itself is accepted.
+    model().checkInput('Model.predict', Matrix.from([2, 1], [3.4028234663852886e38, 0]));
+  });
+
+  it('labels of a linear output, and parameter values given to fromSpec', () => {
+    throwsWith(() => model().fit(Matrix.zeros(2, 4), Matrix.from([1, 4], [0, -1e39, 0, 0]), opts), DataError, 'Model.fit: Y (1, 4) has -1e+39 at row 0, column 1', "float32's range");
+    const spec = model().toSpec();
+    throwsWith(() => Model.fromSpec(spec, [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 1e300, 0, 0, 0]), DataError, 'Model.fromSpec: parameter value 9 is 1e+300', "float32's range");
   });
 });

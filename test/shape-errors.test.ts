@@ -93,6 +93,9 @@ describe('ShapeError messages', () => {
     throwsShape(() => lModelForward(z(4, 7), { ...p, b3: z(2, 1) }), 'lModelForward: b3 is (2, 1) but W3 is (1, 2); b3 must be (n[3], 1) = (1, 1)');
     throwsShape(() => lModelForward(z(4, 7), initializeParametersDeep([4, 3, 2])), 'lModelForward: W2 is (2, 3) but AL must be (1, m); the output layer must have one unit (n[2] = 1)');
     throwsShape(() => lModelForward(z(4, 7), { W1: p.W1, b1: p.b1, W3: p.W3, b3: p.b3 }), /lModelForward: parameters has no matrix W2/);
+    // An odd number of entries names the missing one, not the layer before it.
+    throwsShape(() => lModelForward(z(4, 7), { W1: p.W1, b1: p.b1, W2: p.W2, b2: p.b2, W3: p.W3 }), 'lModelForward: parameters has no matrix b3; it must hold W1..W3 and b1..b3');
+    throwsShape(() => updateParameters({ W1: p.W1, b1: p.b1, W2: p.W2 }, {}, 0.1), 'updateParameters: parameters has no matrix b2; it must hold W1..W2 and b1..b2');
   });
 
   it('computeCost: AL against Y', () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   appInitializeParametersDeep,
+  kernelsFor,
   linearActivationBackward,
   linearActivationForward,
   loadPlanarDataset,
@@ -15,6 +16,7 @@ import {
   updateParameters,
   type Grads,
   type LayerCache,
+  type WasmKernels,
 } from '../src/index.ts';
 import { crossEntropyDA } from '../src/steps/model.ts';
 import { assertMatrix, TOLERANCE } from './helpers.ts';
@@ -85,6 +87,31 @@ describe('trainer adapter', () => {
     const test = trainer.evaluate(testX, testY);
     assert.ok(end.cost < 0.5 * start.cost, `cost ${start.cost} -> ${end.cost}`);
     assert.ok(end.accuracy > 0.85 && test.accuracy > 0.8, `train accuracy ${end.accuracy}, test ${test.accuracy}`);
+  });
+
+  it('snapshots keep no kernel memory, and release() gives back all of it', () => {
+    // The worker takes a snapshot (evaluate and activations on the picture grids)
+    // after every chunk of training; kernel memory it kept would pile up until the
+    // garbage collector happened to find it.
+    const runtime = (kernelsFor('float64') as WasmKernels<Float64Array>).runtime;
+    const before = runtime.bytesInUse();
+    const trainer = createTrainer(trainX, trainY, defaultConfig().hidden, { ...train, batchSize: 32 });
+    const grid = new Matrix(2, 400, gridPoints(extentOf(trainX.data), 20));
+    const snapshot = () => {
+      trainer.evaluate(trainX, trainY);
+      const A = trainer.activations(grid);
+      assert.equal(A[A.length - 1].cols, 400);
+    };
+    trainer.train(5);
+    snapshot();
+    const made = runtime.bytesInUse();
+    for (let i = 0; i < 20; i++) {
+      trainer.train(5);
+      snapshot();
+    }
+    assert.equal(runtime.bytesInUse(), made);
+    trainer.release();
+    assert.equal(runtime.bytesInUse(), before);
   });
 
   it('is deterministic for a seed and changes with it', () => {
@@ -169,6 +196,9 @@ describe('trainer adapter', () => {
     assert.ok(stoppedAt > 0 && stoppedAt < 100, `stopped after ${stoppedAt} updates`);
     trainer.train(5);
     assert.equal(trainer.iteration, stoppedAt, 'no update after divergence');
+    // The snapshot after it still renders: the cost is reported as not finite, not thrown.
+    assert.ok(!Number.isFinite(trainer.evaluate(trainX, trainY).cost));
+    assert.equal(trainer.activations(trainX).length, 3);
   });
 
   it('L2 regularization keeps the weights smaller', () => {

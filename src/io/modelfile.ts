@@ -117,9 +117,18 @@ export function* modelFileChunks(header: ModelHeader, weights: FloatArray): Gene
   yield new Uint8Array(hash.digest());
 }
 
-/** Writes a model file atomically: the destination holds the old file or the whole new one. */
+/**
+ * Writes a model file atomically: the destination holds the old file or the
+ * whole new one. Only a file `readModelFile` accepts is written: the header
+ * is checked, the parameters must be finite and in the header's dtype.
+ */
 export function writeModelFile(path: string, header: ModelHeader, weights: FloatArray): void {
   checkHeader(path, header, weights.length);
+  const Store = header.dtype === 'float32' ? Float32Array : Float64Array;
+  if (!(weights instanceof Store)) {
+    throw new DataError(`${path}: the parameters are a ${weights.constructor.name} but the header's dtype is "${header.dtype}"; give a ${Store.name} or set dtype to match`);
+  }
+  checkFinite(path, weights);
   writeFileAtomic(path, modelFileChunks(header, weights));
 }
 
@@ -175,9 +184,13 @@ export function parseModelFile(bytes: Uint8Array, path: string): ModelFile {
   const weights = header.dtype === 'float32' ? new Float32Array(count) : new Float64Array(count);
   if (weights instanceof Float32Array) for (let i = 0; i < count; i++) weights[i] = view.getFloat32(start + 4 * i, true);
   else for (let i = 0; i < count; i++) weights[i] = view.getFloat64(start + 8 * i, true);
+  checkFinite(path, weights);
+  return { header, weights };
+}
+
+function checkFinite(path: string, weights: FloatArray): void {
   const bad = weights.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new DataError(`${path}: parameter ${bad} is ${weights[bad]}; a model's parameters must be finite`);
-  return { header, weights };
 }
 
 /** The header describes a network whose parameters have `count` values (when given). */
@@ -193,6 +206,11 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
     if (!Number.isInteger(layer?.units) || layer.units < 1) throw bad(`layer ${l} has ${JSON.stringify(layer?.units)} units; it must be a positive integer`);
     const allowed: readonly string[] = last ? OUTPUT_ACTIVATIONS : HIDDEN_ACTIVATIONS;
     if (!allowed.includes(layer.activation)) throw bad(`layer ${l} has activation ${JSON.stringify(layer.activation)}; ${last ? 'the output layer' : 'a hidden layer'} takes ${allowed.join(', ')}`);
+    if (layer.slope !== undefined) {
+      if (layer.activation !== 'leakyRelu') throw bad(`layer ${l} has a slope but activation ${JSON.stringify(layer.activation)}; only leakyRelu has one`);
+      if (typeof layer.slope !== 'number' || !(layer.slope >= 0 && layer.slope < 1)) throw bad(`layer ${l} has slope ${JSON.stringify(layer.slope)}; leakyRelu's slope is a number in [0, 1)`);
+    }
+    if (layer.activation === 'softmax' && layer.units < 2) throw bad(`layer ${l} is softmax with ${layer.units} unit; softmax needs at least 2 (one per class)`);
   });
   const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
   const want = parameterCount(dims);

@@ -57,6 +57,13 @@ export interface Kernels<T extends FloatArray = FloatArray> {
    * `matrix()`. Absent means every matrix is used in place.
    */
   owns?(M: Matrix<T>): boolean;
+  /**
+   * A (rows, cols) matrix over M's values from element `offset` (M from
+   * `matrix()`), kept valid wherever M is: in a memory that moves (plain
+   * WebAssembly memory detaches on growth) it moves with M. Absent means a
+   * `subarray` view is enough.
+   */
+  view?(M: Matrix<T>, offset: number, rows: number, cols: number): Matrix<T>;
 
   /** C = alpha · op(A) · op(B) (+ bias, then out = g(C)); op(X) is X or Xᵀ. Sums run over k in ascending order. */
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix<T>, B: Matrix<T>, C: Matrix<T>, epilogue?: Epilogue<T>): void;

@@ -18,6 +18,7 @@ import type { FloatArray, Matrix } from '../matrix.ts';
 import { expectMatrix, expectSameShape } from '../steps/checks.ts';
 import type { ActivationCache } from '../steps/activations.ts';
 import { LEAKY_RELU_SLOPE } from '../steps/linear.ts';
+import { stepMatrix } from '../steps/memory.ts';
 
 /** An activation of a Model layer: the kernels' elementwise ones, and softmax for the output. */
 export type LayerActivation = Activation | 'softmax';
@@ -121,9 +122,8 @@ export function leakyReluBackward(dA: Matrix, cache: ActivationCache, slope = DE
  */
 export function softmax(Z: Matrix): [A: Matrix, cache: ActivationCache] {
   expectMatrix('softmax', 'Z', Z);
-  const k = getKernels();
-  const A = k.matrix(Z.rows, Z.cols);
-  k.softmaxColumns(Z, A);
+  const A = stepMatrix(Z.rows, Z.cols);
+  getKernels().softmaxColumns(Z, A);
   return [A, Z];
 }
 
@@ -137,16 +137,14 @@ export function checkSlope(fn: string, slope: unknown): number {
 
 function activate(activation: Activation, fn: string, Z: Matrix, slope: number): [Matrix, ActivationCache] {
   expectMatrix(fn, 'Z', Z);
-  const k = getKernels();
-  const A = k.matrix(Z.rows, Z.cols);
-  k.activationForward(activation, Z, A, slope);
+  const A = stepMatrix(Z.rows, Z.cols);
+  getKernels().activationForward(activation, Z, A, slope);
   return [A, Z];
 }
 
 function activateBackward(activation: Activation, fn: string, dA: Matrix, Z: ActivationCache, slope: number): Matrix {
   expectSameShape(fn, ['dA', dA], ['Z (the cache)', Z], "dA must have Z's shape");
-  const k = getKernels();
-  const dZ = k.matrix(Z.rows, Z.cols);
-  k.activationBackward(activation, dA, Z, dZ, slope);
+  const dZ = stepMatrix(Z.rows, Z.cols);
+  getKernels().activationBackward(activation, dA, Z, dZ, slope);
   return dZ;
 }

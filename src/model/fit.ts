@@ -10,7 +10,8 @@
  * gathered batches, gradient and moment arenas once, and fit its history
  * arrays and validation workspace, before the first iteration.
  */
-import { OptionError } from '../errors.ts';
+import { DivergenceError, OptionError } from '../errors.ts';
+import type { Arena } from '../parameters.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
@@ -75,29 +76,54 @@ interface Resolved extends TrainingPlan {
   earlyStopping?: { patience: number; minDelta: number; restoreBest: boolean };
 }
 
-/** Model.fit: checks everything, makes every buffer, then trains. */
+/** Model.fit: checks everything, makes every buffer, trains, then gives the buffers back. */
 export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: FitOptions): FitHistory {
   const fn = 'Model.fit';
   type T = ArrayOf<D>;
   model.checkInput(fn, X);
   const m = X.cols;
-  const labels = model.labels(fn, Y, m);
   const o = resolveFitOptions(fn, options, m, model.depth);
-  let val: { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined;
   if (options.validation !== undefined) {
     const v = options.validation;
     if (v === null || typeof v !== 'object') throw new OptionError(`${fn}: validation must be { X, Y }`);
-    const vX = model.input(`${fn}: validation`, v.X);
-    val = { X: vX, Y: model.labels(`${fn}: validation`, v.Y, vX.cols), ws: new Workspace(model, vX.cols) };
+  } else if (o.earlyStopping) {
+    throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
   }
-  if (o.earlyStopping && !val) throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
+  // Every kernel matrix fit makes is given back when it returns or throws:
+  // kernel memory is not the garbage collector's to reclaim in a loop of fits.
+  const k = model.kernels;
+  let labels: Matrix<T> | undefined;
+  let trainer: Trainer<D> | undefined;
+  let val: { X: Matrix<T>; Y?: Matrix<T>; ws?: Workspace<T> } | undefined;
+  let best: Matrix<T> | undefined;
+  try {
+    labels = model.labels(fn, Y, m);
+    if (options.validation !== undefined) {
+      const v = options.validation;
+      val = { X: model.input(`${fn}: validation`, v.X) };
+      val.Y = model.labels(`${fn}: validation`, v.Y, val.X.cols);
+      val.ws = new Workspace(model, val.X.cols);
+    }
+    trainer = new Trainer(model, X, labels, o, fn); // the trainer owns the labels from here
+    if (o.earlyStopping?.restoreBest) best = k.matrix(1, model.parameters.data.length);
+    return train(fn, model, trainer, o, options, val as { X: Matrix<T>; Y: Matrix<T>; ws: Workspace<T> } | undefined, best);
+  } finally {
+    if (trainer) trainer.release();
+    else if (labels) k.release(labels);
+    if (val) {
+      model.releaseCopy(val.X, options.validation!.X);
+      if (val.Y) k.release(val.Y);
+      val.ws?.release(k);
+    }
+    if (best) k.release(best);
+  }
+}
 
-  // Everything the loop touches, made once.
-  const trainer = new Trainer(model, X, labels, o, fn);
-  const best = o.earlyStopping?.restoreBest ? model.kernels.matrix(1, model.parameters.data.length) : undefined;
-  const costs = new Float64Array(o.iterations);
-  const nan = () => new Float64Array(o.epochs).fill(NaN);
-  const epochs = { cost: nan(), accuracy: nan(), validationCost: nan(), validationAccuracy: nan(), learningRate: nan() };
+/** The loop of fit over a trainer made for it; every buffer is made before it starts. */
+function train<D extends DType>(fn: string, model: Model<D>, trainer: Trainer<D>, o: Resolved, options: FitOptions, val: { X: Matrix<ArrayOf<D>>; Y: Matrix<ArrayOf<D>>; ws: Workspace<ArrayOf<D>> } | undefined, best: Matrix<ArrayOf<D>> | undefined): FitHistory {
+  const costs = new Series(o.iterations, 0);
+  const perEpoch = () => new Series(o.epochs, NaN);
+  const epochs = { cost: perEpoch(), accuracy: perEpoch(), validationCost: perEpoch(), validationAccuracy: perEpoch(), learningRate: perEpoch() };
   const hasAccuracy = countLabels(model.loss, 1, 1) > 0;
 
   let epoch = 0;
@@ -108,22 +134,22 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
     let lr: number;
     do {
       const event = trainer.step();
-      costs[event.iteration] = event.cost;
+      costs.set(event.iteration, event.cost);
       lr = event.learningRate;
       if (options.onIteration?.(event) === 'stop') {
         stopReason = 'callback';
         break;
       }
     } while (!trainer.epochEnded && trainer.iteration < o.iterations);
-    epochs.cost[epoch] = trainer.epochCost;
-    epochs.learningRate[epoch] = lr;
-    if (hasAccuracy) epochs.accuracy[epoch] = trainer.epochAccuracy!;
+    epochs.cost.set(epoch, trainer.epochCost);
+    epochs.learningRate.set(epoch, lr);
+    if (hasAccuracy) epochs.accuracy.set(epoch, trainer.epochAccuracy!);
     if (val) {
       // The validation cost (no L2 term, no dropout) and accuracy, without allocating.
       forward(model, val.ws, val.X);
       const vCost = cost(model, val.ws, val.Y, 0);
-      epochs.validationCost[epoch] = vCost;
-      if (hasAccuracy) epochs.validationAccuracy[epoch] = correct(model, val.ws, val.Y) / countLabels(model.loss, val.Y.rows, val.ws.m);
+      epochs.validationCost.set(epoch, vCost);
+      if (hasAccuracy) epochs.validationAccuracy.set(epoch, correct(model, val.ws, val.Y) / countLabels(model.loss, val.Y.rows, val.ws.m));
       const es = o.earlyStopping;
       if (vCost < bestCost - (es?.minDelta ?? 0)) {
         bestCost = vCost;
@@ -135,24 +161,34 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
       }
     }
     if (options.onEpoch) {
-      const event: EpochEvent = { epoch, iterations: trainer.iteration, cost: epochs.cost[epoch], learningRate: lr };
-      if (hasAccuracy) event.accuracy = epochs.accuracy[epoch];
-      if (val) event.validationCost = epochs.validationCost[epoch];
-      if (val && hasAccuracy) event.validationAccuracy = epochs.validationAccuracy[epoch];
+      const event: EpochEvent = { epoch, iterations: trainer.iteration, cost: epochs.cost.get(epoch), learningRate: lr };
+      if (hasAccuracy) event.accuracy = epochs.accuracy.get(epoch);
+      if (val) event.validationCost = epochs.validationCost.get(epoch);
+      if (val && hasAccuracy) event.validationAccuracy = epochs.validationAccuracy.get(epoch);
       if (options.onEpoch(event) === 'stop' && stopReason === 'completed') stopReason = 'callback';
     }
   }
-  if (stopReason === 'earlyStopping' && best) model.parameters.data.set(best.data);
+  // The best epoch's parameters, when there was one (a validation cost that is never finite improves on none).
+  if (stopReason === 'earlyStopping' && best && bestEpoch >= 0) model.parameters.data.set(best.data);
 
   const t = trainer.iteration;
+  // Each step checks the cost of the parameters it starts from; the last update has no next step to check it.
+  const bad = nonFinite(model.parameters);
+  if (bad) {
+    const lr = epochs.learningRate.get(epoch - 1);
+    throw new DivergenceError(
+      `${fn}: the update of iteration ${t - 1} made parameter ${bad.name} ${bad.value}; the parameters diverged, so learningRate ${lr} is probably too large (or X too large: scale it)`,
+      { cost: bad.value, iteration: t - 1, learningRate: lr },
+    );
+  }
   const history: FitHistory = {
-    costs: costs.subarray(0, t),
+    costs: costs.first(t),
     epochs: {
-      cost: epochs.cost.subarray(0, epoch),
-      accuracy: epochs.accuracy.subarray(0, epoch),
-      validationCost: epochs.validationCost.subarray(0, epoch),
-      validationAccuracy: epochs.validationAccuracy.subarray(0, epoch),
-      learningRate: epochs.learningRate.subarray(0, epoch),
+      cost: epochs.cost.first(epoch),
+      accuracy: epochs.accuracy.first(epoch),
+      validationCost: epochs.validationCost.first(epoch),
+      validationAccuracy: epochs.validationAccuracy.first(epoch),
+      learningRate: epochs.learningRate.first(epoch),
     },
     iterations: t,
     stopReason,
@@ -164,6 +200,56 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   }
   record(model, o, history, epoch);
   return history;
+}
+
+/**
+ * One number per iteration or epoch, in a Float64Array that doubles when
+ * full: `epochs` and `iterations` bound training but a callback or early
+ * stopping may end it long before (2^53 − 1 epochs is a fair way to say
+ * "until early stopping"), so the history is not reserved for all of them.
+ * It starts at up to 4096 values and grows about 12 times in a million
+ * iterations, each time copying what it holds.
+ */
+class Series {
+  private values: Float64Array;
+
+  /** @param most - the most values training can record; @param empty - the value of a slot never set */
+  constructor(private readonly most: number, private readonly empty: number) {
+    this.values = new Float64Array(Math.min(most, 4096)).fill(empty);
+  }
+
+  set(i: number, value: number): void {
+    if (i >= this.values.length) {
+      const grown = new Float64Array(Math.min(this.most, Math.max(2 * this.values.length, i + 1))).fill(this.empty);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[i] = value;
+  }
+
+  get(i: number): number {
+    return this.values[i];
+  }
+
+  /** The first n values (a view). */
+  first(n: number): Float64Array {
+    return this.values.subarray(0, n);
+  }
+}
+
+/** The first parameter that is NaN or ±Infinity, named as W2[i, j] or b1[i, 0]; undefined when all are finite. */
+function nonFinite(parameters: Arena<FloatArray>): { name: string; value: number } | undefined {
+  const entries = parameters.entries;
+  for (let e = 0; e < entries.length; e++) {
+    const M = entries[e], d = M.data;
+    for (let k = 0; k < d.length; k++) {
+      if (d[k] - d[k] !== 0) {
+        const i = Math.floor(k / M.cols);
+        return { name: `${e % 2 === 0 ? 'W' : 'b'}${Math.floor(e / 2) + 1}[${i}, ${k - i * M.cols}]`, value: d[k] };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Writes what was done into model.info, for toSpec() and model files. */

@@ -24,20 +24,29 @@ export function gradientCheckModel(model: Model<'float64'>, X: Matrix<FloatArray
   const fn = 'gradientCheckModel';
   if (model.dtype !== 'float64') throw new OptionError(`${fn}: the model's dtype is ${model.dtype}; finite differences with ε = 1e-7 need float64`);
   const l2 = checkL2(fn, options.l2);
+  const k = model.kernels;
   const input = model.input(fn, X);
   const labels = model.labels(fn, Y, input.cols);
   const ws = new Workspace(model, input.cols, { training: true });
-  const grads = model.parameters.twin(model.kernels);
-  forward(model, ws, input);
-  backward(model, ws, input, labels, grads, l2);
-  const entries: CheckedParameter[] = model.parameters.entries.map((value, i) => ({
-    name: (i % 2 === 0 ? 'W' : 'b') + (Math.floor(i / 2) + 1),
-    value,
-    grad: grads.entries[i],
-  }));
-  const J = () => {
+  const grads = model.parameters.twin(k);
+  try {
     forward(model, ws, input);
-    return cost(model, ws, labels, l2);
-  };
-  return gradientCheckParameters(entries, J, options.epsilon);
+    backward(model, ws, input, labels, grads, l2);
+    const entries: CheckedParameter[] = model.parameters.entries.map((value, i) => ({
+      name: (i % 2 === 0 ? 'W' : 'b') + (Math.floor(i / 2) + 1),
+      value,
+      grad: grads.entries[i],
+    }));
+    const J = () => {
+      forward(model, ws, input);
+      return cost(model, ws, labels, l2);
+    };
+    return gradientCheckParameters(entries, J, options.epsilon);
+  } finally {
+    // Kernel memory is given back here, not left to the garbage collector.
+    ws.release(k);
+    k.release(grads.storage);
+    k.release(labels);
+    model.releaseCopy(input, X);
+  }
 }

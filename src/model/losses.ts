@@ -25,7 +25,7 @@
 import { DataError, ShapeError } from '../errors.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { pairwiseSum } from '../kernels/pairwise.ts';
-import { assertFinite, type FloatArray, type Matrix } from '../matrix.ts';
+import { assertFinite, assertFloat32Range, type FloatArray, type Matrix } from '../matrix.ts';
 import type { LayerActivation } from './activations.ts';
 
 export type Loss = 'binaryCrossEntropy' | 'categoricalCrossEntropy' | 'meanSquaredError';
@@ -119,6 +119,7 @@ export function argmaxColumn(x: FloatArray, n: number, m: number, j: number): nu
  */
 export function prepareLabels<T extends FloatArray>(what: string, loss: Loss, units: number, Y: Matrix<FloatArray>, m: number, kernels: Kernels<T>): Matrix<T> {
   assertFinite(Y, what);
+  if (kernels.dtype === 'float32') assertFloat32Range(Y, what);
   const y = Y.data;
   if (loss === 'categoricalCrossEntropy') {
     const C = units;

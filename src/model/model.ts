@@ -10,10 +10,10 @@
  * W1, b1, ..., WL, bL, so `fromSpec(toSpec(), parameters.data)` rebuilds it
  * exactly and a model file is a header plus one array.
  */
-import { OptionError, ShapeError } from '../errors.ts';
+import { DataError, OptionError, ShapeError } from '../errors.ts';
 import { kernelsFor } from '../kernels/index.ts';
 import type { Kernels } from '../kernels/types.ts';
-import { assertFinite, Matrix, type DType, type FloatArray } from '../matrix.ts';
+import { assertFinite, assertFloat32Range, Matrix, type DType, type FloatArray } from '../matrix.ts';
 import { Arena } from '../parameters.ts';
 import { random, RandomState } from '../random.ts';
 import { expectMatrix } from '../steps/checks.ts';
@@ -83,6 +83,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   info: { training?: Record<string, unknown>; metrics?: Record<string, unknown> } = {};
   /** The inference workspace of the last predict/evaluate, reused when m repeats. */
   private inference?: Workspace<ArrayOf<D>>;
+  private released = false;
 
   constructor(options: ModelOptions<D>) {
     const fn = 'Model';
@@ -105,6 +106,27 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     this.loss = lossFor(this.layers[this.layers.length - 1].activation);
     this.parameters = new Arena(Arena.layerShapes(this.layerDims), this.kernels);
     initializeArena(this.init, this.layerDims, this.parameters, this.seed === undefined ? random : new RandomState(this.seed));
+  }
+
+  /**
+   * Gives the kernels back the model's memory: its parameters and its
+   * inference workspace. Kernel memory otherwise returns only when the
+   * garbage collector finds the model, which a loop that makes models never
+   * lets it do. The model (and any view of its parameters, W(l), b(l),
+   * `parameters`) is not used afterwards: its methods throw. Releasing
+   * twice does nothing; trainers of the model are released separately.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.inference?.release(this.kernels);
+    this.inference = undefined;
+    this.kernels.release(this.parameters.storage);
+  }
+
+  /** Whether `release()` was called. */
+  get isReleased(): boolean {
+    return this.released;
   }
 
   /** L, the number of layers with parameters. */
@@ -154,7 +176,6 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   trainer(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: TrainerOptions): Trainer<D> {
     const fn = 'Model.trainer';
     this.checkInput(fn, X);
-    const labels = this.labels(fn, Y, X.cols);
     if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object with at least learningRate`);
     for (const key of Object.keys(options)) {
       if (!(TRAINER_OPTIONS as readonly string[]).includes(key)) {
@@ -163,7 +184,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       }
     }
     const plan = resolveTrainerOptions(fn, options, X.cols, this.depth);
-    return new Trainer(this, X, labels, plan, fn);
+    return new Trainer(this, X, this.labels(fn, Y, X.cols), plan, fn);
   }
 
   /**
@@ -172,10 +193,36 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    * @returns (n[L], m) probabilities (sigmoid, softmax) or values (linear)
    */
   predict(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
-    const input = this.input('Model.predict', X);
+    return this.outputOf('Model.predict', X);
+  }
+
+  /** A[L] for X (a copy), as `predict` gives it; `fn` names the caller in errors. */
+  private outputOf(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
+    const input = this.input(fn, X);
+    try {
+      return this.forwardPass(fn, input).output.clone();
+    } finally {
+      this.releaseCopy(input, X);
+    }
+  }
+
+  /**
+   * Forward propagation of `input` into the inference workspace. X is finite
+   * (checked where it entered), so an output that is not is an overflow of
+   * the forward pass, inputs too large for the parameters: an error, not an
+   * answer.
+   */
+  private forwardPass(fn: string, input: Matrix<ArrayOf<D>>): Workspace<ArrayOf<D>> {
     const ws = this.inferenceWorkspace(input.cols);
     forward(this, ws, input);
-    return ws.output.clone();
+    const A = ws.output, a = A.data;
+    for (let k = 0; k < a.length; k++) {
+      if (a[k] - a[k] !== 0) {
+        const i = Math.floor(k / A.cols);
+        throw new DataError(`${fn}: the output A[${this.depth}] is ${a[k]} at row ${i}, column ${k - i * A.cols}: the forward pass overflowed, X is too large for the parameters (or they diverged in training); scale X, e.g. X / 255, as the model was trained`);
+      }
+    }
+    return ws;
   }
 
   /**
@@ -187,7 +234,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   classify(X: Matrix<FloatArray>): Matrix {
     const fn = 'Model.classify';
     if (this.loss === 'meanSquaredError') throw new OptionError(`${fn}: the output layer is linear (regression) and has no classes; use predict`);
-    const A = this.predict(X);
+    const A = this.outputOf(fn, X);
     const n = A.rows, m = A.cols;
     if (this.loss === 'categoricalCrossEntropy') {
       const labels = Matrix.zeros(1, m);
@@ -206,11 +253,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   evaluate(X: Matrix<FloatArray>, Y: Matrix<FloatArray>): Evaluation {
     const fn = 'Model.evaluate';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
-    const ws = this.inferenceWorkspace(input.cols);
-    forward(this, ws, input);
-    return evaluation(this, ws, labels);
+    return this.withData(fn, X, Y, (input, labels) => evaluation(this, this.forwardPass(fn, input), labels));
   }
 
   /**
@@ -219,12 +262,8 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   cost(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number } = {}): number {
     const fn = 'Model.cost';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
     const l2 = checkL2(fn, options.l2);
-    const ws = this.inferenceWorkspace(input.cols);
-    forward(this, ws, input);
-    return cost(this, ws, labels, l2);
+    return this.withData(fn, X, Y, (input, labels) => cost(this, this.forwardPass(fn, input), labels, l2));
   }
 
   /**
@@ -232,8 +271,10 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    * it before its update: the cost and the gradients dW1, db1, ..., dWL, dbL
    * (an arena with the parameters' layout). With `keepProb` < 1 the dropout
    * masks are drawn from `rng` (layer order, `rand` < keepProb).
-   * The returned activations and masks are views of a workspace made for
-   * this call.
+   * The returned gradients, activations and masks are kernel matrices made
+   * for this call, the caller's from then on (`model.kernels.release(M)`
+   * gives one back early, `gradients.storage` all the gradients at once);
+   * everything else the call made it gives back itself.
    */
   gradients(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number; keepProb?: number | readonly number[]; rng?: RandomState } = {}): {
     cost: number;
@@ -242,16 +283,19 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     cache: Record<string, Matrix<ArrayOf<D>>>;
   } {
     const fn = 'Model.gradients';
-    const input = this.input(fn, X);
-    const labels = this.labels(fn, Y, input.cols);
     const l2 = checkL2(fn, options.l2);
     const keep = checkKeepProb(fn, options.keepProb, this.depth);
     const dropout: DropoutPlan | undefined = keep.some((p) => p < 1) ? { keep, rng: options.rng ?? random } : undefined;
-    const ws = new Workspace(this, input.cols, { training: true, keep });
-    const grads = this.parameters.twin(this.kernels);
-    forward(this, ws, input, dropout);
-    const J = cost(this, ws, labels, l2);
-    backward(this, ws, input, labels, grads, l2, dropout);
+    const { ws, grads, J } = this.withData(fn, X, Y, (input, labels) => {
+      const ws = new Workspace(this, input.cols, { training: true, keep });
+      const grads = this.parameters.twin(this.kernels);
+      forward(this, ws, input, dropout);
+      const J = cost(this, ws, labels, l2);
+      backward(this, ws, input, labels, grads, l2, dropout);
+      // What is not returned: the backward pass's dZ and dA.
+      for (const M of [...ws.dZ, ...ws.dA]) this.kernels.release(M);
+      return { ws, grads, J };
+    });
     const cache: Record<string, Matrix<ArrayOf<D>>> = {};
     for (let l = 1; l <= this.depth; l++) {
       cache['Z' + l] = ws.Z[l - 1];
@@ -317,6 +361,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
         const v = parameterValues[i];
         if (typeof v !== 'number' || !Number.isFinite(v)) throw new ShapeError(`${fn}: parameter value ${i} is ${String(v)}; parameters must be finite numbers`);
         data[i] = v;
+        if (!Number.isFinite(data[i])) throw new DataError(`${fn}: parameter value ${i} is ${v}, beyond float32's range (±3.4e38) of a float32 model; load it with dtype "float64"`);
       }
     }
     if (spec.training) model.info.training = structuredClone(spec.training);
@@ -324,13 +369,13 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     return model;
   }
 
-  /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed). */
+  /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed; give a copy back with `releaseCopy`). */
   input(fn: string, X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
     this.checkInput(fn, X);
     return this.inKernelMemory(X);
   }
 
-  /** X in the model's dtype and the kernels' memory: X itself when it is, else a copy. */
+  /** X in the model's dtype and the kernels' memory: X itself when it is, else a copy (the caller's to give back, `releaseCopy`). */
   inKernelMemory(X: Matrix<FloatArray>): Matrix<ArrayOf<D>> {
     // Used in place when the kernels can; else copied once into their memory.
     if (X.dtype === this.dtype && (this.kernels.owns?.(X as Matrix<ArrayOf<D>>) ?? true)) return X as Matrix<ArrayOf<D>>;
@@ -339,8 +384,31 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     return converted;
   }
 
+  /**
+   * `body` on X and Y as the kernels take them (`input`, `labels`), then the
+   * copies given back: kernel memory returns by itself only when the garbage
+   * collector finds it, which a loop of calls never lets it do.
+   */
+  private withData<R>(fn: string, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, body: (input: Matrix<ArrayOf<D>>, labels: Matrix<ArrayOf<D>>) => R): R {
+    const input = this.input(fn, X);
+    let labels: Matrix<ArrayOf<D>> | undefined;
+    try {
+      labels = this.labels(fn, Y, input.cols);
+      return body(input, labels);
+    } finally {
+      if (labels) this.kernels.release(labels);
+      this.releaseCopy(input, X);
+    }
+  }
+
+  /** Gives back `input` to the kernels when it is a copy of X (`input`, `inKernelMemory`), not X itself. */
+  releaseCopy(input: Matrix<ArrayOf<D>>, X: Matrix<FloatArray>): void {
+    if (input !== X) this.kernels.release(input);
+  }
+
   /** Checks X against n[0], for at least one example and for NaN/Infinity (what `input` checks, without converting). */
   checkInput(fn: string, X: Matrix<FloatArray>): void {
+    if (this.released) throw new OptionError(`${fn}: this model was released and its parameters given back; make the model again (Model.fromSpec(spec, values) rebuilds a saved one)`);
     expectMatrix(fn, 'X', X);
     if (X.rows !== this.inputSize) {
       const hint = X.cols === this.inputSize ? ' (examples are columns: transpose X)' : '';
@@ -348,16 +416,21 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (X.cols < 1) throw new ShapeError(`${fn}: X is ${X.shapeString()}; it needs at least one example (column)`);
     assertFinite(X, `${fn}: X`);
+    if (this.dtype === 'float32') assertFloat32Range(X, `${fn}: X`);
   }
 
-  /** Y checked against the output layer and m, as (n[L], m) in the model's dtype. */
+  /** Y checked against the output layer and m, as (n[L], m) in the model's dtype: always a new kernel matrix, the caller's to release. */
   labels(fn: string, Y: Matrix<FloatArray>, m: number): Matrix<ArrayOf<D>> {
     expectMatrix(fn, 'Y', Y);
     return prepareLabels(`${fn}: Y`, this.loss, this.layerDims[this.depth], Y, m, this.kernels);
   }
 
   private inferenceWorkspace(m: number): Workspace<ArrayOf<D>> {
-    if (this.inference?.m !== m) this.inference = new Workspace(this, m);
+    if (this.inference?.m !== m) {
+      this.inference?.release(this.kernels);
+      this.inference = undefined;
+      this.inference = new Workspace(this, m);
+    }
     return this.inference;
   }
 

@@ -99,6 +99,18 @@ export class Workspace<T extends FloatArray = FloatArray> {
   get output(): Matrix<T> {
     return this.A[this.A.length - 1];
   }
+
+  /**
+   * Gives every buffer back to the kernels that made them; the workspace is
+   * not used afterwards. Kernel memory returns by itself only when the
+   * garbage collector finds the matrices, which a loop of calls never lets
+   * it do: whoever makes a workspace for a call gives it back at the end.
+   */
+  release(k: Kernels<T>): void {
+    for (const list of [this.Z, this.A, this.dZ, this.dA, this.D]) for (const M of list) if (M) k.release(M);
+    if (this.X) k.release(this.X);
+    if (this.Y) k.release(this.Y);
+  }
 }
 
 /**

@@ -105,6 +105,12 @@ export class Optimizer<T extends FloatArray = FloatArray> {
     if (config.type === 'rmsprop' || config.type === 'adam') this.s = parameters.twin(kernels);
   }
 
+  /** Gives the moments' memory back to the kernels; the optimizer makes no more steps. */
+  release(): void {
+    if (this.v) this.kernels.release(this.v.storage);
+    if (this.s) this.kernels.release(this.s.storage);
+  }
+
   /**
    * One update of every parameter, in place.
    * @param learningRate - α for this update

@@ -25,7 +25,8 @@
  * the training generator, the gradient arena and the optimizer with its
  * moments and Adam's t. So any sequence of `step()` calls makes the
  * same updates as one `fit` over as many iterations, and nothing is
- * allocated per step but the small event it returns.
+ * allocated per step but the small event it returns. `release()` gives all
+ * of it back to the kernels when the training is over.
  */
 import { DivergenceError, OptionError } from '../errors.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
@@ -164,6 +165,9 @@ export class Trainer<D extends DType = 'float64'> {
   /** The inputs one example per row, (m, n[0]) row-major, to gather batches from (when shuffling or cutting the set). */
   private readonly rows?: ArrayOf<D>;
   private readonly Y: Matrix<ArrayOf<D>>;
+  /** Whether `X` is the trainer's own copy (given back by `release`) rather than the caller's matrix. */
+  private readonly ownsX: boolean;
+  private released = false;
   private readonly full: Workspace<ArrayOf<D>>;
   private readonly last: Workspace<ArrayOf<D>>;
   /** The epoch's order of the columns (the identity without shuffling). */
@@ -190,7 +194,8 @@ export class Trainer<D extends DType = 'float64'> {
    * @param X - (n[0], m) inputs, checked, any float matrix: when the plan gathers
    *   batches the trainer keeps its own copy, one example per row; else X in the
    *   model's dtype and kernel memory (itself when it is, `Model.inKernelMemory`)
-   * @param Y - (n[L], m) labels, checked and prepared (one-hot for softmax)
+   * @param Y - (n[L], m) labels, checked and prepared (one-hot for softmax): a
+   *   matrix of the kernels that the trainer owns from now on (`release` gives it back)
    * @param fn - the name errors begin with
    */
   constructor(model: Model<D>, X: Matrix<FloatArray>, Y: Matrix<ArrayOf<D>>, plan: TrainingPlan, fn = 'Model.trainer') {
@@ -204,6 +209,7 @@ export class Trainer<D extends DType = 'float64'> {
     const gather = gathersBatches(plan);
     if (gather) this.rows = exampleRows(X, model.dtype === 'float32' ? Float32Array : Float64Array) as ArrayOf<D>;
     else this.X = model.inKernelMemory(X);
+    this.ownsX = this.X !== undefined && this.X !== X;
     const workspace = { training: true, keep: plan.keep, gather };
     this.full = new Workspace(model, plan.batchSize, workspace);
     const rest = m % plan.batchSize;
@@ -260,6 +266,8 @@ export class Trainer<D extends DType = 'float64'> {
    * diverged).
    */
   step(): IterationEvent {
+    if (this.released) throw new OptionError(`${this.fn}: this trainer was released and has no buffers left to train with; make a new one with model.trainer(X, Y, options)`);
+    if (this.model.isReleased) throw new OptionError(`${this.fn}: the model was released and its parameters given back; this trainer cannot update them`);
     const p = this.plan, model = this.model, m = this.examples;
     if (this.b === 0) this.startEpoch();
     const t = this.t, epoch = this.e, batch = this.b, lr = this.lr;
@@ -277,7 +285,11 @@ export class Trainer<D extends DType = 'float64'> {
     forward(model, ws, A0, this.dropout);
     const J = cost(model, ws, Yb, p.l2);
     if (!Number.isFinite(J)) {
-      throw new DivergenceError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch}); the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`, { cost: J, iteration: t, learningRate: lr });
+      // Before the first update the learning rate has done nothing yet: the data is too large for the network.
+      const why = t === 0
+        ? 'before any update: the data overflows the network (scale X, e.g. X / 255, and the labels of a linear output)'
+        : `the parameters diverged, so learningRate ${lr} is probably too large: try a smaller learningRate`;
+      throw new DivergenceError(`${this.fn}: the cost became ${J} at iteration ${t} (epoch ${epoch})${t === 0 ? ', ' : '; '}${why}`, { cost: J, iteration: t, learningRate: lr });
     }
     const right = this.hasAccuracy ? correct(model, ws, Yb) : 0;
     const total = countLabels(model.loss, ws.output.rows, mb);
@@ -309,6 +321,26 @@ export class Trainer<D extends DType = 'float64'> {
     let event: IterationEvent | undefined;
     for (let i = 0; i < count; i++) event = this.step();
     return event;
+  }
+
+  /**
+   * Gives the kernels back every buffer the trainer made (workspaces,
+   * gradients, the optimizer's moments, its copies of X and Y); the model
+   * keeps its parameters. Kernel memory otherwise returns only when the
+   * garbage collector finds the trainer, which a loop that makes trainers
+   * (or calls fit, which releases its own) may not let it do. A released
+   * trainer makes no more steps; releasing twice does nothing.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const k = this.model.kernels;
+    this.full.release(k);
+    if (this.last !== this.full) this.last.release(k);
+    if (this.ownsX) k.release(this.X!);
+    k.release(this.Y);
+    k.release(this.grads.storage);
+    this.optimizer.release();
   }
 
   /** Epoch e begins: its learning rate, the generator seeded with seed + e, the permutation. */

@@ -10,6 +10,7 @@ import { getKernels } from '../kernels/index.ts';
 import type { Activation } from '../kernels/types.ts';
 import type { Matrix } from '../matrix.ts';
 import { expectMatrix, expectSameShape } from './checks.ts';
+import { stepMatrix } from './memory.ts';
 
 /** The activation cache: Z, kept for the backward pass. */
 export type ActivationCache = Matrix;
@@ -52,16 +53,14 @@ export function reluBackward(dA: Matrix, cache: ActivationCache): Matrix {
 
 function activate(activation: Activation, Z: Matrix): [Matrix, ActivationCache] {
   expectMatrix(activation, 'Z', Z);
-  const k = getKernels();
-  const A = k.matrix(Z.rows, Z.cols);
-  k.activationForward(activation, Z, A);
+  const A = stepMatrix(Z.rows, Z.cols);
+  getKernels().activationForward(activation, Z, A);
   return [A, Z];
 }
 
 function activateBackward(activation: Activation, fn: string, dA: Matrix, Z: ActivationCache): Matrix {
   expectSameShape(fn, ['dA', dA], ['Z (the cache)', Z], "dA must have Z's shape");
-  const k = getKernels();
-  const dZ = k.matrix(Z.rows, Z.cols);
-  k.activationBackward(activation, dA, Z, dZ);
+  const dZ = stepMatrix(Z.rows, Z.cols);
+  getKernels().activationBackward(activation, dA, Z, dZ);
   return dZ;
 }

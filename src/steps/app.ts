@@ -5,13 +5,14 @@
  * Legend: X (n[0], m) examples as columns, Y (1, m) labels 0/1,
  * layersDims = [n[0], ..., n[L]].
  */
-import { OptionError, ShapeError } from '../errors.ts';
+import { DataError, DivergenceError, OptionError, ShapeError } from '../errors.ts';
 import { pairwiseSum } from '../kernels/pairwise.ts';
 import { assertFinite, Matrix } from '../matrix.ts';
-import type { Parameters } from '../parameters.ts';
+import { Arena, layerEntries, type Parameters } from '../parameters.ts';
 import { random } from '../random.ts';
 import { expectMatrix, mismatch } from './checks.ts';
-import { appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
+import { allocateParameters, appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
+import { inKernelMemory } from './memory.ts';
 import { linearActivationBackward, linearActivationForward } from './linear.ts';
 import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelBackward, lModelForward, releaseIteration, updateParameters } from './model.ts';
 import { getKernels } from '../kernels/index.ts';
@@ -43,12 +44,12 @@ export interface TrainResult {
 export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number, number, number], options: TrainOptions = {}): TrainResult {
   const fn = 'twoLayerModel';
   const { learningRate, numIterations } = checkTraining(fn, X, Y, layersDims, options, 3);
-  random.seed(1);
   const [nX, nH, nY] = layersDims;
-  const parameters = appInitializeParameters(nX, nH, nY);
-  const costs: number[] = [];
-  const Xk = intoKernels(X);
-  for (let i = 0; i < numIterations; i++) {
+  const initialize = () => {
+    random.seed(1);
+    return appInitializeParameters(nX, nH, nY);
+  };
+  return train(fn, X, layersDims, numIterations, learningRate, options, initialize, (Xk, parameters) => {
     const [A1, cache1] = linearActivationForward(Xk, parameters.W1, parameters.b1, 'relu');
     const [A2, cache2] = linearActivationForward(A1, parameters.W2, parameters.b2, 'sigmoid');
     const cost = computeCost(A2, Y);
@@ -57,10 +58,8 @@ export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number
     const [dA0, dW1, db1] = linearActivationBackward(dA1, cache1, 'relu');
     updateParameters(parameters, { dW1, db1, dW2, db2 }, learningRate);
     releaseIteration([cache1, cache2], A2, { dA2, dA1, dA0, dW1, db1, dW2, db2 });
-    report(i, cost, numIterations, costs, options);
-  }
-  getKernels().release(Xk);
-  return { parameters, costs };
+    return cost;
+  });
 }
 
 /**
@@ -73,20 +72,57 @@ export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number
 export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[], options: TrainOptions = {}): TrainResult {
   const fn = 'lLayerModel';
   const { learningRate, numIterations } = checkTraining(fn, X, Y, layersDims, options, 0);
-  random.seed(1);
-  const parameters = appInitializeParametersDeep(layersDims);
-  const costs: number[] = [];
-  const Xk = intoKernels(X);
-  for (let i = 0; i < numIterations; i++) {
+  const initialize = () => {
+    random.seed(1);
+    return appInitializeParametersDeep(layersDims);
+  };
+  return train(fn, X, layersDims, numIterations, learningRate, options, initialize, (Xk, parameters) => {
     const [AL, caches] = lModelForward(Xk, parameters);
     const cost = computeCost(AL, Y);
     const grads = lModelBackward(AL, Y, caches);
     updateParameters(parameters, grads, learningRate);
     releaseIteration(caches, AL, grads);
-    report(i, cost, numIterations, costs, options);
+    return cost;
+  });
+}
+
+/**
+ * The course's gradient-descent loop: `iteration` (forward, cost, backward,
+ * update, then every matrix of the iteration released) numIterations times.
+ * A cost that is not finite (the sigmoid saturated against a label, or the
+ * parameters diverged) stops it with a DivergenceError: NumPy would go on
+ * with NaN parameters.
+ * The parameters, X and every iteration live in kernel memory, where the
+ * products read and write in place; the callbacks run outside it, and the
+ * parameters are returned as ordinary arrays, so the call leaves no kernel
+ * memory behind (see memory.ts).
+ * @param X - (n[0], m) inputs
+ */
+function train(fn: string, X: Matrix, layersDims: readonly number[], numIterations: number, learningRate: number, options: TrainOptions, initialize: () => Parameters, iteration: (Xk: Matrix, parameters: Parameters) => number): TrainResult {
+  const k = getKernels();
+  const L = layersDims.length - 1;
+  const parameters = inKernelMemory(initialize);
+  const arena = Arena.of(layerEntries(parameters, L))!;
+  const Xk = intoKernels(X);
+  try {
+    const costs: number[] = [];
+    for (let i = 0; i < numIterations; i++) {
+      const cost = inKernelMemory(() => iteration(Xk, parameters));
+      if (!Number.isFinite(cost)) {
+        throw new DivergenceError(
+          `${fn}: the cost became ${cost} at iteration ${i}: the output AL reached exactly 0 or 1 against a label, or the parameters diverged; scale X (e.g. X / 255) or try a smaller learningRate than ${learningRate}`,
+          { cost, iteration: i, learningRate },
+        );
+      }
+      report(i, cost, numIterations, costs, options);
+    }
+    const result = allocateParameters(layersDims);
+    Arena.of(layerEntries(result, L))!.data.set(arena.data);
+    return { parameters: result, costs };
+  } finally {
+    k.release(Xk);
+    k.release(arena.storage);
   }
-  getKernels().release(Xk);
-  return { parameters, costs };
 }
 
 export interface Prediction {
@@ -110,6 +146,7 @@ export function predict(X: Matrix, y: Matrix, parameters: Parameters): Predictio
   expectMatrix(fn, 'y', y);
   checkLayers(fn, X, parameters, layerCount(fn, parameters));
   if (y.rows !== 1 || y.cols !== X.cols) throw mismatch(fn, ['y', y], ['X', X], `y must be (1, m) = (1, ${X.cols})`);
+  checkExamples(fn, X);
   assertFinite(X, `${fn}: X`);
   const m = X.cols;
   const [probas] = lModelForward(X, parameters);
@@ -135,6 +172,11 @@ function report(i: number, cost: number, numIterations: number, costs: number[],
   options.onIteration?.(i, cost);
 }
 
+/** X has at least one example (column): a cost over m = 0 examples is 0/0. */
+function checkExamples(fn: string, X: Matrix): void {
+  if (X.cols < 1) throw new ShapeError(`${fn}: X is ${X.shapeString()}; it needs at least one example (column)`);
+}
+
 function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly number[], options: TrainOptions, exactLayers: number) {
   expectMatrix(fn, 'X', X);
   expectMatrix(fn, 'Y', Y);
@@ -148,8 +190,12 @@ function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly nu
     throw new ShapeError(`${fn}: layersDims ends with ${layersDims[layersDims.length - 1]}; the output layer must have one unit (n[L] = 1)`);
   }
   if (Y.rows !== 1 || Y.cols !== X.cols) throw mismatch(fn, ['Y', Y], ['X', X], `Y must be (1, m) = (1, ${X.cols})`);
+  checkExamples(fn, X);
   assertFinite(X, `${fn}: X`);
   assertFinite(Y, `${fn}: Y`);
+  for (let j = 0; j < Y.cols; j++) {
+    if (Y.data[j] !== 0 && Y.data[j] !== 1) throw new DataError(`${fn}: Y has ${Y.data[j]} at column ${j}; the course's classifier takes labels 0 or 1 (a Model with a softmax output takes classes)`);
+  }
   const learningRate = options.learningRate ?? 0.0075;
   const numIterations = options.numIterations ?? 3000;
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new OptionError(`${fn}: learningRate is ${learningRate}; it must be a positive finite number`);

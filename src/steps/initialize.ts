@@ -5,8 +5,8 @@
  *
  * Legend: W[l] (n[l], n[l-1]), b[l] (n[l], 1); layerDims = [n[0], ..., n[L]].
  */
-import { getKernels } from '../kernels/index.ts';
 import { Arena, type Parameters } from '../parameters.ts';
+import { stepMemory } from './memory.ts';
 import { random, RandomState } from '../random.ts';
 import { checkUnits } from './checks.ts';
 import { ShapeError, OptionError } from '../errors.ts';
@@ -68,7 +68,7 @@ export function appInitializeParametersDeep(layerDims: readonly number[], option
 
 /** Parameters for the course's layer sizes, as one arena W1, b1, ..., WL, bL. */
 export function allocateParameters(layerDims: readonly number[]): Parameters {
-  const arena = new Arena(Arena.layerShapes(layerDims), getKernels());
+  const arena = new Arena(Arena.layerShapes(layerDims), stepMemory);
   const parameters: Parameters = {};
   for (let l = 1; l < layerDims.length; l++) {
     parameters['W' + l] = arena.entries[2 * (l - 1)];

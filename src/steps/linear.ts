@@ -15,6 +15,7 @@ import { ACTIVATIONS, type Activation } from '../kernels/types.ts';
 import type { Matrix } from '../matrix.ts';
 import type { ActivationCache } from './activations.ts';
 import { checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
+import { stepMatrix } from './memory.ts';
 
 /** `(A_prev, W, b)`, kept by the forward step for the backward step. */
 export type LinearCache = [A_prev: Matrix, W: Matrix, b: Matrix];
@@ -33,9 +34,8 @@ export const LEAKY_RELU_SLOPE = 0.01;
  */
 export function linearForward(A: Matrix, W: Matrix, b: Matrix): [Z: Matrix, cache: LinearCache] {
   checkLinear('linearForward', A, W, b);
-  const k = getKernels();
-  const Z = k.matrix(W.rows, A.cols);
-  k.gemm(false, false, 1, W, A, Z, { bias: b });
+  const Z = stepMatrix(W.rows, A.cols);
+  getKernels().gemm(false, false, 1, W, A, Z, { bias: b });
   return [Z, [A, W, b]];
 }
 
@@ -54,11 +54,11 @@ export function linearBackward(dZ: Matrix, cache: LinearCache, into?: { dW?: Mat
   if (dZ.cols !== APrev.cols) throw mismatch(fn, ['dZ', dZ], ['A_prev', APrev], "dZ's columns must equal A_prev's columns (m)");
   const k = getKernels();
   const m = APrev.cols;
-  const dW = into?.dW ?? k.matrix(W.rows, W.cols);
-  const db = into?.db ?? k.matrix(b.rows, 1);
+  const dW = into?.dW ?? stepMatrix(W.rows, W.cols);
+  const db = into?.db ?? stepMatrix(b.rows, 1);
   if (into?.dW) expectSameShape(fn, ['dW', dW], ['W', W]);
   if (into?.db) expectSameShape(fn, ['db', db], ['b', b]);
-  const dAPrev = k.matrix(APrev.rows, APrev.cols);
+  const dAPrev = stepMatrix(APrev.rows, APrev.cols);
   k.gemm(true, false, 1, W, dZ, dAPrev); // (10)
   k.gemm(false, true, 1 / m, dZ, APrev, dW); // (8)
   k.rowSum(dZ, 1 / m, db); // (9)
@@ -77,10 +77,9 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
   const fn = 'linearActivationForward';
   checkActivation(fn, activation);
   checkLinear(fn, APrev, W, b);
-  const k = getKernels();
-  const Z = k.matrix(W.rows, APrev.cols);
-  const A = k.matrix(W.rows, APrev.cols);
-  k.gemm(false, false, 1, W, APrev, Z, { bias: b, activation, out: A, slope: LEAKY_RELU_SLOPE });
+  const Z = stepMatrix(W.rows, APrev.cols);
+  const A = stepMatrix(W.rows, APrev.cols);
+  getKernels().gemm(false, false, 1, W, APrev, Z, { bias: b, activation, out: A, slope: LEAKY_RELU_SLOPE });
   return [A, [[APrev, W, b], Z]];
 }
 
@@ -103,7 +102,7 @@ export function linearActivationBackward(dA: Matrix, cache: LayerCache, activati
     throw mismatch(fn, ['Z', Z], ['W', linearCache[1]], `Z must be (n[l], m) = (${linearCache[1].rows}, ${linearCache[0].cols})`);
   }
   const k = getKernels();
-  const dZ = k.matrix(Z.rows, Z.cols);
+  const dZ = stepMatrix(Z.rows, Z.cols);
   k.activationBackward(activation, dA, Z, dZ, LEAKY_RELU_SLOPE); // (7)
   const grads = linearBackward(dZ, linearCache, into);
   k.release(dZ); // a temporary: the kernels may hold it in their own memory

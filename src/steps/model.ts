@@ -5,13 +5,14 @@
  * Legend: X (n[0], m), W[l] (n[l], n[l-1]), b[l] (n[l], 1), A[l] (n[l], m),
  * AL = A[L] (1, m), Y (1, m) of 0/1 labels. Examples are columns.
  */
-import { OptionError, ShapeError } from '../errors.ts';
+import { DataError, OptionError, ShapeError } from '../errors.ts';
 import { getKernels } from '../kernels/index.ts';
 import { pairwiseSum } from '../kernels/pairwise.ts';
 import { Matrix } from '../matrix.ts';
 import { Arena, layerEntries, type Grads, type Parameters } from '../parameters.ts';
 import { checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
 import { linearActivationBackward, linearActivationForward, type LayerCache } from './linear.ts';
+import { stepMatrix, stepMemory } from './memory.ts';
 import type { Activation } from '../kernels/types.ts';
 
 /**
@@ -63,7 +64,7 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
 
   const grads: Grads = {};
   const arena = Arena.of(caches.flatMap(([[, W, b]]) => [W, b]));
-  const gradArena = arena?.twin(getKernels());
+  const gradArena = arena?.twin(stepMemory);
   const into = (l: number) => gradArena && { dW: gradArena.entries[2 * (l - 1)], db: gradArena.entries[2 * (l - 1) + 1] };
 
   const dAL = crossEntropyDA(AL, Y);
@@ -81,6 +82,10 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
 /**
  * The cross-entropy cost, equation (3) of the cost section:
  * J = −1/m · Σ (y·log(a) + (1 − y)·log(1 − a)), summed as `np.sum` does.
+ * A term whose weight y or 1 − y is 0 is 0 (the limit of 0·log 0), so a
+ * probability of exactly the label (a sigmoid saturated in float64) costs 0
+ * where NumPy's 0·(−inf) gives NaN; every other term is the course's, to
+ * the bit. A confident wrong prediction costs Infinity, as log(0) says.
  * @param AL - (1, m) predicted probabilities
  * @param Y - (1, m) true labels
  */
@@ -89,20 +94,28 @@ export function computeCost(AL: Matrix, Y: Matrix): number {
   expectSameShape(fn, ['AL', AL], ['Y', Y], "Y must have AL's shape (1, m)");
   if (AL.rows !== 1) throw mismatch(fn, ['AL', AL], ['Y', Y], 'AL and Y must be (1, m): one row of probabilities and one of labels');
   const m = Y.cols;
-  const terms = new Float64Array(m);
+  if (m === 0) throw mismatch(fn, ['AL', AL], ['Y', Y], 'the cost needs at least one example (m ≥ 1)');
   const a = AL.data, y = Y.data;
-  for (let j = 0; j < m; j++) terms[j] = y[j] * Math.log(a[j]) + (1 - y[j]) * Math.log(1 - a[j]);
+  for (let j = 0; j < m; j++) {
+    if (!(a[j] >= 0 && a[j] <= 1)) throw new DataError(`${fn}: AL has ${a[j]} at column ${j}; AL must hold probabilities in [0, 1] (the sigmoid's output)`);
+    if (!(y[j] >= 0 && y[j] <= 1)) throw new DataError(`${fn}: Y has ${y[j]} at column ${j}; the cross-entropy needs labels in [0, 1] (0 or 1 for the course's classes)`);
+  }
+  const terms = new Float64Array(m);
+  for (let j = 0; j < m; j++) terms[j] = (y[j] === 0 ? 0 : y[j] * Math.log(a[j])) + (y[j] === 1 ? 0 : (1 - y[j]) * Math.log(1 - a[j]));
   return (-1 / m) * pairwiseSum(terms);
 }
 
 /**
  * dAL = −(Y / AL − (1 − Y) / (1 − AL)), the derivative of the cross-entropy
- * with respect to AL, as the course's `L_model_backward` starts.
+ * with respect to AL, as the course's `L_model_backward` starts. As in
+ * `computeCost`, a quotient whose numerator y or 1 − y is 0 is 0, so an
+ * output saturated at its label gives dAL = ∓1 and, through the sigmoid's
+ * s·(1 − s) = 0, dZ = 0 (the limit of A − Y) where NumPy's 0/0 gives NaN.
  */
 export function crossEntropyDA(AL: Matrix, Y: Matrix): Matrix {
-  const dAL = getKernels().matrix(AL.rows, AL.cols);
+  const dAL = stepMatrix(AL.rows, AL.cols);
   const a = AL.data, y = Y.data, d = dAL.data;
-  for (let j = 0; j < d.length; j++) d[j] = -(y[j] / a[j] - (1 - y[j]) / (1 - a[j]));
+  for (let j = 0; j < d.length; j++) d[j] = -((y[j] === 0 ? 0 : y[j] / a[j]) - (y[j] === 1 ? 0 : (1 - y[j]) / (1 - a[j])));
   return dAL;
 }
 
@@ -157,15 +170,24 @@ export function releaseIteration(caches: LayerCache[], AL: Matrix, grads: Grads)
   for (const [key, M] of Object.entries(grads)) if (key.startsWith('dA') || !arena) k.release(M);
 }
 
-/** L = len(parameters) // 2, with W1..WL and b1..bL present. */
+/**
+ * L, the course's len(parameters) // 2, with W1..WL and b1..bL present. L
+ * is the largest layer any W or b key names, so a missing matrix is named
+ * (b3 of an odd count, not the output size of the layer before it).
+ */
 export function layerCount(fn: string, parameters: Parameters): number {
   if (parameters === null || typeof parameters !== 'object') throw new ShapeError(`${fn}: parameters is ${String(parameters)}; it must be a dictionary W1, b1, ..., WL, bL`);
-  const L = Math.floor(Object.keys(parameters).length / 2);
-  if (L < 1) throw new ShapeError(`${fn}: parameters has ${Object.keys(parameters).length} entries; it needs W1, b1 at least`);
+  const keys = Object.keys(parameters);
+  let L = 0;
+  for (const key of keys) {
+    const match = /^[Wb]([1-9][0-9]*)$/.exec(key);
+    if (match) L = Math.max(L, Number(match[1]));
+  }
+  if (L < 1) throw new ShapeError(`${fn}: parameters has ${keys.length} entries (${keys.join(', ') || 'none'}); it needs W1, b1 at least`);
   for (let l = 1; l <= L; l++) {
     for (const key of ['W' + l, 'b' + l]) {
       if (!(parameters[key] instanceof Matrix)) {
-        throw new ShapeError(`${fn}: parameters has no matrix ${key}; with ${Object.keys(parameters).length} entries it must hold W1..W${L} and b1..b${L}`);
+        throw new ShapeError(`${fn}: parameters has no matrix ${key}; it must hold W1..W${L} and b1..b${L}`);
       }
     }
   }

@@ -13,7 +13,7 @@
  * carry on across Play, Pause and Step, and `n` updates here are `fit` with
  * `iterations: n`.
  */
-import { Matrix, Model, DivergenceError } from '../../src/browser.ts';
+import { DataError, Matrix, Model, DivergenceError } from '../../src/browser.ts';
 import type { HiddenLayer, OptimizerName, TrainConfig } from './config.ts';
 import { OPTIMIZERS } from './config.ts';
 
@@ -38,6 +38,8 @@ export interface PlaygroundTrainer {
   activations(X: Matrix): Matrix[];
   /** W[1], ..., W[L] (views: copy before sending). */
   weights(): Matrix[];
+  /** Gives back the kernel memory of the training and the network; the trainer is not used after it. */
+  release(): void;
 }
 
 /** What this trainer supports; the editor disables the rest and says why. */
@@ -88,16 +90,32 @@ export function createTrainer(X: Matrix, Y: Matrix, hidden: readonly HiddenLayer
     },
     evaluate(EX: Matrix, EY: Matrix): Evaluation {
       if (EX.cols === 0) return { cost: NaN, accuracy: NaN };
-      const { cost, accuracy } = model.evaluate(EX, EY);
-      return { cost, accuracy: accuracy ?? NaN };
+      try {
+        const { cost, accuracy } = model.evaluate(EX, EY);
+        return { cost, accuracy: accuracy ?? NaN };
+      } catch (err) {
+        // Outputs that are not finite (the network diverged): the page says so from the cost.
+        if (err instanceof DataError) return { cost: NaN, accuracy: NaN };
+        throw err;
+      }
     },
     activations(EX: Matrix): Matrix[] {
       // One forward pass with the activations kept (its gradients are not used).
-      const { cache } = model.gradients(EX, Matrix.zeros(1, EX.cols));
-      return Array.from({ length: L }, (_, i) => cache['A' + (i + 1)]);
+      // The A's are copied out and every kernel matrix of the pass given back at
+      // once: a snapshot follows every chunk of training, faster than the garbage
+      // collector would find them.
+      const { gradients, cache } = model.gradients(EX, Matrix.zeros(1, EX.cols));
+      const A = Array.from({ length: L }, (_, i) => cache['A' + (i + 1)].clone());
+      model.kernels.release(gradients.storage);
+      for (const M of Object.values(cache)) model.kernels.release(M);
+      return A;
     },
     weights(): Matrix[] {
       return Array.from({ length: L }, (_, i) => model.W(i + 1));
+    },
+    release() {
+      trainer.release();
+      model.release();
     },
   };
 }

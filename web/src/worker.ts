@@ -66,6 +66,7 @@ function reset(): void {
   if (!config) return;
   const wasPlaying = playing;
   playing = false;
+  state?.trainer.release();
   state = undefined;
   const data = makeData(config.data, config.train.seed);
   const trainer = createTrainer(data.trainX, data.trainY, config.hidden, config.train);

@@ -331,6 +331,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     matrix: (rows, cols) => rt.matrix(Store as any, rows, cols, (data: FloatArray) => new Matrix<FloatArray>(rows, cols, data)),
     release: (M) => rt.release(M),
     owns: (M) => rt.owns(M.data),
+    view: (M, offset, rows, cols) => rt.view(M, offset, rows, cols, (data: FloatArray) => new Matrix<FloatArray>(rows, cols, data)),
     gemm,
     addColumn: ref.addColumn,
     activationForward: ref.activationForward,

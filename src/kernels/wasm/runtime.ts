@@ -7,9 +7,10 @@
  * slot per thread); matrices and scratch start at 64 KiB, 64-byte aligned.
  * Shared memory never detaches, so views made before a grow stay valid.
  * Plain memory (a page without cross-origin isolation) does detach: the
- * runtime then rebinds `data` of every live matrix it handed out; views cut
- * from those (e.g. an Arena's entries) must be cut again, so there the
- * runtime reserves a generous memory up front and rarely grows.
+ * runtime then rebinds `data` of every live matrix it handed out and of
+ * every view made by `view` (an Arena's entries); a `subarray` cut any
+ * other way goes dead. There the runtime also reserves a generous memory up
+ * front, so that it rarely grows.
  */
 import type { Matrix } from '../../matrix.ts';
 import { TILE, WASM_BINARIES } from './binary.ts';
@@ -129,6 +130,8 @@ export class WasmRuntime {
   private top: number;
   private topHighWater: number;
   private readonly blocks = new WeakMap<Matrix<any>, Block>();
+  /** Views cut from blocks (`view`) and where their values start: a plain memory's growth rebinds them too. */
+  private readonly views = new WeakMap<Matrix<any>, Block>();
   private readonly live = new Set<WeakRef<Matrix<any>>>();
   private readonly registry: FinalizationRegistry<Block>;
 
@@ -274,6 +277,24 @@ export class WasmRuntime {
     return M;
   }
 
+  /**
+   * A (rows, cols) matrix over `parent`'s values from element `offset`, made
+   * by `make` from them. In plain memory, where growth detaches every view of
+   * the old buffer, the runtime rebinds it as it rebinds `parent` (a
+   * `subarray` of parent.data would go dead); it is valid as long as parent's
+   * block is not released.
+   */
+  view<T extends Float64Array | Float32Array>(parent: Matrix<T>, offset: number, rows: number, cols: number, make: (data: T) => Matrix<T>): Matrix<T> {
+    const data = parent.data.subarray(offset, offset + rows * cols) as T;
+    const M = make(data);
+    const block = this.blocks.get(parent);
+    if (block && !this.shared) {
+      this.views.set(M, { ptr: block.ptr + offset * data.BYTES_PER_ELEMENT, bytes: rows * cols * data.BYTES_PER_ELEMENT });
+      this.live.add(new WeakRef(M));
+    }
+    return M;
+  }
+
   /** Gives back the block of a matrix from `matrix()`; other matrices are left alone. */
   release(M: Matrix<any>): void {
     const block = this.blocks.get(M);
@@ -298,10 +319,10 @@ export class WasmRuntime {
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
     if (this.shared) return;
-    // Plain memory: the old buffer is detached; point every live matrix at the new one.
+    // Plain memory: the old buffer is detached; point every live matrix and view at the new one.
     for (const ref of this.live) {
       const M = ref.deref();
-      const block = M && this.blocks.get(M);
+      const block = M && (this.blocks.get(M) ?? this.views.get(M));
       if (!M || !block) { this.live.delete(ref); continue; }
       const Ctor = M.data.constructor as Float64ArrayConstructor;
       M.data = new Ctor(buffer, block.ptr, M.rows * M.cols) as any;
