@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { blobsCsv, dnn, events, tempDir, threeClassCsv, write } from './cli-helpers.ts';
 import { RandomState } from '../src/index.ts';
@@ -309,6 +310,12 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
 
   test('a CSV separated by semicolons says so', () => {
     fails(['--data', write(tmp.dir, 'semicolons.csv', 'x1;x2;label\n1;2;0\n3;4;1\n'), ...SMALL], /semicolons\.csv: has only the label column "x1;x2;label"; .*looks separated by ";", but dnn reads comma-separated values/);
+  });
+
+  test('a UTF-16 or gzip-compressed CSV is named as such, not printed as a garbled header', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x1,x2,label\n1,2,0\n', 'utf16le')]);
+    fails(['--data', write(tmp.dir, 'utf16.csv', utf16), ...SMALL], /utf16\.csv: is not a UTF-8 text file \(it holds NUL bytes: UTF-16 or binary\); save it as UTF-8 CSV$/);
+    fails(['--data', write(tmp.dir, 'packed.csv', gzipSync('x1,x2,label\n1,2,0\n')), ...SMALL], /packed\.csv: is gzip-compressed; decompress it first/);
   });
 
   test('NaN or Infinity in the data', () => {

@@ -35,12 +35,16 @@ export interface CsvTable extends Split {
 }
 
 export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new DataError(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
+  // Text CSV has no NUL bytes; UTF-16 and compressed files do (their "header" would be printed as garbage).
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new DataError(`${path}: is gzip-compressed; decompress it first (gunzip)`);
+  if (bytes.includes(0)) throw new DataError(`${path}: is not a UTF-8 text file (it holds NUL bytes: UTF-16 or binary); save it as UTF-8 CSV`);
+  const text = bytes.toString('utf8');
   let rows: string[][];
   // The line of each record in the file: empty lines are skipped, so record j is not always line j + 1.
   let lines: number[];
