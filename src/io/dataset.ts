@@ -21,7 +21,7 @@ import { RandomState } from '../random.ts';
 import { loadCsv } from './csv.ts';
 import { h5Keys, loadH5Dataset } from './h5.ts';
 import { loadMnist } from './mnist.ts';
-import { readNpyFile, readNpzFile, type NdArray } from './npy.ts';
+import { readNpyFile, readNpzFile, shapeText, type NdArray } from './npy.ts';
 
 /** Examples and labels in the column layout. */
 export interface Split {
@@ -224,25 +224,25 @@ function loadNpz(path: string, options: DatasetOptions): Dataset {
 export function fromArrays(x: NdArray, y: NdArray, layout: Layout, xName: string, yName: string): Split {
   let X: Matrix;
   if (layout === 'rows') {
-    if (x.shape.length < 2) throw new DataError(`${xName}: shape (${x.shape.join(', ')}); with --layout rows X must be (m, n_x), one example per row`);
+    if (x.shape.length < 2) throw new DataError(`${xName}: shape ${shapeText(x.shape)}; with --layout rows X must be (m, n_x), one example per row`);
     const m = x.shape[0], n = x.data.length / Math.max(m, 1);
     X = Matrix.zeros(n, m);
     for (let j = 0; j < m; j++) for (let k = 0; k < n; k++) X.data[k * m + j] = x.data[j * n + k];
   } else {
-    if (x.shape.length !== 2) throw new DataError(`${xName}: shape (${x.shape.join(', ')}); with --layout columns X must be (n_x, m), one example per column`);
+    if (x.shape.length !== 2) throw new DataError(`${xName}: shape ${shapeText(x.shape)}; with --layout columns X must be (n_x, m), one example per column`);
     X = new Matrix(x.shape[0], x.shape[1], x.data);
   }
   const m = X.cols;
   const Y = Matrix.zeros(1, m);
   const [a = 1, b = 1] = y.shape.length === 1 ? [y.shape[0], 1] : y.shape;
-  if (y.shape.length > 2) throw new DataError(`${yName}: shape (${y.shape.join(', ')}); Y must hold one label per example`);
+  if (y.shape.length > 2) throw new DataError(`${yName}: shape ${shapeText(y.shape)}; Y must hold one label per example`);
   if (y.data.length === m) {
     Y.data.set(y.data);
   } else {
     // One-hot: (m, C) with layout rows, (C, m) with columns.
     const [rows, cols] = [a, b];
     const byRows = layout === 'rows' && rows === m, byCols = layout === 'columns' && cols === m;
-    if (!byRows && !byCols) throw new DataError(`${yName}: shape (${y.shape.join(', ')}) does not fit X's ${m} examples (${xName} is (${x.shape.join(', ')}), --layout ${layout}); Y must be (m,), (m, 1), (1, m) or one-hot`);
+    if (!byRows && !byCols) throw new DataError(`${yName}: shape ${shapeText(y.shape)} does not fit X's ${m} examples (${xName} is ${shapeText(x.shape)}, --layout ${layout}); Y must be (m,), (m, 1), (1, m) or one-hot`);
     const C = byRows ? cols : rows;
     for (let j = 0; j < m; j++) {
       let hot = -1;

@@ -9,6 +9,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DataError } from '../errors.ts';
 import { Matrix } from '../matrix.ts';
+import { shapeText } from './npy.ts';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -94,7 +95,7 @@ function readDataset(path: string, file: H5File, options: H5Options): H5Dataset 
   const xd = dataset(options.xKey);
   const yd = dataset(options.yKey);
   const xShape = xd.shape!, yShape = yd.shape!;
-  if (xShape.length < 2) throw new DataError(`${path}: dataset "${options.xKey}" has shape (${xShape.join(', ')}); it needs one example per entry of its first axis`);
+  if (xShape.length < 2) throw new DataError(`${path}: dataset "${options.xKey}" has shape ${shapeText(xShape)}; it needs one example per entry of its first axis`);
   const m = xShape[0];
   const n = xShape.slice(1).reduce((a, b) => a * b, 1);
   const yCount = yShape.reduce((a, b) => a * b, 1);

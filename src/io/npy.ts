@@ -21,6 +21,11 @@ export interface NdArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** A shape as NumPy prints it: (), (40,), (40, 3). */
+export function shapeText(shape: readonly number[]): string {
+  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
 export function readNpyFile(path: string): NdArray {
   return parseNpy(readBytes(path), path);
 }
@@ -57,15 +62,15 @@ export function parseNpy(bytes: Uint8Array, where: string): NdArray {
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new DataError(`${where}: malformed .npy header ${JSON.stringify(header.trim())}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`${where}: malformed shape (${shapeText}) in the .npy header`);
+  const shapeField = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeField === undefined) throw new DataError(`${where}: malformed .npy header ${JSON.stringify(header.trim())}`);
+  const shape = shapeField.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`${where}: malformed shape (${shapeField}) in the .npy header`);
   const reader = elementReader(descr, where);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
   if (offset + count * reader.size > bytes.length) {
-    throw new DataError(`${where}: truncated: shape (${shape.join(', ')}) of ${descr} needs ${count * reader.size} bytes of data, the file has ${bytes.length - offset}`);
+    throw new DataError(`${where}: truncated: shape ${shapeText(shape)} of ${descr} needs ${count * reader.size} bytes of data, the file has ${bytes.length - offset}`);
   }
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = reader.read(view, offset + i * reader.size);
