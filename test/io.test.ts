@@ -102,6 +102,10 @@ describe('NumPy .npz and .npy', () => {
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'no-features.npz') }), (e: Error) => e instanceof DataError && /no-features\.npz: the examples have no features/.test(e.message));
   });
 
+  test('NaN in an array is named by the file and the array, the example and the feature', async () => {
+    await assert.rejects(loadDataset({ data: join(FIXTURES, 'nan.npz') }), (e: Error) => e instanceof DataError && /nan\.npz: X has NaN at example 3, feature 1; data must be finite numbers$/.test(e.message) && !e.message.includes(' / '));
+  });
+
   test('X_test without Y_test is an error, not a dataset without test examples', async () => {
     await assert.rejects(loadDataset({ data: join(FIXTURES, 'test-no-labels.npz') }), /test-no-labels\.npz: has X_test but no Y_test \(it has: X, Y, X_test\)/);
   });

@@ -255,20 +255,22 @@ export function fromArrays(x: NdArray, y: NdArray, layout: Layout, xName: string
       Y.data[j] = hot;
     }
   }
-  return checked({ X, Y }, `${xName} / ${yName}`);
+  return checked({ X, Y }, { X: xName, Y: yName });
 }
 
 /**
  * Names the first NaN/Infinity by example and feature: data must be finite.
  * @param split - X (n_x, m) and Y (1, m)
+ * @param where - the file, or the names of the X and Y arrays (e.g. "data.npz: X")
  */
-export function checked(split: Split, where: string): Split {
+export function checked(split: Split, where: string | { X: string; Y: string }): Split {
   for (const [M, what] of [[split.X, 'X'], [split.Y, 'Y']] as const) {
     const d = M.data;
     for (let k = 0; k < d.length; k++) {
       if (!Number.isFinite(d[k])) {
         const feature = Math.floor(k / M.cols), example = k % M.cols;
-        throw new DataError(`${where}: ${what} has ${d[k]} at example ${example}${what === 'X' ? `, feature ${feature}` : ''}; data must be finite numbers`);
+        const source = typeof where === 'string' ? `${where}: ${what}` : where[what];
+        throw new DataError(`${source} has ${d[k]} at example ${example}${what === 'X' ? `, feature ${feature}` : ''}; data must be finite numbers`);
       }
     }
   }
