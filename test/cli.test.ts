@@ -155,6 +155,19 @@ describe('dnn train --json', () => {
     assert.equal(events(j.stdout).at(-1)!.event, 'error');
   });
 
+  test('an output file that is an input file is refused before anything is overwritten', () => {
+    const data = write(tmp.dir, 'precious.csv', blobsCsv(20, 7));
+    const before = readFileSync(data);
+    const t = dnn(['train', '--data', data, ...SMALL, '--out', data]);
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /^dnn: --out \S*precious\.csv is the --data file; writing there would destroy it\n$/);
+    assert.deepEqual(readFileSync(data), before);
+    const p = dnn(['predict', model(), '--data', data, '--out', model()]);
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(p.stderr, /^dnn: --out \S*small\.dnn is the model file; writing there would destroy it\n$/);
+    assert.equal(dnn(['info', model()]).code, 0, 'the model is intact');
+  });
+
   test('info shows the header', () => {
     const r = dnn(['info', model(), '--json']);
     assert.equal(r.code, 0, r.stderr);

@@ -4,6 +4,8 @@
  * flag, the value and what it takes). Commands read typed values from here
  * and never look at raw strings.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OptionError } from '../errors.ts';
 import { MAX_THREADS } from '../kernels/index.ts';
@@ -169,6 +171,26 @@ export function choice<T extends string>(values: Record<string, unknown>, name: 
   const found = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
   if (!found) throw new OptionError(`--${name} is "${s}"; it must be one of ${allowed.join(', ')}`);
   return found;
+}
+
+/**
+ * Refuses an output path that names one of the inputs (after symlinks): `train --out data.csv` or
+ * `predict m.dnn --out m.dnn` would replace the very file being read.
+ * @param inputs - [what, path]: e.g. ['the --data file', 'data.csv']
+ */
+export function notAnInput(flag: string, out: string | undefined, inputs: [string, string | undefined][]): void {
+  if (out === undefined) return;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const target = real(out);
+  for (const [what, path] of inputs) {
+    if (path !== undefined && existsSync(path) && real(path) === target) throw new OptionError(`${flag} ${out} is ${what}; writing there would destroy it`);
+  }
 }
 
 /** --threads N: threads for large products (the caller's included); the machine's cores by default. */

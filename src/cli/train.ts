@@ -13,7 +13,7 @@ import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { FitOptions, Model } from '../model/index.ts';
 import { checkPlotPath, writePlot, type Series } from '../plot/index.ts';
 import { duration, fmt, Output } from './output.ts';
-import { choice, layerList, num, parse, str, threadsFlag, TRAIN_FLAGS } from './options.ts';
+import { choice, layerList, notAnInput, num, parse, str, threadsFlag, TRAIN_FLAGS } from './options.ts';
 import { createModel, DTYPES, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, specFields, type Hidden, type Init, type Optimizer } from './network.ts';
 import { accuracy, checkLayersFit, chooseOutput, classify, outputUnits, summarizeLabels } from './task.ts';
 import { VERSION } from './version.ts';
@@ -69,6 +69,9 @@ export function trainSettings(args: string[]): { settings: TrainSettings; values
     if (existsSync(path) && statSync(path).isDirectory()) throw new OptionError(`${flag} ${path}: is a directory; give a file name`);
   }
   if (plot !== undefined) checkPlotPath(plot);
+  const inputs: [string, string | undefined][] = [['the --data file', str(values, 'data')], ['the --test file', str(values, 'test')]];
+  notAnInput('--out', out, inputs);
+  notAnInput('--plot', plot, inputs);
   if (out !== undefined && plot !== undefined && resolve(out) === resolve(plot)) throw new OptionError(`--out and --plot are the same file (${out})`);
   const settings: TrainSettings = {
     data: {

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { csvColumns } from '../io/csv.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { fmt, Output } from './output.ts';
-import { choice, EVALUATE_FLAGS, INFO_FLAGS, num, parse, PREDICT_FLAGS, str, threadsFlag } from './options.ts';
+import { choice, EVALUATE_FLAGS, INFO_FLAGS, notAnInput, num, parse, PREDICT_FLAGS, str, threadsFlag } from './options.ts';
 import { configureKernels } from '../kernels/index.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Model } from '../model/index.ts';
@@ -96,6 +96,7 @@ export async function predict(args: string[], output: Output): Promise<void> {
   const { values, positionals } = parse('predict', args, PREDICT_FLAGS);
   const path = modelArg('predict', positionals);
   const out = str(values, 'out');
+  notAnInput('--out', out, [['the model file', path], ['the --data file', str(values, 'data')], ['the --test file', str(values, 'test')]]);
   const probabilities = values.probabilities === true;
   useThreads(values);
   const { model, output: act, header } = loadModel(path);
