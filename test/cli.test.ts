@@ -168,6 +168,18 @@ describe('dnn train --json', () => {
     assert.equal(dnn(['info', model()]).code, 0, 'the model is intact');
   });
 
+  test('CSV columns in another order than training are an error, not silently swapped features', () => {
+    const swapped = write(tmp.dir, 'swapped.csv', readFileSync(csv, 'utf8').split('\n').map((l) => (l ? l.split(',') : [])).map((c) => (c.length ? [c[1], c[0], c[2]].join(',') : '')).join('\n'));
+    const t = dnn(['train', '--data', csv, '--test', swapped, ...SMALL]);
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /^dnn: \S*swapped\.csv: its feature columns are x2, x1 but the training data's are x1, x2; use the same columns in the same order\n$/);
+    for (const command of ['evaluate', 'predict']) {
+      const r = dnn([command, model(), '--data', swapped]);
+      assert.equal(r.code, 2, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, /swapped\.csv: its feature columns are x2, x1 but the model's are x1, x2/);
+    }
+  });
+
   test('info shows the header', () => {
     const r = dnn(['info', model(), '--json']);
     assert.equal(r.code, 0, r.stderr);

@@ -221,6 +221,7 @@ export async function train(args: string[], output: Output): Promise<void> {
     training: { ...training, iterations: totalSteps },
     metrics: { ...metrics, final_cost: lastCost, train_seconds: trainSeconds },
     ...(data.classes && { classes: data.classes }),
+    ...(data.features && { features: data.features }),
     data: { name: data.name, train_examples: m, test_examples: data.test?.X.cols ?? 0 },
     created: new Date().toISOString(),
     dnnVersion: VERSION,

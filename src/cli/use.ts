@@ -53,6 +53,8 @@ function dataOptions(values: Record<string, unknown>, header: ModelHeader, score
     label: str(values, 'label'),
     layout: choice(values, 'layout', ['rows', 'columns'] as const),
     // Class names in a CSV's labels are numbered as they were when the model was trained (predict ignores labels).
+    // A CSV's columns must be the model's features in the model's order.
+    ...(header.features && { features: { names: header.features, from: "the model's" } }),
     ...(scored && header.classes && { classes: { names: header.classes, from: "the model's classes" } }),
   };
 }

@@ -39,6 +39,8 @@ export interface Dataset {
   test?: Split;
   /** Class names, when known (label strings of a CSV, list_classes of an HDF5 file, the digits). */
   classes?: string[];
+  /** Feature names in X's row order, when the file has them (a CSV's header). */
+  features?: string[];
 }
 
 /** How examples are laid out in .npy/.npz arrays: one per row (m, n_x) or one per column (n_x, m). */
@@ -63,6 +65,8 @@ export interface DatasetOptions {
   layout?: Layout;
   /** Class names that CSV label names are numbered by (a saved model's); `from` names them in errors. */
   classes?: { names: readonly string[]; from: string };
+  /** Feature names a CSV's columns must match, in order (a saved model's); `from` names them in errors. */
+  features?: { names: readonly string[]; from: string };
 }
 
 export const DATA_FORMATS = 'mnist, a directory of train_*.h5 + test_*.h5 or X.npy + Y.npy, .h5, .csv or .npz';
@@ -70,11 +74,13 @@ export const DATA_FORMATS = 'mnist, a directory of train_*.h5 + test_*.h5 or X.n
 export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset> {
   const data = options.data ?? 'mnist';
   const loaded = await loadOne(data, options, 'train');
+  if (options.features) sameFeatures(data, loaded.features, options.features);
   if (options.test !== undefined) {
     if (loaded.test) throw new OptionError(`--test: ${data} already has its own test examples; drop --test or use a file without them`);
     // Test labels that are class names are numbered as the training data's.
     const classes = options.classes ?? (loaded.classes && { names: loaded.classes, from: `the classes of ${data}` });
     const t = await loadOne(options.test, { ...options, ...(classes && { classes }) }, 'test');
+    sameFeatures(options.test, t.features, options.features ?? (loaded.features && { names: loaded.features, from: "the training data's" }));
     loaded.test = t.test ?? t.train;
     loaded.classes ??= t.classes;
   }
@@ -86,6 +92,15 @@ export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset
   }
   checkFeatures(loaded, options.test);
   return loaded;
+}
+
+/**
+ * A CSV whose columns are those of the training data in another order would feed feature k into
+ * the weights of another: the names, when both sides have them, must agree in order.
+ */
+function sameFeatures(path: string, got: readonly string[] | undefined, want: { names: readonly string[]; from: string } | undefined): void {
+  if (!got || !want || got.length !== want.names.length || got.every((n, i) => n === want.names[i])) return;
+  throw new DataError(`${path}: its feature columns are ${got.join(', ')} but ${want.from} are ${want.names.join(', ')}; use the same columns in the same order`);
 }
 
 /** n[0] is the same for training and test examples, and not 0: checked here, not after training. */
@@ -116,7 +131,7 @@ async function loadOne(path: string, options: DatasetOptions, role: 'train' | 't
     case '.csv': {
       applies(path, options, ['label']);
       const t = loadCsv(path, { label: options.label, ...(options.classes && { classes: options.classes }) });
-      return { name: path, train: checked({ X: t.X, Y: t.Y }, path), ...(t.classes && { classes: t.classes }) };
+      return { name: path, train: checked({ X: t.X, Y: t.Y }, path), features: t.features, ...(t.classes && { classes: t.classes }) };
     }
     case '.npz':
       applies(path, options, ['xKey', 'yKey', 'layout']);

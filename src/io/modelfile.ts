@@ -72,6 +72,8 @@ export interface ModelHeader {
   metrics?: Record<string, unknown>;
   /** Names of the output classes (index i is class i). */
   classes?: string[];
+  /** Names of the n[0] input features (a CSV's columns), in X's row order. */
+  features?: string[];
   /** Where the training data came from. */
   data?: Record<string, unknown>;
   /** When the file was written (ISO 8601) and by which dnn version. */
@@ -221,6 +223,9 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
     const output = header.layers[header.layers.length - 1];
     const outputClasses = output.activation === 'softmax' ? output.units : output.activation === 'sigmoid' ? 2 : undefined;
     if (outputClasses !== undefined && header.classes.length > outputClasses) throw bad(`classes has ${header.classes.length} names but the ${output.activation} output has ${outputClasses} classes`);
+  }
+  if (header.features !== undefined && (!Array.isArray(header.features) || header.features.length !== header.inputSize || header.features.some((f) => typeof f !== 'string'))) {
+    throw bad(`features is ${JSON.stringify(header.features)}; it must be a list of ${header.inputSize} feature names (inputSize)`);
   }
   for (const key of ['training', 'metrics', 'data'] as const) {
     const v = header[key];
