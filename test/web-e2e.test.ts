@@ -139,6 +139,26 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.selectOption('#l2', '0');
   });
 
+  it('says when the network diverges, shows no NaN or Infinity, and starts over on Reset', async () => {
+    // Two linear hidden layers with α = 3: the cost overflows within a few dozen updates.
+    for (const l of [1, 2]) await page.selectOption(`#layers li:nth-child(${l}) select`, 'linear');
+    await page.selectOption('#learning-rate', '3');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.getElementById('iteration')?.textContent === '0');
+    await page.click('#play');
+    await page.waitForFunction(() => /diverged/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById('play')?.getAttribute('aria-pressed') === 'false');
+    const metrics = await page.$$eval('.metrics dd', (dd) => dd.map((d) => d.textContent ?? ''));
+    assert.equal(metrics.length, 4);
+    for (const text of metrics) assert.doesNotMatch(text, /NaN|Infinity|undefined/, `a metric shows "${text}" after divergence`);
+    await page.screenshot({ path: join(SHOTS, 'playground-diverged.png') });
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
+    assert.equal(await page.textContent('#status'), '');
+    assert.ok(Number.isFinite(Number(await page.textContent('#train-cost'))), 'Reset gives a finite cost again');
+    for (const l of [1, 2]) await page.selectOption(`#layers li:nth-child(${l}) select`, 'tanh');
+    await page.selectOption('#learning-rate', '1.2');
+  });
+
   it('is keyboard operable: Step and Reset work from the keyboard', async () => {
     const before = Number(await page.textContent('#iteration'));
     await page.focus('#step');

@@ -20,6 +20,7 @@ import {
   type PlaygroundConfig,
 } from './config.ts';
 import { gridPoints } from './data.ts';
+import { formatMetric } from './format.ts';
 import { dimensionRows, shape } from './dims.ts';
 import { getLang, setLang, t, translate, type Lang, type MessageKey } from './i18n.ts';
 import type { DataMessage, FromWorker, SnapshotMessage, ToWorker } from './protocol.ts';
@@ -386,10 +387,10 @@ function draw(): void {
   const s = snapshot;
   el.iteration.textContent = String(s?.iteration ?? 0);
   el.rate.textContent = s && s.playing && s.rate > 0 ? t('perSecond', { n: Math.round(s.rate) }) : '';
-  el.trainCost.textContent = s ? s.train.cost.toFixed(4) : '–';
-  el.testCost.textContent = s ? s.test.cost.toFixed(4) : '–';
-  el.trainAccuracy.textContent = s ? s.train.accuracy.toFixed(3) : '–';
-  el.testAccuracy.textContent = s ? s.test.accuracy.toFixed(3) : '–';
+  el.trainCost.textContent = s ? formatMetric(s.train.cost, 4) : '–';
+  el.testCost.textContent = s ? formatMetric(s.test.cost, 4) : '–';
+  el.trainAccuracy.textContent = s ? formatMetric(s.train.accuracy, 3) : '–';
+  el.testAccuracy.textContent = s ? formatMetric(s.test.accuracy, 3) : '–';
   if (!data) return;
   const dims = data.layerDims;
   drawBoundary(el.boundary, s?.boundary, BOUNDARY_GRID, data.extent, { X: data.trainX, Y: data.trainY }, { X: data.testX, Y: data.testY });
