@@ -190,6 +190,26 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('fits a tablet-sized viewport: layer rows stay in their box, the decision boundary within the screen', async () => {
+    // Between the phone and the three-column layout the editor is one of two columns and the output panel spans the page.
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await page.waitForTimeout(200);
+    const { outside, boundary } = await page.evaluate(() => {
+      const outside: string[] = [];
+      for (const li of Array.from(document.querySelectorAll('#layers li'))) {
+        const box = li.getBoundingClientRect();
+        for (const c of Array.from(li.querySelectorAll('button, select, input'))) {
+          if (c.getBoundingClientRect().right > box.right + 0.5) outside.push(c.getAttribute('aria-label') ?? c.tagName);
+        }
+      }
+      return { outside, boundary: document.getElementById('boundary')!.getBoundingClientRect().height };
+    });
+    assert.deepEqual(outside, [], 'controls sticking out of their layer row');
+    assert.ok(boundary <= 800, `the decision boundary is ${boundary}px tall in an 800px viewport`);
+    await page.screenshot({ path: join(SHOTS, 'playground-1000x800.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('logged no console error, warning or failed request', () => {
     assert.deepEqual(problems, []);
   });
