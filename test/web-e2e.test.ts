@@ -91,6 +91,18 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     assert.deepEqual(rows[2], ['3', '(1, 5)', '(1, 1)', '(1, 280)', '(1, 280)', '(1, 5)', '(1, 1)']);
     await page.click('button[aria-label="Fewer units in layer 2"]');
     assert.equal(await page.locator('#layers li').count(), 2);
+    // A new test share changes m at once, before the worker has made the new split.
+    const m = await page.evaluate(() => {
+      const share = document.getElementById('test-share') as HTMLInputElement;
+      share.value = '50';
+      share.dispatchEvent(new Event('change'));
+      return [document.querySelector('#dims tbody td:nth-child(4)')?.textContent, document.getElementById('dims-intro')?.textContent?.match(/m = \d+/)?.[0]];
+    });
+    assert.deepEqual(m, ['(4, 200)', 'm = 200'], 'test share 50%: m = 200 training examples');
+    await page.fill('#test-share', '30');
+    await page.dispatchEvent('#test-share', 'change');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    assert.equal((await dimsTable(page))[0][3], '(4, 280)');
   });
 
   it('trains the flower with two hidden layers: the cost falls and the test accuracy reaches 0.85', async () => {

@@ -8,12 +8,12 @@ import {
   DATASETS,
   DEFAULT_NOISE,
   defaultConfig,
-  EXAMPLES,
   HIDDEN_ACTIVATIONS,
   layerDims,
   MAX_HIDDEN_LAYERS,
   MAX_UNITS,
   OPTIMIZERS,
+  trainExamples,
   type DatasetName,
   type HiddenActivation,
   type OptimizerName,
@@ -348,8 +348,9 @@ function applyLang(lang: Lang): void {
 // ---- the dimension table ----------------------------------------------------
 
 function renderDims(): void {
+  // From the configuration, not the last data message: that may still be about the previous one (another test share).
   const dims = layerDims(config.hidden);
-  const m = data && sameDims(data.layerDims, dims) ? data.trainY.length : Math.round(EXAMPLES * (1 - config.data.testFraction));
+  const m = trainExamples(config.data);
   const body = el.dims.tBodies[0];
   body.replaceChildren(
     ...dimensionRows(dims, m).map((row) => {
@@ -368,10 +369,6 @@ function renderDims(): void {
   el.dimsIntro.textContent = `${t('dimsIntro', { m })} ${t('dimsX', { shape: shape([2, m]) })}`;
   const b = config.train.batchSize;
   el.dimsBatch.textContent = b > 0 && b < m ? t('dimsBatch', { b }) : '';
-}
-
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 // ---- the pictures -------------------------------------------------------------
