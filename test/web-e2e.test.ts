@@ -183,6 +183,28 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
   });
 
+  it('shows every choice of every list whole, in English and Chinese', async () => {
+    // A closed <select> cuts its text at its width: measure each option in the select's font
+    // against the room left by the padding and the arrow (about 20 px).
+    for (const lang of ['en', 'zh']) {
+      if ((await page.getAttribute('html', 'lang'))?.startsWith(lang) !== true) await page.click('#lang');
+      const cut = await page.evaluate(() => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        const out: string[] = [];
+        for (const s of Array.from(document.querySelectorAll('select'))) {
+          const style = getComputedStyle(s);
+          ctx.font = `${style.fontSize} ${style.fontFamily}`;
+          const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+          for (const o of Array.from(s.options)) if (ctx.measureText(o.text).width > room) out.push(`${s.id || s.getAttribute('aria-label')}: "${o.text}"`);
+        }
+        return out;
+      });
+      assert.deepEqual(cut, [], `choices cut off at 1280 px (${lang})`);
+    }
+    await page.click('#lang');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  });
+
   it('switches to Chinese and back', async () => {
     await page.click('#lang');
     assert.equal(await page.textContent('h1'), 'dnn 演练场');

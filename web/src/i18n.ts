@@ -10,7 +10,7 @@ const en = {
   languageLabel: 'Switch the page to Chinese',
   data: 'Data',
   dataset: 'Dataset',
-  'dataset.flower': 'Flower (the course\'s planar data)',
+  'dataset.flower': 'Flower (the course\'s data)',
   'dataset.circles': 'Circles',
   'dataset.xor': 'XOR',
   'dataset.gaussians': 'Two Gaussians',
