@@ -183,6 +183,16 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
   });
 
+  it('keeps the seed when its field is emptied or given something that is not a seed', async () => {
+    assert.equal(await page.inputValue('#seed'), '1');
+    for (const typed of ['', '-3', '2.5', '4294967296']) {
+      await page.fill('#seed', typed);
+      await page.dispatchEvent('#seed', 'change');
+      assert.equal(await page.inputValue('#seed'), '1', `after typing "${typed}"`);
+    }
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', 'no restart');
+  });
+
   it('shows every choice of every list whole, in English and Chinese', async () => {
     // A closed <select> cuts its text at its width: measure each option in the select's font
     // against the room left by the padding and the arrow (about 20 px).

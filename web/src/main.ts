@@ -297,7 +297,8 @@ el.l2.addEventListener('change', () => {
   restart();
 });
 el.seed.addEventListener('change', () => {
-  const seed = Number(el.seed.value);
+  // An emptied field (or text the number input cannot read, which it reports as "") keeps the seed: Number("") would be 0.
+  const seed = el.seed.value.trim() === '' ? NaN : Number(el.seed.value);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     el.seed.value = String(config.train.seed);
     return;
