@@ -183,13 +183,16 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
   });
 
-  it('keeps the seed when its field is emptied or given something that is not a seed', async () => {
+  it('keeps the seed and the units when their fields are emptied or given something that is not a seed', async () => {
     assert.equal(await page.inputValue('#seed'), '1');
     for (const typed of ['', '-3', '2.5', '4294967296']) {
       await page.fill('#seed', typed);
       await page.dispatchEvent('#seed', 'change');
       assert.equal(await page.inputValue('#seed'), '1', `after typing "${typed}"`);
     }
+    await page.fill('#layers li:nth-child(1) input', '');
+    await page.dispatchEvent('#layers li:nth-child(1) input', 'change');
+    assert.equal(await page.inputValue('#layers li:nth-child(1) input'), '4', 'an emptied units field keeps the units');
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', 'no restart');
   });
 

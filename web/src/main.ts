@@ -212,7 +212,8 @@ function renderLayers(): void {
     units.value = String(layer.units);
     units.setAttribute('aria-label', `${t('layer', { l })}: ${t('units')}`);
     units.dataset.focusKey = `units-${l}`;
-    units.addEventListener('change', () => setUnits(index, Number(units.value)));
+    // An emptied field keeps the layer's units (Number("") would be 0, clamped to 1 unit).
+    units.addEventListener('change', () => (units.value.trim() === '' ? (units.value = String(layer.units)) : setUnits(index, Number(units.value))));
     const plus = button('+', t('moreUnits', { l }), `plus-${l}`, () => setUnits(index, layer.units + 1));
     plus.disabled = layer.units >= MAX_UNITS;
 
