@@ -24,6 +24,7 @@ import { DATASETS, defaultConfig, layerDims, trainExamples, type HiddenLayer, ty
 import { extentOf, gridPoints, makeData } from '../web/src/data.ts';
 import { dimensionRows, shape } from '../web/src/dims.ts';
 import { createTrainer } from '../web/src/trainer.ts';
+import { edgeStyle, maxAbsOf } from '../web/src/views/network.ts';
 
 describe('dimension table', () => {
   it("writes the tutorial's shapes for every layer: W (n[l], n[l-1]), b (n[l], 1), Z and A (n[l], m)", () => {
@@ -222,5 +223,21 @@ describe('trainer adapter', () => {
 
   it('has no cost for an empty set', () => {
     assert.ok(Number.isNaN(createTrainer(trainX, trainY, defaultConfig().hidden, train).evaluate(Matrix.zeros(2, 0), Matrix.zeros(1, 0)).cost));
+  });
+});
+
+describe('network picture', () => {
+  it("draws a diverged network's weights: scaled by the finite ones, no NaN in a colour or width", () => {
+    const weights = new Float32Array([0.5, -2, Infinity, -Infinity, NaN]);
+    const maxAbs = maxAbsOf(weights);
+    assert.equal(maxAbs, 2);
+    for (const w of weights) {
+      const { colour, width } = edgeStyle(w, maxAbs);
+      assert.doesNotMatch(colour, /NaN|Infinity/, `weight ${w}: ${colour}`);
+      assert.ok(width >= 0.5 && width <= 5.5, `weight ${w}: width ${width}`);
+    }
+    assert.deepEqual(edgeStyle(Infinity, maxAbs), edgeStyle(2, maxAbs), '+∞ at full strength, blue');
+    assert.deepEqual(edgeStyle(-Infinity, maxAbs), edgeStyle(-2, maxAbs), '−∞ at full strength, orange');
+    assert.equal(edgeStyle(-1, maxAbs).width, 0.5 + 5 * 0.5);
   });
 });
