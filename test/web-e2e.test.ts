@@ -181,6 +181,17 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'reset');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
+    // The focus stays in the layer list when its control is disabled or removed.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id);
+    await page.focus('button[aria-label="More units in layer 2"]');
+    for (let units = 4; units < 16; units++) await page.keyboard.press('Enter');
+    assert.equal(await page.inputValue('#layers li:nth-child(2) input'), '16');
+    assert.equal(await focused(), 'Layer 2: Units', '+ is disabled at 16 units: the focus moves to the units field');
+    await page.focus('button[aria-label="Remove layer 2"]');
+    await page.keyboard.press('Enter');
+    assert.equal(await focused(), 'Remove layer 1', 'the last layer removed: the focus moves to the one before');
+    await page.click('#add-layer');
+    assert.deepEqual((await dimsTable(page)).map((r) => r[1]), ['(4, 2)', '(4, 4)', '(1, 4)']);
   });
 
   it('keeps the seed and the units when their fields are emptied or given something that is not a seed', async () => {

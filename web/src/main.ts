@@ -236,7 +236,27 @@ function renderLayers(): void {
     return li;
   });
   el.layers.replaceChildren(...items);
-  if (focused) el.layers.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
+  if (focused) refocus(focused);
+}
+
+/**
+ * Gives the keyboard focus back to the control that had it before the layer
+ * list was redrawn; when that one is now disabled (+ at 16 units, − at 1) or
+ * gone (its layer removed), to the nearest control that is not, so a
+ * keyboard user does not land back at the top of the page.
+ */
+function refocus(key: string): void {
+  const l = Number(key.slice(key.lastIndexOf('-') + 1));
+  const last = config.hidden.length;
+  const keys = [key, `units-${l}`, `remove-${Math.min(l, last)}`];
+  for (const k of keys) {
+    const target = el.layers.querySelector<HTMLInputElement | HTMLButtonElement | HTMLSelectElement>(`[data-focus-key="${k}"]`);
+    if (target && !target.disabled) {
+      target.focus();
+      return;
+    }
+  }
+  el.addLayer.focus();
 }
 
 function button(text: string, label: string, focusKey: string, onClick: () => void): HTMLButtonElement {
@@ -280,6 +300,8 @@ el.addLayer.addEventListener('click', () => {
   const last = config.hidden[config.hidden.length - 1] ?? { units: 4, activation: 'tanh' as const };
   config.hidden.push({ ...last });
   restart();
+  // The button is disabled at the last layer allowed: the keyboard focus moves to that layer.
+  if (el.addLayer.disabled) refocus(`units-${config.hidden.length}`);
 });
 el.learningRate.addEventListener('change', () => {
   config.train = { ...config.train, learningRate: Number(el.learningRate.value) };
