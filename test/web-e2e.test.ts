@@ -91,6 +91,18 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     assert.deepEqual(rows[2], ['3', '(1, 5)', '(1, 1)', '(1, 280)', '(1, 280)', '(1, 5)', '(1, 1)']);
     await page.click('button[aria-label="Fewer units in layer 2"]');
     assert.equal(await page.locator('#layers li').count(), 2);
+    // A new test share changes m at once, before the worker has made the new split.
+    const m = await page.evaluate(() => {
+      const share = document.getElementById('test-share') as HTMLInputElement;
+      share.value = '50';
+      share.dispatchEvent(new Event('change'));
+      return [document.querySelector('#dims tbody td:nth-child(4)')?.textContent, document.getElementById('dims-intro')?.textContent?.match(/m = \d+/)?.[0]];
+    });
+    assert.deepEqual(m, ['(4, 200)', 'm = 200'], 'test share 50%: m = 200 training examples');
+    await page.fill('#test-share', '30');
+    await page.dispatchEvent('#test-share', 'change');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    assert.equal((await dimsTable(page))[0][3], '(4, 280)');
   });
 
   it('trains the flower with two hidden layers: the cost falls and the test accuracy reaches 0.85', async () => {
@@ -139,6 +151,26 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.selectOption('#l2', '0');
   });
 
+  it('says when the network diverges, shows no NaN or Infinity, and starts over on Reset', async () => {
+    // Two linear hidden layers with α = 3: the cost overflows within a few dozen updates.
+    for (const l of [1, 2]) await page.selectOption(`#layers li:nth-child(${l}) select`, 'linear');
+    await page.selectOption('#learning-rate', '3');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.getElementById('iteration')?.textContent === '0');
+    await page.click('#play');
+    await page.waitForFunction(() => /diverged/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById('play')?.getAttribute('aria-pressed') === 'false');
+    const metrics = await page.$$eval('.metrics dd', (dd) => dd.map((d) => d.textContent ?? ''));
+    assert.equal(metrics.length, 4);
+    for (const text of metrics) assert.doesNotMatch(text, /NaN|Infinity|undefined/, `a metric shows "${text}" after divergence`);
+    await page.screenshot({ path: join(SHOTS, 'playground-diverged.png') });
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
+    assert.equal(await page.textContent('#status'), '');
+    assert.ok(Number.isFinite(Number(await page.textContent('#train-cost'))), 'Reset gives a finite cost again');
+    for (const l of [1, 2]) await page.selectOption(`#layers li:nth-child(${l}) select`, 'tanh');
+    await page.selectOption('#learning-rate', '1.2');
+  });
+
   it('is keyboard operable: Step and Reset work from the keyboard', async () => {
     const before = Number(await page.textContent('#iteration'));
     await page.focus('#step');
@@ -149,6 +181,52 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'reset');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.getElementById('iteration')?.textContent === '0');
+    // The focus stays in the layer list when its control is disabled or removed.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id);
+    await page.focus('button[aria-label="More units in layer 2"]');
+    for (let units = 4; units < 16; units++) await page.keyboard.press('Enter');
+    assert.equal(await page.inputValue('#layers li:nth-child(2) input'), '16');
+    assert.equal(await focused(), 'Layer 2: Units', '+ is disabled at 16 units: the focus moves to the units field');
+    await page.focus('button[aria-label="Remove layer 2"]');
+    await page.keyboard.press('Enter');
+    assert.equal(await focused(), 'Remove layer 1', 'the last layer removed: the focus moves to the one before');
+    await page.click('#add-layer');
+    assert.deepEqual((await dimsTable(page)).map((r) => r[1]), ['(4, 2)', '(4, 4)', '(1, 4)']);
+  });
+
+  it('keeps the seed and the units when their fields are emptied or given something that is not a seed', async () => {
+    assert.equal(await page.inputValue('#seed'), '1');
+    for (const typed of ['', '-3', '2.5', '4294967296']) {
+      await page.fill('#seed', typed);
+      await page.dispatchEvent('#seed', 'change');
+      assert.equal(await page.inputValue('#seed'), '1', `after typing "${typed}"`);
+    }
+    await page.fill('#layers li:nth-child(1) input', '');
+    await page.dispatchEvent('#layers li:nth-child(1) input', 'change');
+    assert.equal(await page.inputValue('#layers li:nth-child(1) input'), '4', 'an emptied units field keeps the units');
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', 'no restart');
+  });
+
+  it('shows every choice of every list whole, in English and Chinese', async () => {
+    // A closed <select> cuts its text at its width: measure each option in the select's font
+    // against the room left by the padding and the arrow (about 20 px).
+    for (const lang of ['en', 'zh']) {
+      if ((await page.getAttribute('html', 'lang'))?.startsWith(lang) !== true) await page.click('#lang');
+      const cut = await page.evaluate(() => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        const out: string[] = [];
+        for (const s of Array.from(document.querySelectorAll('select'))) {
+          const style = getComputedStyle(s);
+          ctx.font = `${style.fontSize} ${style.fontFamily}`;
+          const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+          for (const o of Array.from(s.options)) if (ctx.measureText(o.text).width > room) out.push(`${s.id || s.getAttribute('aria-label')}: "${o.text}"`);
+        }
+        return out;
+      });
+      assert.deepEqual(cut, [], `choices cut off at 1280 px (${lang})`);
+    }
+    await page.click('#lang');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
   });
 
   it('switches to Chinese and back', async () => {
@@ -167,6 +245,26 @@ describe('playground in headless Chromium', { skip, timeout: 240_000 }, () => {
     const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
     assert.ok(scroll <= inner, `page is ${scroll}px wide in a ${inner}px viewport`);
     await page.screenshot({ path: join(SHOTS, 'playground-390x844.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('fits a tablet-sized viewport: layer rows stay in their box, the decision boundary within the screen', async () => {
+    // Between the phone and the three-column layout the editor is one of two columns and the output panel spans the page.
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await page.waitForTimeout(200);
+    const { outside, boundary } = await page.evaluate(() => {
+      const outside: string[] = [];
+      for (const li of Array.from(document.querySelectorAll('#layers li'))) {
+        const box = li.getBoundingClientRect();
+        for (const c of Array.from(li.querySelectorAll('button, select, input'))) {
+          if (c.getBoundingClientRect().right > box.right + 0.5) outside.push(c.getAttribute('aria-label') ?? c.tagName);
+        }
+      }
+      return { outside, boundary: document.getElementById('boundary')!.getBoundingClientRect().height };
+    });
+    assert.deepEqual(outside, [], 'controls sticking out of their layer row');
+    assert.ok(boundary <= 800, `the decision boundary is ${boundary}px tall in an 800px viewport`);
+    await page.screenshot({ path: join(SHOTS, 'playground-1000x800.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

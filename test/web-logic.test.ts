@@ -20,10 +20,11 @@ import {
 } from '../src/index.ts';
 import { crossEntropyDA } from '../src/steps/model.ts';
 import { assertMatrix, TOLERANCE } from './helpers.ts';
-import { defaultConfig, layerDims, type HiddenLayer, type TrainConfig } from '../web/src/config.ts';
+import { DATASETS, defaultConfig, layerDims, trainExamples, type HiddenLayer, type TrainConfig } from '../web/src/config.ts';
 import { extentOf, gridPoints, makeData } from '../web/src/data.ts';
 import { dimensionRows, shape } from '../web/src/dims.ts';
 import { createTrainer } from '../web/src/trainer.ts';
+import { edgeStyle, maxAbsOf } from '../web/src/views/network.ts';
 
 describe('dimension table', () => {
   it("writes the tutorial's shapes for every layer: W (n[l], n[l-1]), b (n[l], 1), Z and A (n[l], m)", () => {
@@ -63,6 +64,16 @@ describe('playground data', () => {
     for (let j = 0; j < 400; j++) labels.set(key(X.get(0, j), X.get(1, j)), Y.get(0, j));
     for (let j = 0; j < 280; j++) assert.equal(labels.get(key(data.trainX.get(0, j), data.trainX.get(1, j))), data.trainY.get(0, j));
     assert.notDeepEqual(makeData(config.data, 2).testY.data, data.testY.data, 'another seed, another split');
+  });
+
+  it("knows m before the data is made: the dimension table's m is the split's training set", () => {
+    // The page writes the table as soon as a setting changes, before the worker has made the new split.
+    for (const dataset of DATASETS) {
+      for (const testFraction of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.125, 0.333]) {
+        const data = { dataset, noise: 0.1, testFraction };
+        assert.equal(trainExamples(data), makeData(data, 1).trainX.cols, `${dataset}, test share ${testFraction}`);
+      }
+    }
   });
 
   it('pictures a square around the data padded by 1, the grid from top-left', () => {
@@ -212,5 +223,21 @@ describe('trainer adapter', () => {
 
   it('has no cost for an empty set', () => {
     assert.ok(Number.isNaN(createTrainer(trainX, trainY, defaultConfig().hidden, train).evaluate(Matrix.zeros(2, 0), Matrix.zeros(1, 0)).cost));
+  });
+});
+
+describe('network picture', () => {
+  it("draws a diverged network's weights: scaled by the finite ones, no NaN in a colour or width", () => {
+    const weights = new Float32Array([0.5, -2, Infinity, -Infinity, NaN]);
+    const maxAbs = maxAbsOf(weights);
+    assert.equal(maxAbs, 2);
+    for (const w of weights) {
+      const { colour, width } = edgeStyle(w, maxAbs);
+      assert.doesNotMatch(colour, /NaN|Infinity/, `weight ${w}: ${colour}`);
+      assert.ok(width >= 0.5 && width <= 5.5, `weight ${w}: width ${width}`);
+    }
+    assert.deepEqual(edgeStyle(Infinity, maxAbs), edgeStyle(2, maxAbs), '+∞ at full strength, blue');
+    assert.deepEqual(edgeStyle(-Infinity, maxAbs), edgeStyle(-2, maxAbs), '−∞ at full strength, orange');
+    assert.equal(edgeStyle(-1, maxAbs).width, 0.5 + 5 * 0.5);
   });
 });

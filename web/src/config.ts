@@ -66,6 +66,11 @@ export function defaultConfig(): PlaygroundConfig {
   };
 }
 
+/** m, the training examples of `data`: what trainTestSplit leaves after holding out round(EXAMPLES · testFraction). */
+export function trainExamples(data: DataConfig): number {
+  return EXAMPLES - Math.round(EXAMPLES * data.testFraction);
+}
+
 /** [n[0], n[1], ..., n[L]]: 2 inputs, the hidden layers, 1 sigmoid output. */
 export function layerDims(hidden: readonly HiddenLayer[]): number[] {
   return [2, ...hidden.map((h) => h.units), 1];

@@ -10,7 +10,7 @@ const en = {
   languageLabel: 'Switch the page to Chinese',
   data: 'Data',
   dataset: 'Dataset',
-  'dataset.flower': 'Flower (the course\'s planar data)',
+  'dataset.flower': 'Flower (the course\'s data)',
   'dataset.circles': 'Circles',
   'dataset.xor': 'XOR',
   'dataset.gaussians': 'Two Gaussians',
@@ -65,7 +65,7 @@ const en = {
   dimsIntro: 'As the tutorial asks: write out the shape of every matrix. Here for the current network with m = {m} training examples.',
   dimsBatch: 'One update uses a mini-batch of {b} examples: Z[l] and A[l] then have {b} columns.',
   dimsX: 'X = A[0] is (n[0], m) = {shape}.',
-  diverged: 'The cost is no longer finite: the network diverged. Lower the learning rate and press Reset.',
+  diverged: 'The cost is no longer finite: the network diverged. Choose a lower learning rate: the network starts over with it.',
   legendClass0: 'class 0',
   legendClass1: 'class 1',
 };
@@ -134,7 +134,7 @@ const zh: Record<MessageKey, string> = {
   dimsIntro: '如教程所说：写出每个矩阵的维数。下表对应当前网络，训练样本数 m = {m}。',
   dimsBatch: '每次更新使用 {b} 个样本的小批量：此时 Z[l] 和 A[l] 有 {b} 列。',
   dimsX: 'X = A[0] 的维数是 (n[0], m) = {shape}。',
-  diverged: '代价已不是有限值：网络发散了。请调低学习率并按“重置”。',
+  diverged: '代价已不是有限值：网络发散了。请选一个更小的学习率：网络会用它重新开始。',
   legendClass0: '类别 0',
   legendClass1: '类别 1',
 };

@@ -8,18 +8,19 @@ import {
   DATASETS,
   DEFAULT_NOISE,
   defaultConfig,
-  EXAMPLES,
   HIDDEN_ACTIVATIONS,
   layerDims,
   MAX_HIDDEN_LAYERS,
   MAX_UNITS,
   OPTIMIZERS,
+  trainExamples,
   type DatasetName,
   type HiddenActivation,
   type OptimizerName,
   type PlaygroundConfig,
 } from './config.ts';
 import { gridPoints } from './data.ts';
+import { formatMetric } from './format.ts';
 import { dimensionRows, shape } from './dims.ts';
 import { getLang, setLang, t, translate, type Lang, type MessageKey } from './i18n.ts';
 import type { DataMessage, FromWorker, SnapshotMessage, ToWorker } from './protocol.ts';
@@ -211,7 +212,8 @@ function renderLayers(): void {
     units.value = String(layer.units);
     units.setAttribute('aria-label', `${t('layer', { l })}: ${t('units')}`);
     units.dataset.focusKey = `units-${l}`;
-    units.addEventListener('change', () => setUnits(index, Number(units.value)));
+    // An emptied field keeps the layer's units (Number("") would be 0, clamped to 1 unit).
+    units.addEventListener('change', () => (units.value.trim() === '' ? (units.value = String(layer.units)) : setUnits(index, Number(units.value))));
     const plus = button('+', t('moreUnits', { l }), `plus-${l}`, () => setUnits(index, layer.units + 1));
     plus.disabled = layer.units >= MAX_UNITS;
 
@@ -234,7 +236,27 @@ function renderLayers(): void {
     return li;
   });
   el.layers.replaceChildren(...items);
-  if (focused) el.layers.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
+  if (focused) refocus(focused);
+}
+
+/**
+ * Gives the keyboard focus back to the control that had it before the layer
+ * list was redrawn; when that one is now disabled (+ at 16 units, − at 1) or
+ * gone (its layer removed), to the nearest control that is not, so a
+ * keyboard user does not land back at the top of the page.
+ */
+function refocus(key: string): void {
+  const l = Number(key.slice(key.lastIndexOf('-') + 1));
+  const last = config.hidden.length;
+  const keys = [key, `units-${l}`, `remove-${Math.min(l, last)}`];
+  for (const k of keys) {
+    const target = el.layers.querySelector<HTMLInputElement | HTMLButtonElement | HTMLSelectElement>(`[data-focus-key="${k}"]`);
+    if (target && !target.disabled) {
+      target.focus();
+      return;
+    }
+  }
+  el.addLayer.focus();
 }
 
 function button(text: string, label: string, focusKey: string, onClick: () => void): HTMLButtonElement {
@@ -278,6 +300,8 @@ el.addLayer.addEventListener('click', () => {
   const last = config.hidden[config.hidden.length - 1] ?? { units: 4, activation: 'tanh' as const };
   config.hidden.push({ ...last });
   restart();
+  // The button is disabled at the last layer allowed: the keyboard focus moves to that layer.
+  if (el.addLayer.disabled) refocus(`units-${config.hidden.length}`);
 });
 el.learningRate.addEventListener('change', () => {
   config.train = { ...config.train, learningRate: Number(el.learningRate.value) };
@@ -296,7 +320,8 @@ el.l2.addEventListener('change', () => {
   restart();
 });
 el.seed.addEventListener('change', () => {
-  const seed = Number(el.seed.value);
+  // An emptied field (or text the number input cannot read, which it reports as "") keeps the seed: Number("") would be 0.
+  const seed = el.seed.value.trim() === '' ? NaN : Number(el.seed.value);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     el.seed.value = String(config.train.seed);
     return;
@@ -347,8 +372,9 @@ function applyLang(lang: Lang): void {
 // ---- the dimension table ----------------------------------------------------
 
 function renderDims(): void {
+  // From the configuration, not the last data message: that may still be about the previous one (another test share).
   const dims = layerDims(config.hidden);
-  const m = data && sameDims(data.layerDims, dims) ? data.trainY.length : Math.round(EXAMPLES * (1 - config.data.testFraction));
+  const m = trainExamples(config.data);
   const body = el.dims.tBodies[0];
   body.replaceChildren(
     ...dimensionRows(dims, m).map((row) => {
@@ -369,10 +395,6 @@ function renderDims(): void {
   el.dimsBatch.textContent = b > 0 && b < m ? t('dimsBatch', { b }) : '';
 }
 
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 // ---- the pictures -------------------------------------------------------------
 
 function queueDraw(): void {
@@ -386,10 +408,10 @@ function draw(): void {
   const s = snapshot;
   el.iteration.textContent = String(s?.iteration ?? 0);
   el.rate.textContent = s && s.playing && s.rate > 0 ? t('perSecond', { n: Math.round(s.rate) }) : '';
-  el.trainCost.textContent = s ? s.train.cost.toFixed(4) : '–';
-  el.testCost.textContent = s ? s.test.cost.toFixed(4) : '–';
-  el.trainAccuracy.textContent = s ? s.train.accuracy.toFixed(3) : '–';
-  el.testAccuracy.textContent = s ? s.test.accuracy.toFixed(3) : '–';
+  el.trainCost.textContent = s ? formatMetric(s.train.cost, 4) : '–';
+  el.testCost.textContent = s ? formatMetric(s.test.cost, 4) : '–';
+  el.trainAccuracy.textContent = s ? formatMetric(s.train.accuracy, 3) : '–';
+  el.testAccuracy.textContent = s ? formatMetric(s.test.accuracy, 3) : '–';
   if (!data) return;
   const dims = data.layerDims;
   drawBoundary(el.boundary, s?.boundary, BOUNDARY_GRID, data.extent, { X: data.trainX, Y: data.trainY }, { X: data.testX, Y: data.testY });

@@ -43,15 +43,15 @@ export function drawNetwork(canvas: HTMLCanvasElement, pic: NetworkPicture): voi
   // Edges under the nodes.
   if (pic.weights) {
     let maxAbs = 1e-9;
-    for (const W of pic.weights) for (const w of W.data) maxAbs = Math.max(maxAbs, Math.abs(w));
+    for (const W of pic.weights) maxAbs = Math.max(maxAbs, maxAbsOf(W.data));
     for (let l = 1; l <= L; l++) {
       const W = pic.weights[l - 1];
       for (let i = 0; i < W.rows; i++) {
         for (let k = 0; k < W.cols; k++) {
           const w = W.data[i * W.cols + k];
-          const s = Math.abs(w) / maxAbs;
-          ctx.strokeStyle = w >= 0 ? `rgba(25,103,210,${0.15 + 0.75 * s})` : `rgba(232,113,10,${0.15 + 0.75 * s})`;
-          ctx.lineWidth = 0.5 + 5 * s;
+          const style = edgeStyle(w, maxAbs);
+          ctx.strokeStyle = style.colour;
+          ctx.lineWidth = style.width;
           ctx.beginPath();
           ctx.moveTo(cx(l - 1) + size / 2, cy(l - 1, k));
           ctx.lineTo(cx(l) - size / 2, cy(l, i));
@@ -110,8 +110,24 @@ function unitScale(activation: HiddenActivation | 'sigmoid', values: ArrayLike<n
   }
 }
 
-function maxAbsOf(values: ArrayLike<number>): number {
+/**
+ * The line for weight w when the largest finite |weight| is `maxAbs`. A
+ * diverged network's weights may be ±Infinity (drawn at full strength) or
+ * NaN (grey): a canvas ignores a colour or width with NaN in it and would
+ * draw the edge with whatever the previous one left.
+ */
+export function edgeStyle(w: number, maxAbs: number): { colour: string; width: number } {
+  if (w !== w) return { colour: 'rgba(87,96,106,0.5)', width: 0.5 };
+  const s = Math.min(1, Math.abs(w) / maxAbs);
+  return { colour: w >= 0 ? `rgba(25,103,210,${0.15 + 0.75 * s})` : `rgba(232,113,10,${0.15 + 0.75 * s})`, width: 0.5 + 5 * s };
+}
+
+/** The largest finite |value| (at least 1e-9, so it can divide). */
+export function maxAbsOf(values: ArrayLike<number>): number {
   let m = 1e-9;
-  for (let k = 0; k < values.length; k++) m = Math.max(m, Math.abs(values[k]));
+  for (let k = 0; k < values.length; k++) {
+    const a = Math.abs(values[k]);
+    if (a > m && a !== Infinity) m = a;
+  }
   return m;
 }
