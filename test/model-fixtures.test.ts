@@ -118,6 +118,30 @@ describe('saturated outputs (Z = ±800)', () => {
     });
   }
 
+  it('outputs that overflowed (Z = ±∞): 0 for a right label, ∞ for a wrong one, never NaN', () => {
+    const Z = new Matrix(1, 2, Float64Array.of(Infinity, -Infinity)); // fromRows takes finite data only
+    const A = Matrix.zeros(1, 2);
+    layerForward(refKernels, { units: 1, activation: 'sigmoid', slope: 0 }, Z, A);
+    const terms = new Float64Array(2);
+    const right = outputCost('binaryCrossEntropy', Z, A, Matrix.fromRows([[1, 0]]), terms);
+    assert.ok(right === 0, `cost ${right}`); // ±0: the sign of a zero cost is −1/m's
+    assert.equal(outputCost('binaryCrossEntropy', Z, A, Matrix.fromRows([[0, 0]]), terms), Infinity);
+    // softmax: a class at −∞ that is not the label costs nothing
+    const Zs = new Matrix(2, 2, Float64Array.of(0, -Infinity, -Infinity, 0));
+    const As = Matrix.zeros(2, 2);
+    layerForward(refKernels, { units: 2, activation: 'softmax', slope: 0 }, Zs, As);
+    const rightS = outputCost('categoricalCrossEntropy', Zs, As, Matrix.fromRows([[1, 0], [0, 1]]), new Float64Array(4));
+    assert.ok(rightS === 0, `cost ${rightS}`);
+    assert.equal(outputCost('categoricalCrossEntropy', Zs, As, Matrix.fromRows([[0, 1], [1, 0]]), new Float64Array(4)), Infinity);
+    // through the Model: a sigmoid unit whose Z overflows on examples it gets right
+    const model = new Model({ inputSize: 1, layers: [{ units: 1, activation: 'sigmoid' }], seed: 1 });
+    model.W(1).data[0] = 1e308;
+    model.b(1).data[0] = 0;
+    const r = model.evaluate(Matrix.fromRows([[10, -10]]), Matrix.fromRows([[1, 0]]));
+    assert.ok(r.cost === 0, `cost ${r.cost}`);
+    assert.equal(r.accuracy, 1);
+  });
+
   it('a model whose output saturates trains on: finite cost and finite gradients', () => {
     const model = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
     model.W(1).data.set([400, 400, -400, -400, 400, -400]);

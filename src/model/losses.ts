@@ -54,8 +54,13 @@ export function outputCost(loss: Loss, Z: Matrix<FloatArray>, A: Matrix<FloatArr
   const z = Z.data, a = A.data, y = Y.data;
   switch (loss) {
     case 'binaryCrossEntropy':
-      // y·log(a) + (1 − y)·log(1 − a) with log(a) = −softplus(−z), log(1 − a) = −softplus(z)
-      for (let i = 0; i < size; i++) terms[i] = y[i] * -softplus(-z[i]) + (1 - y[i]) * -softplus(z[i]);
+      // y·log(a) + (1 − y)·log(1 − a) with log(a) = −softplus(−z), log(1 − a) = −softplus(z).
+      // A part whose weight is 0 is −0, which 0·(−softplus) is for any finite z (so the sum
+      // is the same to the bit), and also for z = ±∞, where 0·∞ would be NaN.
+      for (let i = 0; i < size; i++) {
+        const yi = y[i];
+        terms[i] = (yi === 0 ? -0 : yi * -softplus(-z[i])) + (yi === 1 ? -0 : (1 - yi) * -softplus(z[i]));
+      }
       return (-1 / m) * pairwiseSum(terms, 0, size);
     case 'categoricalCrossEntropy':
       // y·log(a) with log(a[i, j]) = z[i, j] − (max_j + log Σ_k exp(z[k, j] − max_j))
@@ -65,7 +70,11 @@ export function outputCost(loss: Loss, Z: Matrix<FloatArray>, A: Matrix<FloatArr
         let sum = 0;
         for (let i = 0; i < n; i++) sum += Math.exp(z[i * m + j] - max);
         const logSum = max + Math.log(sum);
-        for (let i = 0; i < n; i++) terms[i * m + j] = y[i * m + j] * (z[i * m + j] - logSum);
+        for (let i = 0; i < n; i++) {
+          // log(a) = −∞ (z = −∞) weighs nothing for a class that is not the label: −0, as 0·log(a) is for finite z < logSum.
+          const logA = z[i * m + j] - logSum, yi = y[i * m + j];
+          terms[i * m + j] = yi === 0 && logA === -Infinity ? -0 : yi * logA;
+        }
       }
       return (-1 / m) * pairwiseSum(terms, 0, size);
     case 'meanSquaredError':
