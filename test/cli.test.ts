@@ -131,6 +131,21 @@ describe('dnn train --json', () => {
     assert.equal(u.stdout, a.stdout);
   });
 
+  test('predict on data with a test part predicts those examples and says so', () => {
+    const r = dnn(['predict', model(), '--data', csv, '--split', '0.25']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 15);
+    assert.match(r.stderr, /^dnn predict: one line for each of the 15 test examples of \S*blobs\.csv \(the data's test part\), in order\n$/);
+    const all = dnn(['predict', model(), '--data', csv]);
+    assert.equal(all.stderr, '', 'all examples: nothing to say');
+    const o = dnn(['predict', model(), '--data', csv, '--split', '0.25', '--out', join(tmp.dir, 'split-pred.txt'), '--text']);
+    assert.equal(o.code, 0, o.stderr);
+    assert.match(o.stdout, /Predictions for the 15 test examples of \S*blobs\.csv written to \S*split-pred\.txt/);
+    const j = dnn(['predict', model(), '--data', csv, '--split', '0.25', '--json']);
+    const done = events(j.stdout).at(-1)!;
+    assert.deepEqual([done.event, done.examples, done.part], ['done', 15, 'test']);
+  });
+
   test('a CSV without its label column: predict takes it even for a one-feature model; evaluate says labels are missing', () => {
     const labeled = write(tmp.dir, 'one-feature.csv', 'x,label\n1,1\n2,1\n-1,0\n-2,0\n0.5,1\n');
     const unlabeled = write(tmp.dir, 'one-feature-unlabeled.csv', 'x\n1\n2\n-1\n-2\n0.5\n');

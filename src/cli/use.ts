@@ -102,7 +102,7 @@ export async function predict(args: string[], output: Output): Promise<void> {
   const probabilities = values.probabilities === true;
   useThreads(values);
   const { model, output: act, header } = loadModel(path);
-  const { split } = await examplesFor(header, values, true);
+  const { data, split, part } = await examplesFor(header, values, true);
   const AL = model.predict(split.X) as Matrix<FloatArray>;
   const labels = classify(act, AL);
   const m = AL.cols, n = AL.rows;
@@ -116,17 +116,21 @@ export async function predict(args: string[], output: Output): Promise<void> {
     if (probabilities) for (let i = 0; i < n; i++) row.push(String(AL.data[i * m + j]));
     lines.push(row.join(','));
   }
+  // Data with a test part (an HDF5 pair, X_test, --test, --split) is predicted on that part only, as evaluate does.
+  const which = part === 'test' ? `the ${m} test examples of ${data.name}` : `the ${m} examples of ${data.name}`;
   if (out) {
     writeFileAtomic(out, [lines.join('\n') + '\n']);
-    output.event('done', { model: path, examples: m, predictions: out });
-    output.line(`${m} predictions written to ${out}`);
+    output.event('done', { model: path, examples: m, part, predictions: out });
+    output.line(`Predictions for ${which} written to ${out}`);
   } else if (output.json && values.json === true) {
     for (let j = 0; j < m; j++) {
       output.event('prediction', { example: j, prediction: labels[j], ...(probabilities && { outputs: Array.from({ length: n }, (_, i) => AL.data[i * m + j]) }) });
     }
-    output.event('done', { model: path, examples: m });
+    output.event('done', { model: path, examples: m, part });
   } else {
     process.stdout.write(lines.join('\n') + '\n');
+    // stdout holds the predictions alone; which examples they are goes to stderr when it is not all of them.
+    if (part === 'test') process.stderr.write(`dnn predict: one line for each of ${which} (the data's test part), in order\n`);
   }
 }
 
