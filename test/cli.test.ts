@@ -131,6 +131,12 @@ describe('dnn train --json', () => {
     assert.equal(u.stdout, a.stdout);
   });
 
+  test('evaluate without --data on a model of other features names the data it was trained on', () => {
+    const r = dnn(['evaluate', model()]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^dnn: mnist: has 784 features per example but the model's first layer takes 2 \(n\[0\]\); use data with 2 features, e\.g\. the model's training data: --data \S*blobs\.csv\n$/);
+  });
+
   test('predict on data with a test part predicts those examples and says so', () => {
     const r = dnn(['predict', model(), '--data', csv, '--split', '0.25']);
     assert.equal(r.code, 0, r.stderr);

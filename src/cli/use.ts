@@ -71,7 +71,9 @@ async function examplesFor(header: ModelHeader, values: Record<string, unknown>,
   const data = await loadDataset({ ...options, ...(unlabeled && { label: null }) });
   const split = data.test ?? data.train;
   if (split.X.rows !== header.inputSize) {
-    throw new DataError(`${data.name}: has ${split.X.rows} features per example but the model's first layer takes ${header.inputSize} (n[0]); use data with ${header.inputSize} features`);
+    // Without --data the examples are the default dataset's: point at the data the model was trained on.
+    const trainedOn = options.data === undefined && typeof header.data?.name === 'string' ? `, e.g. the model's training data: --data ${header.data.name}` : '';
+    throw new DataError(`${data.name}: has ${split.X.rows} features per example but the model's first layer takes ${header.inputSize} (n[0]); use data with ${header.inputSize} features${trainedOn}`);
   }
   if (header.dtype === 'float32') checkFloat32Range(split, options.test ?? data.name, 'this model is float32 and would compute with Infinity');
   return { data, split, part: data.test ? 'test' : 'all' };
