@@ -137,6 +137,13 @@ describe('dnn train --json', () => {
     assert.match(r.stderr, /^dnn: mnist: has 784 features per example but the model's first layer takes 2 \(n\[0\]\); use data with 2 features, e\.g\. the model's training data: --data \S*blobs\.csv\n$/);
   });
 
+  test('evaluate: a label the model cannot output names the example, counting from 1', () => {
+    const bad = write(tmp.dir, 'label-2.csv', 'x1,x2,label\n1,1,1\n-1,-1,0\n2,2,2\n');
+    const r = dnn(['evaluate', model(), '--data', bad]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^dnn: \S*label-2\.csv: label 2 of example 3 of 3 \(counting from 1\) does not fit the model's sigmoid output \(labels 0 to 1\)\n$/);
+  });
+
   test('predict on data with a test part predicts those examples and says so', () => {
     const r = dnn(['predict', model(), '--data', csv, '--split', '0.25']);
     assert.equal(r.code, 0, r.stderr);

@@ -159,5 +159,5 @@ function checkLabels(act: OutputAct, header: ModelHeader, split: Split, name: st
   const units = header.layers[header.layers.length - 1].units;
   const classes = act === 'softmax' ? units : 2;
   const bad = split.Y.data.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < classes));
-  if (bad >= 0) throw new DataError(`${name}: label ${split.Y.data[bad]} of example ${bad} does not fit the model's ${act} output (labels 0 to ${classes - 1})`);
+  if (bad >= 0) throw new DataError(`${name}: label ${split.Y.data[bad]} of example ${bad + 1} of ${split.Y.cols} (counting from 1) does not fit the model's ${act} output (labels 0 to ${classes - 1})`);
 }
