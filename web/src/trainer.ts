@@ -83,7 +83,7 @@ export function createTrainer(X: Matrix, Y: Matrix, hidden: readonly HiddenLayer
       try {
         for (let i = 0; i < count; i++) trainer.step();
       } catch (err) {
-        // The batch's cost is no longer finite; the parameters are those before that step.
+        // The batch's cost is no longer finite: the parameters may already hold Infinity or NaN (the views draw them so).
         if (!(err instanceof DivergenceError)) throw err;
         diverged = true;
       }
