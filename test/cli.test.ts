@@ -616,11 +616,11 @@ describe('--dtype and --threads', () => {
     assert.match(d.stderr, /--dtype is "float16"; it must be one of float64, float32/);
     const t = dnn(['evaluate', 'm.dnn', '--threads', '0']);
     assert.equal(t.code, 2);
-    assert.match(t.stderr, /--threads is 0; it must be a whole number of threads from 1 to 153/);
-    // More threads than a product's chunk table can split for (2 per thread) used to crash in the kernels.
+    assert.match(t.stderr, /--threads is 0; it must be a whole number of threads from 1 to 64/);
+    // More threads than the pool has workers for, or a product's chunk table can split for, are an error.
     const many = dnn(['train', '--epochs', '1', '--threads', '256']);
     assert.equal(many.code, 2, many.stderr);
-    assert.match(many.stderr, /^dnn: --threads is 256; it must be a whole number of threads from 1 to 153\n$/);
+    assert.match(many.stderr, /^dnn: --threads is 256; it must be a whole number of threads from 1 to 64\n$/);
   });
 });
 

@@ -168,6 +168,13 @@ describe('WebAssembly runtime', { skip }, () => {
     assert.equal(r.stdout.trim(), 'done 1');
   });
 
+  it('a runtime uses at most MAX_THREADS threads: a worker each and two chunks each fit the pool and the chunk table', () => {
+    assert.ok(pool.MAX_THREADS <= pool.MAX_WORKERS + 1 && 2 * pool.MAX_THREADS <= pool.MAX_CHUNKS);
+    const k = createWasmKernels('float64', { threads: 10 * pool.MAX_THREADS });
+    assert.equal(k.threads, pool.MAX_THREADS);
+    k.runtime.shutdown();
+  });
+
   it("chunk(fn, at) numbers its functions as the pool's FN_ constants do", () => {
     const byName = Object.fromEntries(Object.entries(pool).filter(([name]) => name.startsWith('FN_')));
     const expected = (CHUNK_FUNCTIONS as [string, string[]][]).map(([name]) => name);
@@ -331,9 +338,9 @@ describe('choosing the kernels', () => {
     const bad = run({ DNN_THREADS: 'many' });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /DNN_THREADS is "many"; it must be a whole number of threads from 1 to \d+/);
-    // More threads than a product's chunk table can split for.
+    // More threads than the pool can start workers for.
     const tooMany = run({ DNN_THREADS: '1000' });
     assert.notEqual(tooMany.status, 0);
-    assert.match(tooMany.stderr, /DNN_THREADS is "1000"; it must be a whole number of threads from 1 to 153/);
+    assert.match(tooMany.stderr, /DNN_THREADS is "1000"; it must be a whole number of threads from 1 to 64/);
   });
 });

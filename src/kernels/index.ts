@@ -13,9 +13,9 @@ import type { DType, FloatArray } from '../matrix.ts';
 import { OptionError } from '../errors.ts';
 import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
-import { MAX_CHUNKS } from './threads/pool.ts';
+import { MAX_THREADS } from './threads/pool.ts';
 import { createWasmKernels } from './wasm/index.ts';
-import { defaultThreads, WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
+import { WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
 
 export interface KernelChoice {
   /** 'wasm' (default where WebAssembly SIMD exists) or 'ref'. */
@@ -26,12 +26,7 @@ export interface KernelChoice {
   relaxed?: boolean;
 }
 
-/**
- * The most threads the kernels can use: a product's chunk table holds
- * MAX_CHUNKS argument lists, and packing a large B splits it into up to two
- * chunks per thread.
- */
-export const MAX_THREADS = Math.floor(MAX_CHUNKS / 2);
+export { MAX_THREADS };
 
 const ref32 = createRefKernels('float32');
 let defaults: { f64: Kernels<Float64Array>; f32: Kernels<Float32Array>; runtime?: WasmRuntime } | undefined;
@@ -70,8 +65,7 @@ export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Arra
   const wanted = choice.kernels ?? (wasmSimdSupported() ? 'wasm' : 'ref');
   if (wanted === 'wasm') {
     if (!wasmSimdSupported()) throw new OptionError('configureKernels: kernels "wasm" needs WebAssembly SIMD, which this engine lacks; use "ref"');
-    // The machine's cores by default, but never more than the kernels can split a product for.
-    const runtime = new WasmRuntime({ threads: choice.threads ?? Math.min(defaultThreads(), MAX_THREADS), relaxed: choice.relaxed });
+    const runtime = new WasmRuntime({ threads: choice.threads, relaxed: choice.relaxed });
     defaults = { runtime, f64: createWasmKernels('float64', { runtime }), f32: createWasmKernels('float32', { runtime }) };
   } else {
     defaults = { f64: refKernels, f32: ref32 };

@@ -32,6 +32,12 @@ const TABLE_BYTES = 16384;
 export const CHUNK_ARGS = 20;
 /** Chunks one product may have (the table fills the rest of the 64 KiB control page). */
 export const MAX_CHUNKS = Math.floor((65536 - TABLE_BYTES) / (8 * CHUNK_ARGS));
+/**
+ * The most threads a runtime uses, the caller's included: one per worker the
+ * pool can start, and no more than a product's chunk table can split for
+ * (packing a large B makes up to two chunks per thread).
+ */
+export const MAX_THREADS = Math.min(MAX_WORKERS + 1, Math.floor(MAX_CHUNKS / 2));
 
 export const FN_JOB_F64 = 0;
 export const FN_JOB_F32 = 1;
@@ -151,7 +157,7 @@ export class Pool {
     this.canBlock = canAtomicsWait(this.i32);
   }
 
-  /** Starts `workers` workers (capped at 255), or returns undefined where workers cannot share memory. */
+  /** Starts `workers` workers (at most MAX_WORKERS), or returns undefined where workers cannot share memory. */
   static create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Pool | undefined {
     const n = Math.min(MAX_WORKERS, workers);
     const handles: WorkerHandle[] = [];

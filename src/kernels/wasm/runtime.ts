@@ -14,7 +14,7 @@
  */
 import type { Matrix } from '../../matrix.ts';
 import { TILE, WASM_BINARIES } from './binary.ts';
-import { Pool } from '../threads/pool.ts';
+import { MAX_THREADS, Pool } from '../threads/pool.ts';
 
 const PAGE = 65536;
 /** Bytes reserved for the pool's control block. */
@@ -95,7 +95,7 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 export interface RuntimeOptions {
   /** Use fused multiply-add where the engine has relaxed SIMD (default: when supported). */
   relaxed?: boolean;
-  /** Threads including the caller's (default: the machine's cores; 1 = no workers). */
+  /** Threads including the caller's (default: the machine's cores; 1 = no workers; at most MAX_THREADS, 64). */
   threads?: number;
   /** Another build of the module with its tiles (for experiments with the generator). */
   build?: { bytes: Uint8Array; tile: Tiles };
@@ -155,7 +155,8 @@ export class WasmRuntime {
     this.top = CONTROL_BYTES;
     this.topHighWater = CONTROL_BYTES;
     this.registry = new FinalizationRegistry((block) => this.freeBlock(block));
-    const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+    // The machine's cores by default; never more than the pool and a product's chunk table serve.
+    const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? defaultThreads())));
     const canShare = this.shared && (typeof (globalThis as any).process?.getBuiltinModule === 'function' || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
     this.threads = canShare ? threads : 1;
   }
