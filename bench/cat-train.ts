@@ -114,11 +114,15 @@ if (mode === 'model' && heapIterations > 0) {
   };
   const first = Math.min(100, heapIterations);
   let at100 = sample();
+  let atEnd = at100;
+  // Both samples inside the training (fit gives its workspaces back when it returns).
   new Model({ inputSize: n, layers: [...layers], seed: 1 }).fit(X, Y, {
     ...fitOptions, iterations: heapIterations,
-    onIteration: ({ iteration }) => { if (iteration === first - 1) at100 = sample(); },
+    onIteration: ({ iteration }) => {
+      if (iteration === first - 1) at100 = sample();
+      if (iteration === heapIterations - 1) atEnd = sample();
+    },
   });
-  const atEnd = sample();
   await new Promise((resolve) => setTimeout(resolve, 10)); // the observer reports after the synchronous loop
   observer.disconnect();
   const between = collections.filter((t) => t > at100.gcEnd && t < atEnd.gcStart).length;
