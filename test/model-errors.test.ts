@@ -188,7 +188,7 @@ describe('Model: data that does not fit', () => {
     throwsWith(() => reg.classify(X), OptionError, 'linear', 'use predict');
     throwsWith(() => Model.fromSpec(reg.toSpec(), [1, 2]), ShapeError, '2 parameter values', 'which have 3');
     throwsWith(() => Model.fromSpec({ ...reg.toSpec(), loss: 'categoricalCrossEntropy' }), OptionError, 'spec.loss');
-    throwsWith(() => Model.fromSpec(reg.toSpec(), [1, NaN, 2]), ShapeError, 'parameter value 1 is NaN');
+    throwsWith(() => Model.fromSpec(reg.toSpec(), [1, NaN, 2]), DataError, 'parameter value 1 is NaN');
   });
 });
 

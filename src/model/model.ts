@@ -359,7 +359,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       const data = model.parameters.data;
       for (let i = 0; i < count; i++) {
         const v = parameterValues[i];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new ShapeError(`${fn}: parameter value ${i} is ${String(v)}; parameters must be finite numbers`);
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError(`${fn}: parameter value ${i} is ${String(v)}; parameters must be finite numbers`);
         data[i] = v;
         if (!Number.isFinite(data[i])) throw new DataError(`${fn}: parameter value ${i} is ${v}, beyond float32's range (±3.4e38) of a float32 model; load it with dtype "float64"`);
       }
