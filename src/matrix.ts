@@ -134,15 +134,21 @@ export function assertFinite<M extends Matrix<FloatArray>>(M: M, what: string): 
  * number, about ±3.4e38). Use where float64 data enters float32 storage.
  */
 export function assertFloat32Range<M extends Matrix<FloatArray>>(M: M, what: string): M {
-  const d = M.data;
-  if (d instanceof Float32Array) return M;
-  for (let k = 0; k < d.length; k++) {
-    if (!Number.isFinite(Math.fround(d[k])) && Number.isFinite(d[k])) {
-      const i = Math.floor(k / M.cols);
-      throw new DataError(`${what} ${M.shapeString()} has ${d[k]} at row ${i}, column ${k - i * M.cols}, beyond float32's range (±3.4e38) of a float32 model; scale the data or use dtype "float64"`);
-    }
+  const k = float32Overflow(M.data);
+  if (k >= 0) {
+    const i = Math.floor(k / M.cols);
+    throw new DataError(`${what} ${M.shapeString()} has ${M.data[k]} at row ${i}, column ${k - i * M.cols}, beyond float32's range (±3.4e38) of a float32 model; scale the data or use dtype "float64"`);
   }
   return M;
+}
+
+/** The index of the first finite value that float32 storage would turn into ±Infinity, or −1. */
+export function float32Overflow(d: FloatArray): number {
+  if (d instanceof Float32Array) return -1;
+  for (let k = 0; k < d.length; k++) {
+    if (!Number.isFinite(Math.fround(d[k])) && Number.isFinite(d[k])) return k;
+  }
+  return -1;
 }
 
 function isDimension(n: number): boolean {

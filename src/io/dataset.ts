@@ -16,7 +16,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { DataError, OptionError } from '../errors.ts';
-import { Matrix } from '../matrix.ts';
+import { float32Overflow, Matrix } from '../matrix.ts';
 import { RandomState } from '../random.ts';
 import { loadCsv } from './csv.ts';
 import { h5Keys, loadH5Dataset } from './h5.ts';
@@ -292,9 +292,6 @@ export function checked(split: Split, where: string | { X: string; Y: string }):
   return split;
 }
 
-/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷ ≈ 3.4e38. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
  * A float32 network rounds its inputs to float32: a value beyond ±3.4e38
  * would become Infinity and the cost NaN. Names the first such value.
@@ -303,7 +300,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  */
 export function checkFloat32Range(split: Split, where: string, advice: string): void {
   for (const [M, what] of [[split.X, 'X'], [split.Y, 'Y']] as const) {
-    const k = M.data.findIndex((v) => Math.abs(v) > FLOAT32_MAX);
+    const k = float32Overflow(M.data);
     if (k >= 0) {
       const feature = Math.floor(k / M.cols), example = k % M.cols;
       throw new DataError(`${where}: ${what} has ${M.data[k]} at example ${example}${what === 'X' ? `, feature ${feature}` : ''}, beyond float32's range (±3.4e+38); ${advice}`);
