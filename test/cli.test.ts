@@ -528,6 +528,13 @@ describe('other commands', () => {
     assert.equal(e.ok, true);
   });
 
+  test('gradcheck refuses --hidden on a network without a hidden layer', () => {
+    const r = dnn(['gradcheck', '--layers', '4,1', '--hidden', 'tanh']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--hidden tanh: --layers 4,1 has no hidden layer; add one, e\.g\. --layers 4,5,1/);
+    assert.equal(dnn(['gradcheck', '--layers', '4,3,1', '--hidden', 'tanh']).code, 0);
+  });
+
   test('an unknown command or a missing model argument is exit code 2', () => {
     const r = dnn(['fit']);
     assert.equal(r.code, 2);

@@ -22,6 +22,7 @@ export function gradcheck(args: string[], output: Output): number {
   const out = choice(values, 'output', OUTPUTS) ?? 'sigmoid';
   const layers = layerList(values) ?? (out === 'softmax' ? [4, 5, 3, 3] : [4, 5, 3, 1]);
   const hidden = choice(values, 'hidden', HIDDENS) ?? 'relu';
+  if (values.hidden !== undefined && layers.length < 3) throw new OptionError(`--hidden ${values.hidden}: --layers ${layers.join(',')} has no hidden layer; add one, e.g. --layers ${layers[0]},5,${layers[layers.length - 1]}`);
   const units = layers[layers.length - 1];
   if (out !== 'softmax' && units !== 1) throw new OptionError(`--layers ends with ${units}; the ${out} output here has one unit: use --layers ${layers.slice(0, -1).join(',')},1`);
   if (out === 'softmax' && units < 2) throw new OptionError(`--layers ends with ${units}; a softmax output needs a unit per class (at least 2)`);
