@@ -257,6 +257,17 @@ describe('dnn train --json', () => {
     }
   });
 
+  test('a bad DNN_KERNELS or DNN_THREADS is named as such, not blamed on a good model file', () => {
+    for (const [name, value, message] of [['DNN_KERNELS', 'bogus', 'DNN_KERNELS is "bogus"'], ['DNN_THREADS', '0', 'DNN_THREADS is "0"']]) {
+      for (const command of ['evaluate', 'predict', 'info']) {
+        const r = dnn([command, model(), '--data', csv].slice(0, command === 'info' ? 2 : 4), ROOT, { [name]: value });
+        assert.equal(r.code, 2, `${name}, ${command}: ${r.stderr}`);
+        assert.ok(r.stderr.startsWith(`dnn: ${message};`), `${name}, ${command}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /invalid model header/, `${name}, ${command}`);
+      }
+    }
+  });
+
   test('truncated, wrong-version and non-model files get their own message', () => {
     const good = readFileSync(model());
     const cases: [string, Buffer, RegExp][] = [
