@@ -539,6 +539,17 @@ describe('other commands', () => {
     assert.equal(e.ok, true);
   });
 
+  test('gradcheck --help: the usage names every flag, and the defaults are gradcheck\'s own', () => {
+    const help = dnn(['gradcheck', '--help']).stdout;
+    const usage = help.split('\n')[0];
+    for (const flag of ['--layers', '--hidden', '--output', '--examples', '--seed', '--epsilon']) assert.ok(usage.includes(`[${flag} `), `usage lacks ${flag}: ${usage}`);
+    assert.doesNotMatch(help, /from the labels/, 'gradcheck draws its labels; the output does not come from them');
+    assert.match(help, /--output ACT +output: sigmoid \(default\)/);
+    const softmax = events(dnn(['gradcheck', '--output', 'softmax', '--json']).stdout)[0];
+    assert.deepEqual(softmax.layers, [4, 5, 3, 3]);
+    assert.match(help, /--layers N0,\.\.\.,NL +layer sizes \(default 4,5,3,1; 4,5,3,3 with --output softmax\)/);
+  });
+
   test('gradcheck refuses --hidden on a network without a hidden layer', () => {
     const r = dnn(['gradcheck', '--layers', '4,1', '--hidden', 'tanh']);
     assert.equal(r.code, 2);

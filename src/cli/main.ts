@@ -49,7 +49,7 @@ const COMMANDS: Record<string, Command> = {
     plainStdout: (args) => !args.some((a) => a === '--out' || a.startsWith('--out=')),
   },
   gradcheck: {
-    usage: 'dnn gradcheck [--layers N0,...,NL] [--hidden ACT] [--examples M] [--seed N]',
+    usage: 'dnn gradcheck [--layers N0,...,NL] [--hidden ACT] [--output ACT] [--examples M] [--seed N] [--epsilon E]',
     summary: 'check backpropagation against finite differences (the course\'s gradient check)',
     description: 'Compares backpropagation\'s gradient with two-sided finite differences on a small random network.\nExit code 0 when the relative difference is below 2e-7, 1 otherwise.',
     flags: GRADCHECK_FLAGS,

@@ -50,7 +50,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   iterations: { type: 'string', value: 'N', help: 'N gradient steps; without --batch-size each uses all examples and the default optimizer is gd (the course)' },
   epochs: { type: 'string', value: 'N', help: 'N passes over the data in mini-batches (default 5, with adam and --batch-size 64)' },
   'batch-size': { type: 'string', value: 'N', help: 'examples per gradient step (default 64 with --epochs, all with --iterations)' },
-  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam' },
+  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam (default adam with --epochs, gd with --iterations)' },
   l2: { type: 'string', value: 'LAMBDA', help: 'L2 regularisation strength λ (default 0)' },
   'keep-prob': { type: 'string', value: 'P', help: 'dropout keep probability of hidden units (default 1: no dropout)' },
   'print-every': { type: 'string', value: 'N', help: 'report the cost every N iterations (default 100 with --iterations, each epoch with --epochs)' },
@@ -70,9 +70,9 @@ export const PREDICT_FLAGS: Record<string, Flag> = {
 };
 
 export const GRADCHECK_FLAGS: Record<string, Flag> = {
-  layers: { type: 'string', value: 'N0,...,NL', help: 'layer sizes (default 4,5,3,1)' },
+  layers: { type: 'string', value: 'N0,...,NL', help: 'layer sizes (default 4,5,3,1; 4,5,3,3 with --output softmax)' },
   hidden: TRAIN_FLAGS.hidden,
-  output: TRAIN_FLAGS.output,
+  output: { type: 'string', value: 'ACT', help: 'output: sigmoid (default), softmax or linear; random labels to match' },
   examples: { type: 'string', value: 'M', help: 'number of random examples (default 5)' },
   seed: TRAIN_FLAGS.seed,
   epsilon: { type: 'string', value: 'E', help: 'finite-difference step ε (default 1e-7)' },
