@@ -516,6 +516,13 @@ describe('softmax, linear and mini-batch training', () => {
     assert.equal(events(e.stdout)[0].accuracy, done.test_accuracy);
   });
 
+  test('--text: the plan line counts in words that agree with the numbers (1 epoch, 1 batch, 1 iteration)', () => {
+    const plan = (args: string[]) => dnn(['train', '--data', csv, '--layers', '2,4,1', ...args, '--text']).stdout.split('\n')[1];
+    assert.match(plan(['--epochs', '1', '--batch-size', '60']), /, 1 epoch of 1 batch of 60,/);
+    assert.match(plan(['--epochs', '2', '--batch-size', '20']), /, 2 epochs of 3 batches of 20,/);
+    assert.match(plan(['--iterations', '1']), /, 1 iteration,/);
+  });
+
   test('continuous targets: linear output, no accuracy', () => {
     const lines = ['x1,x2,y'];
     for (let j = 0; j < 40; j++) lines.push(`${j / 40},${(j % 7) / 7},${j / 40 + 2 * ((j % 7) / 7)}`);
