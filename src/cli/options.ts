@@ -50,7 +50,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   iterations: { type: 'string', value: 'N', help: 'N gradient steps; without --batch-size each uses all examples and the default optimizer is gd (the course)' },
   epochs: { type: 'string', value: 'N', help: 'N passes over the data in mini-batches (default 5, with adam and --batch-size 64)' },
   'batch-size': { type: 'string', value: 'N', help: 'examples per gradient step (default 64 with --epochs, all with --iterations)' },
-  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam (default adam with --epochs, gd with --iterations)' },
+  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam (default gd with --iterations and no --batch-size, as the course; else adam)' },
   l2: { type: 'string', value: 'LAMBDA', help: 'L2 regularisation strength λ (default 0)' },
   'keep-prob': { type: 'string', value: 'P', help: 'dropout keep probability of hidden units (default 1: no dropout)' },
   'print-every': { type: 'string', value: 'N', help: 'report the cost every N iterations (default 100 with --iterations, each epoch with --epochs)' },
