@@ -81,4 +81,16 @@ describe('npm pack', () => {
     const large = files.filter((f) => f.size > 100_000 && f.path !== 'dist/kernels/wasm/binary.js').map((f) => `${f.path} ${f.size}`);
     assert.deepEqual(large, [], 'only the WebAssembly binaries are large');
   });
+
+  it('the built package loads by its name from ESM and from CommonJS require, and its bin runs dist/', (t) => {
+    if (!existsSync(join(ROOT, 'dist/index.js'))) return t.skip('dist/ is not built (npm run build)');
+    const node = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+    const esm = node(['--input-type=module', '-e', "const d = await import('dnn'); const b = await import('dnn/browser'); console.log(typeof d.Model, typeof b.Model)"]);
+    assert.equal(esm.stdout.trim(), 'function function', esm.stderr);
+    const version = node([pkg.bin.dnn, '--version'], { DNN_USE_DIST: '1' });
+    assert.equal(version.stdout.trim(), pkg.version, version.stderr);
+    if (!(process.features as { require_module?: boolean }).require_module) return t.skip(`Node ${process.version} cannot require ES modules (20.19 and 22.12 can)`);
+    const cjs = node(['-e', "const d = require('dnn'); console.log(typeof d.Model, typeof require('dnn/browser').Model)"]);
+    assert.equal(cjs.stdout.trim(), 'function function', cjs.stderr);
+  });
 });
