@@ -173,6 +173,14 @@ describe('dnn train --json', () => {
     assert.match(e.stderr, /^dnn: \S*no-label\.csv: has 2 columns \(x1, x2\), as many as the model's features, and no label column; evaluate needs the labels \(predict does not\)\n$/);
   });
 
+  test('predict --help says what predict does with stdout: plain predictions unless --json', () => {
+    const help = dnn(['predict', '--help']).stdout;
+    const json = help.split('\n').find((l) => l.trimStart().startsWith('--json'));
+    assert.ok(json && !json.includes('one object per event (the default when stdout is not a terminal)') && json.includes('plain lines without --json'), json);
+    assert.match(dnn(['--help']).stdout, /dnn predict writes to stdout stay plain lines without --json/);
+    assert.match(dnn(['evaluate', '--help']).stdout, /--json +JSON Lines on stdout, one object per event \(the default when stdout is not a terminal\)/);
+  });
+
   test('predict piped into a file: a failure leaves stdout empty (no JSON among the predictions)', () => {
     const r = dnn(['predict', model(), '--data', join(tmp.dir, 'missing.csv')]);
     assert.equal(r.code, 2);

@@ -84,7 +84,7 @@ Examples:
   dnn predict model.dnn --data digits.csv --probabilities
   dnn train --data ../shared/data/catvnoncat --layers 12288,20,7,5,1 --init lecun --lr 0.0075 --iterations 2500
 
-Output is JSON Lines when stdout is not a terminal or with --json.
+Output is JSON Lines when stdout is not a terminal or with --json (predictions that dnn predict writes to stdout stay plain lines without --json).
 Exit codes: 0 ok, 1 unexpected failure or failed gradient check, 2 bad input, 3 training diverged.
 `;
 }

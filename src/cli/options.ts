@@ -67,6 +67,8 @@ export const PREDICT_FLAGS: Record<string, Flag> = {
   out: { type: 'string', value: 'FILE', help: 'write predictions there instead of stdout' },
   probabilities: { type: 'boolean', help: 'CSV with the predicted label and the output probabilities' },
   threads: TRAIN_FLAGS.threads,
+  // Predictions written to stdout stay plain lines when it is not a terminal; only --json makes them events.
+  json: { type: 'boolean', help: 'JSON Lines on stdout, predictions too (predictions to stdout are plain lines without --json; with --out, JSON is the default when stdout is not a terminal)' },
 };
 
 export const GRADCHECK_FLAGS: Record<string, Flag> = {
@@ -213,7 +215,10 @@ export function layerList(values: Record<string, unknown>, name = 'layers'): num
 
 /** The help text of one command: usage line, description and its flags in a table. */
 export function helpText(usage: string, description: string, flags: Record<string, Flag>): string {
-  const rows = Object.entries({ ...flags, ...COMMON_FLAGS }).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.help]);
+  // A command may word a common flag its own way (predict: its stdout is plain lines by default).
+  const merged = { ...flags, ...COMMON_FLAGS };
+  for (const [name, f] of Object.entries(flags)) merged[name] = f;
+  const rows = Object.entries(merged).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.help]);
   const w = Math.max(...rows.map((r) => r[0].length));
   return `Usage: ${usage}\n\n${description}\n\nOptions:\n${rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`).join('\n')}\n`;
 }
