@@ -228,6 +228,8 @@ describe('dnn train --json', () => {
     assert.equal(typeof h.metrics.test_accuracy, 'number');
     const t = dnn(['info', model(), '--text']);
     assert.match(t.stdout, /layers\s+2-4-1/);
+    assert.deepEqual(h.features, ['x1', 'x2']);
+    assert.match(t.stdout, /^features\s+x1, x2$/m, 'the CSV columns evaluate and predict require');
   });
 
   test('a model file with one flipped byte is rejected, wherever the byte is', () => {

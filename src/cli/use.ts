@@ -153,6 +153,8 @@ export function info(args: string[], output: Output): void {
   if (header.training) output.line(`training    ${Object.entries(header.training).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (header.data) output.line(`data        ${Object.entries(header.data).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (header.classes) output.line(`classes     ${header.classes.join(', ')}`);
+  // The columns evaluate and predict require of a CSV, in this order.
+  if (header.features) output.line(`features    ${header.features.join(', ')}`);
   if (header.metrics) output.line(`metrics     ${Object.entries(header.metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v, 4) : v}`).join(', ')}`);
 }
 
