@@ -18,9 +18,9 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `dnn ...args` in `cwd` with stdout and stderr piped (so output is JSON Lines unless --text). */
-export function dnn(args: string[], cwd: string = ROOT): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
+/** Runs `dnn ...args` in `cwd` with stdout and stderr piped (so output is JSON Lines unless --text), `env` added to the environment. */
+export function dnn(args: string[], cwd: string = ROOT, env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -173,6 +173,14 @@ describe('dnn train --json', () => {
     assert.match(e.stderr, /^dnn: \S*no-label\.csv: has 2 columns \(x1, x2\), as many as the model's features, and no label column; evaluate needs the labels \(predict does not\)\n$/);
   });
 
+  test('predict --help says what predict does with stdout: plain predictions unless --json', () => {
+    const help = dnn(['predict', '--help']).stdout;
+    const json = help.split('\n').find((l) => l.trimStart().startsWith('--json'));
+    assert.ok(json && !json.includes('one object per event (the default when stdout is not a terminal)') && json.includes('plain lines without --json'), json);
+    assert.match(dnn(['--help']).stdout, /dnn predict writes to stdout stay plain lines without --json/);
+    assert.match(dnn(['evaluate', '--help']).stdout, /--json +JSON Lines on stdout, one object per event \(the default when stdout is not a terminal\)/);
+  });
+
   test('predict piped into a file: a failure leaves stdout empty (no JSON among the predictions)', () => {
     const r = dnn(['predict', model(), '--data', join(tmp.dir, 'missing.csv')]);
     assert.equal(r.code, 2);
@@ -220,6 +228,8 @@ describe('dnn train --json', () => {
     assert.equal(typeof h.metrics.test_accuracy, 'number');
     const t = dnn(['info', model(), '--text']);
     assert.match(t.stdout, /layers\s+2-4-1/);
+    assert.deepEqual(h.features, ['x1', 'x2']);
+    assert.match(t.stdout, /^features\s+x1, x2$/m, 'the CSV columns evaluate and predict require');
   });
 
   test('a model file with one flipped byte is rejected, wherever the byte is', () => {
@@ -253,6 +263,17 @@ describe('dnn train --json', () => {
         assert.equal(r.code, 2, `${name}, ${command}: ${r.stderr}`);
         assert.match(r.stderr, new RegExp(`^dnn: \\S*header-${name}\\.dnn: invalid model header: .*${message.source}`), `${name}, ${command}`);
         assert.equal(r.stderr.trim().split('\n').length, 1);
+      }
+    }
+  });
+
+  test('a bad DNN_KERNELS or DNN_THREADS is named as such, not blamed on a good model file', () => {
+    for (const [name, value, message] of [['DNN_KERNELS', 'bogus', 'DNN_KERNELS is "bogus"'], ['DNN_THREADS', '0', 'DNN_THREADS is "0"']]) {
+      for (const command of ['evaluate', 'predict', 'info']) {
+        const r = dnn([command, model(), '--data', csv].slice(0, command === 'info' ? 2 : 4), ROOT, { [name]: value });
+        assert.equal(r.code, 2, `${name}, ${command}: ${r.stderr}`);
+        assert.ok(r.stderr.startsWith(`dnn: ${message};`), `${name}, ${command}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /invalid model header/, `${name}, ${command}`);
       }
     }
   });
@@ -505,6 +526,13 @@ describe('softmax, linear and mini-batch training', () => {
     assert.equal(events(e.stdout)[0].accuracy, done.test_accuracy);
   });
 
+  test('--text: the plan line counts in words that agree with the numbers (1 epoch, 1 batch, 1 iteration)', () => {
+    const plan = (args: string[]) => dnn(['train', '--data', csv, '--layers', '2,4,1', ...args, '--text']).stdout.split('\n')[1];
+    assert.match(plan(['--epochs', '1', '--batch-size', '60']), /, 1 epoch of 1 batch of 60,/);
+    assert.match(plan(['--epochs', '2', '--batch-size', '20']), /, 2 epochs of 3 batches of 20,/);
+    assert.match(plan(['--iterations', '1']), /, 1 iteration,/);
+  });
+
   test('continuous targets: linear output, no accuracy', () => {
     const lines = ['x1,x2,y'];
     for (let j = 0; j < 40; j++) lines.push(`${j / 40},${(j % 7) / 7},${j / 40 + 2 * ((j % 7) / 7)}`);
@@ -526,6 +554,17 @@ describe('other commands', () => {
     const [e] = events(r.stdout);
     assert.ok(e.difference < 2e-7 && e.difference > 0, `difference ${e.difference}`);
     assert.equal(e.ok, true);
+  });
+
+  test('gradcheck --help: the usage names every flag, and the defaults are gradcheck\'s own', () => {
+    const help = dnn(['gradcheck', '--help']).stdout;
+    const usage = help.split('\n')[0];
+    for (const flag of ['--layers', '--hidden', '--output', '--examples', '--seed', '--epsilon']) assert.ok(usage.includes(`[${flag} `), `usage lacks ${flag}: ${usage}`);
+    assert.doesNotMatch(help, /from the labels/, 'gradcheck draws its labels; the output does not come from them');
+    assert.match(help, /--output ACT +output: sigmoid \(default\)/);
+    const softmax = events(dnn(['gradcheck', '--output', 'softmax', '--json']).stdout)[0];
+    assert.deepEqual(softmax.layers, [4, 5, 3, 3]);
+    assert.match(help, /--layers N0,\.\.\.,NL +layer sizes \(default 4,5,3,1; 4,5,3,3 with --output softmax\)/);
   });
 
   test('gradcheck refuses --hidden on a network without a hidden layer', () => {

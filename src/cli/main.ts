@@ -49,7 +49,7 @@ const COMMANDS: Record<string, Command> = {
     plainStdout: (args) => !args.some((a) => a === '--out' || a.startsWith('--out=')),
   },
   gradcheck: {
-    usage: 'dnn gradcheck [--layers N0,...,NL] [--hidden ACT] [--examples M] [--seed N]',
+    usage: 'dnn gradcheck [--layers N0,...,NL] [--hidden ACT] [--output ACT] [--examples M] [--seed N] [--epsilon E]',
     summary: 'check backpropagation against finite differences (the course\'s gradient check)',
     description: 'Compares backpropagation\'s gradient with two-sided finite differences on a small random network.\nExit code 0 when the relative difference is below 2e-7, 1 otherwise.',
     flags: GRADCHECK_FLAGS,
@@ -84,7 +84,7 @@ Examples:
   dnn predict model.dnn --data digits.csv --probabilities
   dnn train --data ../shared/data/catvnoncat --layers 12288,20,7,5,1 --init lecun --lr 0.0075 --iterations 2500
 
-Output is JSON Lines when stdout is not a terminal or with --json.
+Output is JSON Lines when stdout is not a terminal or with --json (predictions that dnn predict writes to stdout stay plain lines without --json).
 Exit codes: 0 ok, 1 unexpected failure or failed gradient check, 2 bad input, 3 training diverged.
 `;
 }

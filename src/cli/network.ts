@@ -6,7 +6,8 @@
  * softmax); the parameters are one arena W1, b1, ..., WL, bL (the model
  * file's layout).
  */
-import type { DType } from '../matrix.ts';
+import type { DType, FloatArray } from '../matrix.ts';
+import type { Kernels } from '../kernels/types.ts';
 import { lossFor, Model, type InitName, type LayerActivation, type LayerSpec, type Loss, type ModelSpec } from '../model/index.ts';
 import type { LayerHeader, ModelHeader } from '../io/modelfile.ts';
 
@@ -38,7 +39,7 @@ export function createModel(spec: NetSpec): Model<DType> {
 }
 
 /** The network a model file holds, in the file's dtype, with its parameters. */
-export function modelFromFile(header: ModelHeader, weights: ArrayLike<number>): Model<DType> {
+export function modelFromFile(header: ModelHeader, weights: ArrayLike<number>, kernels: Kernels<FloatArray>): Model<DType> {
   const spec: ModelSpec = {
     inputSize: header.inputSize,
     layers: header.layers as LayerSpec[],
@@ -50,7 +51,7 @@ export function modelFromFile(header: ModelHeader, weights: ArrayLike<number>): 
     parameterCount: header.parameterCount,
   };
   if (!header.parameterShapes) delete (spec as Partial<ModelSpec>).parameterShapes;
-  return Model.fromSpec<DType>(spec, weights);
+  return Model.fromSpec<DType>(spec, weights, { kernels });
 }
 
 /** The model file header fields that describe the network (everything but the values). */

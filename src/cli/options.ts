@@ -50,7 +50,7 @@ export const TRAIN_FLAGS: Record<string, Flag> = {
   iterations: { type: 'string', value: 'N', help: 'N gradient steps; without --batch-size each uses all examples and the default optimizer is gd (the course)' },
   epochs: { type: 'string', value: 'N', help: 'N passes over the data in mini-batches (default 5, with adam and --batch-size 64)' },
   'batch-size': { type: 'string', value: 'N', help: 'examples per gradient step (default 64 with --epochs, all with --iterations)' },
-  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam' },
+  optimizer: { type: 'string', value: 'NAME', help: 'gd, momentum, rmsprop or adam (default gd with --iterations and no --batch-size, as the course; else adam)' },
   l2: { type: 'string', value: 'LAMBDA', help: 'L2 regularisation strength λ (default 0)' },
   'keep-prob': { type: 'string', value: 'P', help: 'dropout keep probability of hidden units (default 1: no dropout)' },
   'print-every': { type: 'string', value: 'N', help: 'report the cost every N iterations (default 100 with --iterations, each epoch with --epochs)' },
@@ -67,12 +67,14 @@ export const PREDICT_FLAGS: Record<string, Flag> = {
   out: { type: 'string', value: 'FILE', help: 'write predictions there instead of stdout' },
   probabilities: { type: 'boolean', help: 'CSV with the predicted label and the output probabilities' },
   threads: TRAIN_FLAGS.threads,
+  // Predictions written to stdout stay plain lines when it is not a terminal; only --json makes them events.
+  json: { type: 'boolean', help: 'JSON Lines on stdout, predictions too (predictions to stdout are plain lines without --json; with --out, JSON is the default when stdout is not a terminal)' },
 };
 
 export const GRADCHECK_FLAGS: Record<string, Flag> = {
-  layers: { type: 'string', value: 'N0,...,NL', help: 'layer sizes (default 4,5,3,1)' },
+  layers: { type: 'string', value: 'N0,...,NL', help: 'layer sizes (default 4,5,3,1; 4,5,3,3 with --output softmax)' },
   hidden: TRAIN_FLAGS.hidden,
-  output: TRAIN_FLAGS.output,
+  output: { type: 'string', value: 'ACT', help: 'output: sigmoid (default), softmax or linear; random labels to match' },
   examples: { type: 'string', value: 'M', help: 'number of random examples (default 5)' },
   seed: TRAIN_FLAGS.seed,
   epsilon: { type: 'string', value: 'E', help: 'finite-difference step ε (default 1e-7)' },
@@ -213,7 +215,10 @@ export function layerList(values: Record<string, unknown>, name = 'layers'): num
 
 /** The help text of one command: usage line, description and its flags in a table. */
 export function helpText(usage: string, description: string, flags: Record<string, Flag>): string {
-  const rows = Object.entries({ ...flags, ...COMMON_FLAGS }).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.help]);
+  // A command may word a common flag its own way (predict: its stdout is plain lines by default).
+  const merged = { ...flags, ...COMMON_FLAGS };
+  for (const [name, f] of Object.entries(flags)) merged[name] = f;
+  const rows = Object.entries(merged).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.help]);
   const w = Math.max(...rows.map((r) => r[0].length));
   return `Usage: ${usage}\n\n${description}\n\nOptions:\n${rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`).join('\n')}\n`;
 }

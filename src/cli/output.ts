@@ -89,6 +89,11 @@ export class Output {
 }
 
 /** A number with `digits` decimals, or its exponent form when tiny/huge. */
+/** `n` and the word, plural unless n is 1: "1 epoch", "30 epochs". */
+export function count(n: number, word: string, plural = `${word}s`): string {
+  return `${n} ${n === 1 ? word : plural}`;
+}
+
 export function fmt(v: number, digits: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && (Math.abs(v) < 10 ** -digits || Math.abs(v) >= 1e7)) return v.toExponential(2);

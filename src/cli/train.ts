@@ -12,7 +12,7 @@ import { configureKernels } from '../kernels/index.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { FitOptions, Model } from '../model/index.ts';
 import { checkPlotPath, writePlot, type Series } from '../plot/index.ts';
-import { duration, fmt, Output } from './output.ts';
+import { count, duration, fmt, Output } from './output.ts';
 import { choice, layerList, notAnInput, num, parse, str, threadsFlag, TRAIN_FLAGS } from './options.ts';
 import { createModel, DTYPES, HIDDENS, INITS, OPTIMIZERS, OUTPUTS, specFields, type Hidden, type Init, type Optimizer } from './network.ts';
 import { accuracy, checkLayersFit, chooseOutput, classify, outputUnits, summarizeLabels } from './task.ts';
@@ -153,7 +153,7 @@ export async function train(args: string[], output: Output): Promise<void> {
     layers, hidden: s.hidden, output: outputAct, init: s.init, ...training, iterations: totalSteps, version: VERSION,
   });
   output.line(`dnn ${VERSION}: training ${layers.join('-')} (${s.hidden}, ${outputAct}) on ${data.name}: ${m} examples${data.test ? `, ${data.test.X.cols} test` : ''}`);
-  output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${epochs} epochs of ${stepsPerEpoch} batches of ${batchSize}` : `${totalSteps} iterations${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}${s.dtype === 'float64' ? '' : `, ${s.dtype}`}`);
+  output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${count(epochs, 'epoch')} of ${count(stepsPerEpoch, 'batch', 'batches')} of ${batchSize}` : `${count(totalSteps, 'iteration')}${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}${s.dtype === 'float64' ? '' : `, ${s.dtype}`}`);
 
   const model = tooLarge(layers, s.dtype, () => createModel(spec));
   const costs: [number, number][] = [];

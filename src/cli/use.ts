@@ -10,7 +10,7 @@ import { csvColumns } from '../io/csv.ts';
 import { readModelFile, type ModelHeader } from '../io/modelfile.ts';
 import { fmt, Output } from './output.ts';
 import { choice, EVALUATE_FLAGS, INFO_FLAGS, notAnInput, num, parse, PREDICT_FLAGS, str, threadsFlag } from './options.ts';
-import { configureKernels } from '../kernels/index.ts';
+import { configureKernels, kernelsFor } from '../kernels/index.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Model } from '../model/index.ts';
 import { modelFromFile, type Output as OutputAct } from './network.ts';
@@ -19,9 +19,11 @@ import { accuracy, classify } from './task.ts';
 /** The model a file holds (in its dtype), its header and its output activation. */
 export function loadModel(path: string): { model: Model<DType>; header: ModelHeader; output: OutputAct } {
   const { header, weights } = readModelFile(path);
+  // Chosen outside the try: a bad DNN_KERNELS or DNN_THREADS is the environment's fault, not the file's.
+  const kernels = kernelsFor(header.dtype);
   let model: Model<DType>;
   try {
-    model = modelFromFile(header, weights);
+    model = modelFromFile(header, weights, kernels);
   } catch (e) {
     // The checksum vouches for the bytes, not for the fields: say which file the Model rejected.
     if (e instanceof DataError || e instanceof OptionError || e instanceof ShapeError) throw new DataError(`${path}: invalid model header: ${e.message}`, { cause: e });
@@ -151,6 +153,8 @@ export function info(args: string[], output: Output): void {
   if (header.training) output.line(`training    ${Object.entries(header.training).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (header.data) output.line(`data        ${Object.entries(header.data).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (header.classes) output.line(`classes     ${header.classes.join(', ')}`);
+  // The columns evaluate and predict require of a CSV, in this order.
+  if (header.features) output.line(`features    ${header.features.join(', ')}`);
   if (header.metrics) output.line(`metrics     ${Object.entries(header.metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v, 4) : v}`).join(', ')}`);
 }
 

@@ -24,6 +24,17 @@
  *     by the caller (JobTable); every thread runs chunk c as chunk(fn, chunkAddress(c)),
  *     the module's export that reads them
  */
+declare global {
+  // The declarations of the pool and the runtime name WebAssembly.Memory and
+  // WebAssembly.Module. Node's types before v22 do not declare them (the DOM
+  // library does): declared here, empty, they merge with the full ones where
+  // those exist and let a program without them type-check dnn's declarations.
+  namespace WebAssembly {
+    interface Memory {}
+    interface Module {}
+  }
+}
+
 const SLOT_BYTES = 256;
 const SLOT_WORDS = SLOT_BYTES / 4;
 export const MAX_WORKERS = 63;
