@@ -204,7 +204,7 @@ describe('WebAssembly runtime', { skip }, () => {
   });
 
   it('a training iteration allocates next to nothing on the JS heap (Model.fit, two threads)', () => {
-    // A child with a young generation large enough that no collection runs while
+    // A child with a young generation large enough that no collection need run while
     // fit does (checked with a gc observer), so the heap's growth is what the
     // iterations allocated. Each product's dispatch used to allocate its argument
     // lists: about 18 KB per iteration on this model, now about 2 KB (the event
@@ -219,18 +219,22 @@ describe('WebAssembly runtime', { skip }, () => {
       const layers = [{ units: 20, activation: 'relu' }, { units: 7, activation: 'relu' }, { units: 5, activation: 'relu' }, { units: 1, activation: 'sigmoid' }];
       const model = new dnn.Model({ inputSize: 2048, layers, seed: 1 });
       model.fit(X, Y, { learningRate: 0.0075, iterations: 300 });
-      let collections = 0;
-      const observer = new PerformanceObserver((list) => { collections += list.getEntries().length; });
+      // Start times of the collections, to leave out the windows they fall in.
+      const collections = [];
+      const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) collections.push(e.startTime); });
       gc();
       await new Promise((r) => setTimeout(r, 20));
       observer.observe({ entryTypes: ['gc'] });
-      // Three windows of 300 iterations inside one fit, so its set-up is not counted.
+      // Four windows of 300 iterations inside one fit, so its set-up is not counted.
       const marks = [];
-      const onIteration = (e) => { if (e.iteration % 300 === 0) marks.push(process.memoryUsage().heapUsed); };
-      model.fit(X, Y, { learningRate: 0.0075, iterations: 901, onIteration });
-      const perIteration = marks.slice(1).map((h, w) => Math.round((h - marks[w]) / 300));
+      const onIteration = (e) => { if (e.iteration % 300 === 0) marks.push([performance.now(), process.memoryUsage().heapUsed]); };
+      model.fit(X, Y, { learningRate: 0.0075, iterations: 1201, onIteration });
       await new Promise((r) => setTimeout(r, 20));
-      console.log(k.name, collections, perIteration.join(','));
+      const windows = marks.slice(1).map(([t, h], w) => {
+        const [t0, h0] = marks[w];
+        return collections.some((c) => c > t0 && c < t) ? 'gc' : String(Math.round((h - h0) / 300));
+      });
+      console.log(k.name, collections.length, windows.join(','));
       process.exit(0);
     })`;
     const flags = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx'];
@@ -238,12 +242,17 @@ describe('WebAssembly runtime', { skip }, () => {
     assert.equal(r.status, 0, r.stderr);
     const [name, collections, windows] = r.stdout.trim().split(' ');
     assert.match(name, /^wasm-.*-2t$/);
-    assert.equal(Number(collections), 0, 'a garbage collection ran during the measurement, so the heap growth is not what was allocated');
-    // The least of three windows: the optimizing compiler, running when it likes,
+    // A window in which a collection ran (under load V8 may start one for its own
+    // reasons) is left out: there the heap's growth is not what was allocated.
+    // Iterations that allocate show as growth in the other windows or, allocating
+    // a lot, make a collection run in every window.
+    const clean = windows.split(',').filter((w) => w !== 'gc').map(Number);
+    assert.ok(clean.length > 0, `a garbage collection ran in each of the four windows (${collections} in all): the iterations allocate`);
+    // The least of the clean windows: the optimizing compiler, running when it likes,
     // adds its own objects to the heap (once, not per iteration) in some windows.
-    const perIteration = Math.min(...windows.split(',').map(Number));
-    console.log(`JS heap per iteration, three windows of 300: ${windows} bytes`);
-    assert.ok(perIteration < 6000, `${windows} bytes of JS heap per iteration in each of three windows`);
+    const perIteration = Math.min(...clean);
+    console.log(`JS heap per iteration, four windows of 300: ${windows} bytes`);
+    assert.ok(perIteration < 6000, `${windows} bytes of JS heap per iteration in the four windows`);
   });
 
   it('a chunk that fails (here: reads outside memory) is an error on the caller, and the pool goes on working', async () => {
