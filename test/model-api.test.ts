@@ -510,6 +510,31 @@ describe('kernel memory: every call gives back what it made', () => {
     });
   }
 
+  it('softmax labels rejected (a class index out of range, a column without its 1) keep nothing, in every call that takes Y', () => {
+    const { X, Y } = classData(30, 38);
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    model.evaluate(X, Y);
+    const inUse = wasm64.runtime.bytesInUse();
+    const index = Y.clone();
+    index.data[29] = 3;
+    const oneHot = Matrix.zeros(3, 30);
+    for (let j = 0; j < 29; j++) oneHot.set(Y.data[j], j, 1);
+    const calls = [
+      (y: Matrix) => model.evaluate(X, y),
+      (y: Matrix) => model.cost(X, y),
+      (y: Matrix) => model.gradients(X, y),
+      (y: Matrix) => model.trainer(X, y, { learningRate: 0.1 }),
+      (y: Matrix) => model.fit(X, y, { epochs: 1, learningRate: 0.1 }),
+      (y: Matrix) => model.fit(X, Y, { epochs: 1, learningRate: 0.1, validation: { X, Y: y } }),
+    ];
+    for (const bad of [index, oneHot]) {
+      for (const call of calls) {
+        for (let i = 0; i < 3; i++) assert.throws(() => call(bad), /column 29/);
+        assert.equal(wasm64.runtime.bytesInUse(), inUse, call.toString());
+      }
+    }
+  });
+
   it('gradients and gradientCheckModel keep only what gradients returns', () => {
     const { X, Y } = classData(30, 35);
     const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
