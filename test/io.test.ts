@@ -12,9 +12,9 @@ import { loadCsv } from '../src/io/csv.ts';
 import { loadDataset, splitExamples } from '../src/io/dataset.ts';
 import { loadMnist } from '../src/io/mnist.ts';
 import { readNpzFile } from '../src/io/npy.ts';
-import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
+import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, MODEL_FORMAT_VERSION, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
 import { svgToPng, renderPlotSvg, niceTicks } from '../src/plot/index.ts';
-import { Matrix } from '../src/index.ts';
+import { createWasmKernels, Matrix, Model, RandomState } from '../src/index.ts';
 import { tempDir, write } from './cli-helpers.ts';
 
 const tmp = tempDir();
@@ -153,6 +153,36 @@ describe('model files', () => {
     }
   });
 
+  test('a Model saved with writeModelFile and rebuilt by Model.fromSpec(header, weights) predicts the same to the bit (both dtypes, other thread counts)', () => {
+    const rng = new RandomState(5);
+    const X = rng.randn(20, 300);
+    const Y = Matrix.from([1, 300], Array.from({ length: 300 }, (_, j) => (X.get(0, j) > 0 ? 1 : 0) + (X.get(1, j) > 0.5 ? 1 : 0)));
+    for (const dtype of ['float64', 'float32'] as const) {
+      const model = new Model({ inputSize: 20, layers: [{ units: 64, activation: 'leakyRelu', slope: 0.2 }, { units: 3, activation: 'softmax' }], seed: 3, dtype });
+      model.fit(X, Y, { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.01 });
+      const path = join(tmp.dir, `model-${dtype}.dnn`);
+      // The header is the model's spec and the file's own fields; no cast is needed either way.
+      writeModelFile(path, { format: 'dnn-model', version: MODEL_FORMAT_VERSION, layout: PARAMETER_LAYOUT, ...model.toSpec() }, model.parameters.data);
+      const { header, weights } = readModelFile(path);
+      const expected = Array.from(model.predict(X).data);
+      for (const threads of [1, 2]) {
+        const kernels = createWasmKernels(header.dtype, { threads });
+        const back = Model.fromSpec(header, weights, { kernels });
+        assert.equal(back.dtype, dtype);
+        assert.deepEqual(back.toSpec().training, model.toSpec().training);
+        assert.deepEqual(Array.from(back.predict(X).data), expected, `${dtype}, ${threads} threads`);
+        kernels.runtime.shutdown();
+      }
+    }
+  });
+
+  test('a header whose init or loss no Model has is named when the file is read', () => {
+    const parse = (h: ModelHeader) => () => parseModelFile(Buffer.concat([...modelFileChunks(h, Float64Array.from(values))]), 'm.dnn');
+    assert.throws(parse({ ...header('float64'), init: 'glorot' as never }), /m\.dnn: invalid model header: init is "glorot"; it must name the initializer: small, lecun, he, xavier/);
+    assert.throws(parse({ ...header('float64'), loss: 'meanSquaredError' }), /m\.dnn: invalid model header: loss is "meanSquaredError" but the sigmoid output uses binaryCrossEntropy/);
+    assert.equal(parse({ ...header('float64'), loss: 'binaryCrossEntropy' })().header.loss, 'binaryCrossEntropy');
+  });
+
   test('a save that fails partway leaves the earlier model file intact and no temporary file', () => {
     const path = join(tmp.dir, 'keep.dnn');
     writeModelFile(path, header('float64'), Float64Array.from(values));
@@ -188,7 +218,7 @@ describe('model files', () => {
 
   test('a header that does not describe the parameters is rejected', () => {
     assert.throws(() => writeModelFile(join(tmp.dir, 'x.dnn'), header('float64'), new Float64Array(3)), /3 parameter values given but layers 3-2-1 have 11/);
-    const bad = { ...header('float64'), layers: [{ units: 2, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] };
+    const bad: ModelHeader = { ...header('float64'), layers: [{ units: 2, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] };
     const bytes = Buffer.concat([...modelFileChunks(bad, Float64Array.from(values))]);
     assert.throws(() => parseModelFile(bytes, 'm.dnn'), /m\.dnn: invalid model header: layer 1 has activation "softmax"; a hidden layer takes/);
     // Headers a Model could not be built from, named with the file.

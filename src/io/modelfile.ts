@@ -22,6 +22,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.ts';
 import type { DType, FloatArray } from '../matrix.ts';
+import type { LayerActivation } from '../model/activations.ts';
+import { INITIALIZERS, type InitName } from '../model/initializers.ts';
+import { lossFor, type Loss } from '../model/losses.ts';
 import { writeFileAtomic } from './atomic.ts';
 
 export const MODEL_SIGNATURE = Uint8Array.of(0x89, 0x44, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -36,7 +39,8 @@ export const HIDDEN_ACTIVATIONS = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'line
 /** One layer l: n[l] units and the activation g[l]. */
 export interface LayerHeader {
   units: number;
-  activation: string;
+  /** Checked when the file is read: a hidden layer's or the output layer's activation. */
+  activation: LayerActivation;
   /** Slope of leakyRelu for negative inputs. */
   slope?: number;
 }
@@ -56,10 +60,10 @@ export interface ModelHeader {
   /** Element type of the parameters. */
   dtype: DType;
   /** How the weights were initialised: 'he', 'lecun', 'xavier', 'small'. */
-  init: string;
+  init: InitName;
   seed?: number;
   /** The loss that follows from the output activation. */
-  loss?: string;
+  loss?: Loss;
   /** Shapes of W1, b1, ..., WL, bL, in the order of the parameter data. */
   parameterShapes?: [number, number][];
   /** Total number of parameter values, Σ n[l]·(n[l-1] + 1). */
@@ -217,10 +221,13 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
   const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
   const want = parameterCount(dims);
   if (header.parameterCount !== want) throw bad(`parameterCount is ${JSON.stringify(header.parameterCount)} but layers ${dims.join('-')} have ${want} parameters`);
-  if (typeof header.init !== 'string') throw bad(`init is ${JSON.stringify(header.init)}; it must name the initializer`);
+  if (!INITIALIZERS.includes(header.init)) throw bad(`init is ${JSON.stringify(header.init)}; it must name the initializer: ${INITIALIZERS.join(', ')}`);
+  const output = header.layers[header.layers.length - 1];
+  if (header.loss !== undefined && header.loss !== lossFor(output.activation)) {
+    throw bad(`loss is ${JSON.stringify(header.loss)} but the ${output.activation} output uses ${lossFor(output.activation)}`);
+  }
   if (header.classes !== undefined) {
     if (!Array.isArray(header.classes) || header.classes.some((c) => typeof c !== 'string')) throw bad(`classes is ${JSON.stringify(header.classes)}; it must be a list of class names`);
-    const output = header.layers[header.layers.length - 1];
     const outputClasses = output.activation === 'softmax' ? output.units : output.activation === 'sigmoid' ? 2 : undefined;
     if (outputClasses !== undefined && header.classes.length > outputClasses) throw bad(`classes has ${header.classes.length} names but the ${output.activation} output has ${outputClasses} classes`);
   }

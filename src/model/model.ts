@@ -65,6 +65,17 @@ export interface ModelSpec {
   metrics?: Record<string, unknown>;
 }
 
+/**
+ * What `Model.fromSpec` reads: a `ModelSpec`, or a model file's header
+ * (`readModelFile(path).header`). Only inputSize and layers are required;
+ * dtype and init default as in `new Model`, and loss, parameterShapes and
+ * parameterCount are checked against the layers when present.
+ */
+export type ModelSpecInput<D extends DType = DType> = {
+  inputSize: number;
+  layers: readonly LayerSpec[];
+  dtype?: D;
+} & Partial<Pick<ModelSpec, 'init' | 'seed' | 'loss' | 'parameterShapes' | 'parameterCount' | 'training' | 'metrics'>>;
 
 export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   readonly inputSize: number;
@@ -324,18 +335,19 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   }
 
   /**
-   * Rebuilds a model from `toSpec()` and its parameter values (W1, b1, ...,
-   * WL, bL row-major, as `parameters.data`). Without values, the model is
-   * initialized as the spec says (init, seed).
+   * Rebuilds a model from `toSpec()` (or a model file's header, as
+   * `readModelFile` returns it with the values) and its parameter values
+   * (W1, b1, ..., WL, bL row-major, as `parameters.data`). Without values,
+   * the model is initialized as the spec says (init, seed).
    */
-  static fromSpec<D extends DType = DType>(spec: ModelSpec, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
+  static fromSpec<D extends DType = DType>(spec: ModelSpecInput<D>, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
     const fn = 'Model.fromSpec';
     if (spec === null || typeof spec !== 'object') throw new OptionError(`${fn}: spec must be an object as Model.toSpec() returns it`);
     const model = new Model<D>({
       inputSize: spec.inputSize,
       layers: spec.layers,
       init: spec.init,
-      dtype: spec.dtype as D,
+      ...(spec.dtype !== undefined ? { dtype: spec.dtype } : {}),
       ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
       ...(options.kernels ? { kernels: options.kernels } : {}),
     });
