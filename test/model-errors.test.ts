@@ -73,6 +73,18 @@ describe('Model.fit: bad options', () => {
     throwsWith(fit({ epochs: 0 }), OptionError, 'epochs is 0', 'positive integer');
     throwsWith(fit({ batchSize: 2.5 }), OptionError, 'batchSize is 2.5');
   });
+  it('the type of fit\'s options asks for epochs or iterations, exactly one, as fit does (tsc checks the expected errors)', () => {
+    const model = new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 });
+    // @ts-expect-error neither epochs nor iterations: fit cannot know how long to train
+    throwsWith(() => model.fit(X, Y, { learningRate: 0.1 }), OptionError, 'neither was given');
+    // @ts-expect-error both
+    throwsWith(() => model.fit(X, Y, { epochs: 1, iterations: 3, learningRate: 0.1 }), OptionError, 'not both');
+    // Either alone type-checks and runs; so does an options object built with one or the other.
+    const byEpochs = true as boolean;
+    const length = byEpochs ? { epochs: 2 } : { iterations: 5 };
+    assert.equal(model.fit(X, Y, { ...length, learningRate: 0.1 }).iterations, 2);
+    assert.equal(model.fit(X, Y, { iterations: 3, learningRate: 0.1 }).iterations, 3);
+  });
   it('optimizer, its hyperparameters, decay, l2, seed, early stopping, unknown options', () => {
     throwsWith(fit({ optimizer: 'sgd' as never }), OptionError, 'optimizer is "sgd"', '"gd", "momentum", "rmsprop", "adam"');
     throwsWith(fit({ optimizer: { type: 'adam', beta1: 1 } }), OptionError, 'beta1 is 1', '[0, 1)');

@@ -20,12 +20,27 @@ import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, t
 
 export type { IterationEvent };
 
-/** The options of `Model.fit`: how long to train and what to watch, beside every update's options (`TrainerOptions`). */
-export interface FitOptions extends TrainerOptions {
-  /** Passes over the data set. Give `epochs` or `iterations`. */
-  epochs?: number;
-  /** Updates (mini-batches) to make; the last epoch may stop part way. Give `epochs` or `iterations`. */
-  iterations?: number;
+/**
+ * The options of `Model.fit`: how long to train (`epochs` or `iterations`,
+ * exactly one) and what to watch, beside every update's options (`TrainerOptions`).
+ */
+export type FitOptions = FitSettings & FitLength;
+
+/** How long fit trains: `epochs` or `iterations`, never both (the type says so, as fit's check does). */
+export type FitLength =
+  | {
+      /** Passes over the data set. */
+      epochs: number;
+      iterations?: undefined;
+    }
+  | {
+      /** Updates (mini-batches) to make; the last epoch may stop part way. */
+      iterations: number;
+      epochs?: undefined;
+    };
+
+/** fit's options other than its length: every update's (`TrainerOptions`), validation, callbacks, early stopping. */
+export interface FitSettings extends TrainerOptions {
   /** Data evaluated after every epoch (no dropout, no L2 term). */
   validation?: { X: Matrix<FloatArray>; Y: Matrix<FloatArray> };
   /** After every iteration. Returning "stop" ends training after it. */
