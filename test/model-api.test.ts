@@ -266,6 +266,32 @@ describe('Model.trainer: one update per step', () => {
     assert.deepEqual(stepped.parameters.data, fitted.parameters.data);
   });
 
+  it('fit twice is two runs (moments, decay and epoch seeds start again); one trainer stepped through both halves is one run', () => {
+    const { X, Y } = binaryData(37, 39);
+    const options: TrainerOptions = { batchSize: 8, optimizer: 'adam', learningRate: 0.01, decay: { type: 'exponential', rate: 0.5 }, keepProb: 0.8, seed: 4 };
+    const twice = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const first = twice.fit(X, Y, { ...options, epochs: 2 });
+    const second = twice.fit(X, Y, { ...options, epochs: 2 });
+    assert.deepEqual(Array.from(second.epochs.learningRate), [0.01, 0.005], 'the decay starts from epoch 0 again');
+    assert.equal(twice.toSpec().training?.iterations, 10, 'the last run only');
+    // The same as two fresh trainers, one after the other...
+    const parts = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    for (const history of [first, second]) {
+      const trainer = parts.trainer(X, Y, options);
+      const costs = Array.from({ length: 10 }, () => trainer.step().cost);
+      assert.deepEqual(costs, Array.from(history.costs));
+      trainer.release();
+    }
+    assert.deepEqual(parts.parameters.data, twice.parameters.data);
+    // ...and not one run of 4 epochs, which one trainer makes.
+    const once = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const trainer = once.trainer(X, Y, options);
+    trainer.run(10);
+    const costs = Array.from({ length: 10 }, () => trainer.step().cost);
+    assert.notDeepEqual(costs, Array.from(second.costs));
+    assert.deepEqual(costs, Array.from(new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).fit(X, Y, { ...options, epochs: 4 }).costs.subarray(10)));
+  });
+
   it('counts iterations and epochs, says when an epoch ended, and keeps its metrics as fit reports them', () => {
     const { X, Y } = binaryData(37, 33);
     const options: TrainerOptions = { batchSize: 8, optimizer: 'rmsprop', learningRate: 0.01, seed: 2 };

@@ -168,6 +168,13 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   /**
    * Trains the model in place; see `FitOptions`. Returns the costs of every
    * iteration and the metrics of every epoch.
+   *
+   * Each call is a new training run that starts from the current parameters:
+   * new optimizer moments (Adam's t counts from 1 again), the learning-rate
+   * decay from epoch 0, and the batches and dropout masks of epoch 0, 1, ...
+   * drawn from `seed` again, so a second fit with the same seed repeats the
+   * first one's batches. `model.info` (and `toSpec().training`) describes
+   * the last run only. To continue one run, keep a `trainer` and step it.
    * @param X - (n[0], m) training inputs
    * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
    */
