@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { configureKernels, getKernels, kernelsFor, Matrix, OptionError, refKernels, useKernels } from '../src/index.ts';
+import { configureKernels, getKernels, kernelsFor, Matrix, Model, OptionError, refKernels, useKernels } from '../src/index.ts';
 import { createWasmKernels, splitAligned } from '../src/kernels/wasm/index.ts';
-import { wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
+import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import * as pool from '../src/kernels/threads/pool.ts';
 import { chunkAddress, FN_JOB_F64, JobTable } from '../src/kernels/threads/pool.ts';
 // @ts-ignore: plain ESM without types
@@ -324,6 +324,28 @@ describe('choosing the kernels', () => {
     } finally {
       configureKernels({ kernels: previous });
     }
+  });
+
+  it('options no kernels have are errors where they enter, and a rejected choice keeps the kernels in use', () => {
+    const option = (pattern: RegExp) => (e: unknown) => e instanceof OptionError && pattern.test((e as Error).message);
+    const before = getKernels();
+    assert.throws(() => configureKernels({ thread: 2 } as never), option(/^configureKernels: unknown option "thread"; the options are kernels, threads, relaxed$/));
+    assert.throws(() => configureKernels(null as never), option(/^configureKernels: the choice is null;/));
+    assert.throws(() => configureKernels({ threads: '2' as never }), option(/^configureKernels: threads is "2"; it must be a whole number from 1 to 64$/));
+    assert.throws(() => configureKernels({ relaxed: 'yes' as never }), option(/^configureKernels: relaxed is "yes"; use true or false/));
+    assert.throws(() => kernelsFor('float16' as never), option(/^kernelsFor: dtype is "float16"; use "float64" or "float32"$/));
+    assert.equal(getKernels(), before, 'nothing was replaced or stopped');
+    if (skip) return;
+    assert.throws(() => createWasmKernels('float16' as never), option(/^createWasmKernels: dtype is "float16"/));
+    for (const threads of [0, 1.5, NaN]) {
+      assert.throws(() => createWasmKernels('float64', { threads }), option(new RegExp(`^createWasmKernels: threads is ${threads}; it must be a whole number of threads, 1 or more`)));
+    }
+    if (!wasmRelaxedSupported()) {
+      assert.throws(() => configureKernels({ relaxed: true }), option(/^configureKernels: relaxed SIMD was asked for but WebAssembly.validate rejects it here/));
+      assert.throws(() => createWasmKernels('float32', { relaxed: true }), option(/^createWasmKernels: relaxed SIMD was asked for/));
+      assert.equal(getKernels(), before);
+    }
+    assert.throws(() => new Model({ inputSize: 2, layers: [{ units: 1, activation: 'sigmoid' }], kernels: {} as never }), option(/^Model: kernels is an object without gemm and matrix; pass kernelsFor\("float64"\)/));
   });
 
   it('DNN_KERNELS and DNN_THREADS choose the default; a bad value is a clear error', () => {

@@ -15,7 +15,7 @@ import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
 import { MAX_THREADS } from './threads/pool.ts';
 import { createWasmKernels } from './wasm/index.ts';
-import { WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
+import { checkRuntimeOptions, WasmRuntime, wasmSimdSupported } from './wasm/runtime.ts';
 
 export interface KernelChoice {
   /** 'wasm' (default where WebAssembly SIMD exists) or 'ref'. */
@@ -55,16 +55,24 @@ function fromEnvironment(): KernelChoice {
  * float64 kernels now in use.
  */
 export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Array> {
-  if (choice.threads !== undefined && !(Number.isInteger(choice.threads) && choice.threads >= 1 && choice.threads <= MAX_THREADS)) {
-    throw new OptionError(`configureKernels: threads is ${choice.threads}; it must be a whole number from 1 to ${MAX_THREADS}`);
+  const fn = 'configureKernels';
+  if (choice === null || typeof choice !== 'object') throw new OptionError(`${fn}: the choice is ${String(choice)}; give an object { kernels?, threads?, relaxed? }`);
+  for (const key of Object.keys(choice)) {
+    if (key !== 'kernels' && key !== 'threads' && key !== 'relaxed') throw new OptionError(`${fn}: unknown option "${key}"; the options are kernels, threads, relaxed`);
+  }
+  if (choice.threads !== undefined && !(typeof choice.threads === 'number' && Number.isInteger(choice.threads) && choice.threads >= 1 && choice.threads <= MAX_THREADS)) {
+    const shown = typeof choice.threads === 'string' ? JSON.stringify(choice.threads) : String(choice.threads);
+    throw new OptionError(`${fn}: threads is ${shown}; it must be a whole number from 1 to ${MAX_THREADS}`);
   }
   if (choice.kernels !== undefined && choice.kernels !== 'wasm' && choice.kernels !== 'ref') {
-    throw new OptionError(`configureKernels: kernels is ${JSON.stringify(choice.kernels)}; use "wasm" or "ref"`);
+    throw new OptionError(`${fn}: kernels is ${JSON.stringify(choice.kernels)}; use "wasm" or "ref"`);
   }
-  defaults?.runtime?.shutdown();
+  // Checked before the previous kernels' workers stop, so a rejected choice leaves them running.
+  if (choice.kernels !== 'ref') checkRuntimeOptions(fn, choice);
   const wanted = choice.kernels ?? (wasmSimdSupported() ? 'wasm' : 'ref');
+  if (wanted === 'wasm' && !wasmSimdSupported()) throw new OptionError(`${fn}: kernels "wasm" needs WebAssembly SIMD, which this engine lacks; use "ref"`);
+  defaults?.runtime?.shutdown();
   if (wanted === 'wasm') {
-    if (!wasmSimdSupported()) throw new OptionError('configureKernels: kernels "wasm" needs WebAssembly SIMD, which this engine lacks; use "ref"');
     const runtime = new WasmRuntime({ threads: choice.threads, relaxed: choice.relaxed });
     defaults = { runtime, f64: createWasmKernels('float64', { runtime }), f32: createWasmKernels('float32', { runtime }) };
   } else {
@@ -97,5 +105,6 @@ export function kernelsFor(dtype: 'float64'): Kernels<Float64Array>;
 export function kernelsFor(dtype: 'float32'): Kernels<Float32Array>;
 export function kernelsFor(dtype: DType): Kernels<FloatArray>;
 export function kernelsFor(dtype: DType): Kernels<FloatArray> {
+  if (dtype !== 'float64' && dtype !== 'float32') throw new OptionError(`kernelsFor: dtype is ${JSON.stringify(dtype)}; use "float64" or "float32"`);
   return dtype === 'float32' ? current().f32 : getKernels();
 }

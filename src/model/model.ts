@@ -108,6 +108,9 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     this.dtype = (options.dtype ?? 'float64') as D;
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new OptionError(`${fn}: dtype is ${JSON.stringify(options.dtype)}; use "float64" or "float32"`);
     this.kernels = options.kernels ?? (kernelsFor(this.dtype) as Kernels<ArrayOf<D>>);
+    if (this.kernels === null || typeof this.kernels !== 'object' || typeof this.kernels.gemm !== 'function' || typeof this.kernels.matrix !== 'function') {
+      throw new OptionError(`${fn}: kernels is ${this.kernels === null ? 'null' : typeof this.kernels === 'object' ? 'an object without gemm and matrix' : typeof this.kernels}; pass kernelsFor("${this.dtype}"), createWasmKernels("${this.dtype}") or createRefKernels("${this.dtype}")`);
+    }
     if (this.kernels.dtype !== this.dtype) throw new OptionError(`${fn}: kernels ${this.kernels.name} compute in ${this.kernels.dtype} but dtype is ${this.dtype}; pass kernelsFor("${this.dtype}") or matching kernels`);
     this.init = checkInit(fn, options.init ?? 'he');
     if (options.seed !== undefined) {
