@@ -552,6 +552,8 @@ describe('kernel memory: every call gives back what it made', () => {
       (y: Matrix) => model.trainer(X, y, { learningRate: 0.1 }),
       (y: Matrix) => model.fit(X, y, { epochs: 1, learningRate: 0.1 }),
       (y: Matrix) => model.fit(X, Y, { epochs: 1, learningRate: 0.1, validation: { X, Y: y } }),
+      // X in float32 is copied into the float64 kernels' memory before Y is read.
+      (y: Matrix) => gradientCheckModel(model, new Matrix(X.rows, X.cols, Float32Array.from(X.data)), y),
     ];
     for (const bad of [index, oneHot]) {
       for (const call of calls) {

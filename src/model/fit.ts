@@ -16,6 +16,7 @@ import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
 import { correct, cost, evaluation, forward, Workspace, type Evaluation } from './network.ts';
+import { checkOptionKeys } from './options.ts';
 import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
 
 export type { IterationEvent };
@@ -101,6 +102,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   if (options.validation !== undefined) {
     const v = options.validation;
     if (v === null || typeof v !== 'object') throw new OptionError(`${fn}: validation must be { X, Y }`);
+    checkOptionKeys(fn, v, ['X', 'Y'], 'validation');
   } else if (o.earlyStopping) {
     throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
   }
@@ -329,9 +331,12 @@ function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number
   const es = options.earlyStopping;
   if (es !== undefined) {
     if (es === null || typeof es !== 'object') throw new OptionError(`${fn}: earlyStopping must be { patience, minDelta?, restoreBest? }`);
+    checkOptionKeys(fn, es, ['patience', 'minDelta', 'restoreBest'], 'earlyStopping');
     const minDelta = es.minDelta ?? 0;
     if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new OptionError(`${fn}: earlyStopping.minDelta is ${String(minDelta)}; it must be a number ≥ 0`);
-    resolved.earlyStopping = { patience: positiveInteger('earlyStopping.patience', es.patience), minDelta, restoreBest: es.restoreBest ?? true };
+    const restoreBest = es.restoreBest ?? true;
+    if (typeof restoreBest !== 'boolean') throw new OptionError(`${fn}: earlyStopping.restoreBest is ${JSON.stringify(restoreBest)}; use true (the default) or false`);
+    resolved.earlyStopping = { patience: positiveInteger('earlyStopping.patience', es.patience), minDelta, restoreBest };
   }
   return resolved;
 }

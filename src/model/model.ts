@@ -22,7 +22,7 @@ import { fit, FIT_ONLY_OPTIONS, type FitHistory, type FitOptions } from './fit.t
 import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
 import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
-import { checkKeepProb, checkL2 } from './options.ts';
+import { checkKeepProb, checkL2, checkOptionKeys } from './options.ts';
 import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
 
 /** The typed array of a dtype. */
@@ -44,6 +44,9 @@ export interface ModelOptions<D extends DType = DType> {
 }
 
 export type { Evaluation };
+
+/** The keys of `ModelOptions`, for the unknown-option check. */
+const MODEL_OPTIONS: readonly (keyof ModelOptions)[] = ['inputSize', 'layers', 'init', 'seed', 'dtype', 'kernels'];
 
 /** A serializable description of a Model: everything but the parameter values. */
 export interface ModelSpec {
@@ -99,6 +102,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   constructor(options: ModelOptions<D>) {
     const fn = 'Model';
     if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object { inputSize, layers, init?, seed?, dtype? }`);
+    checkOptionKeys(fn, options, MODEL_OPTIONS);
     const { inputSize, layers } = options;
     if (!Number.isInteger(inputSize) || inputSize < 1) throw new OptionError(`${fn}: inputSize is ${String(inputSize)}; it must be a positive integer, n[0] (the rows of X)`);
     if (!Array.isArray(layers) || layers.length === 0) throw new OptionError(`${fn}: layers is ${JSON.stringify(layers)}; give at least the output layer, e.g. [{ units: 1, activation: "sigmoid" }]`);
@@ -283,7 +287,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   cost(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number } = {}): number {
     const fn = 'Model.cost';
-    const l2 = checkL2(fn, options.l2);
+    const l2 = checkL2(fn, checkOptionKeys(fn, options, ['l2']).l2);
     return this.withData(fn, X, Y, (input, labels) => cost(this, this.forwardPass(fn, input), labels, l2));
   }
 
@@ -304,6 +308,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     cache: Record<string, Matrix<ArrayOf<D>>>;
   } {
     const fn = 'Model.gradients';
+    checkOptionKeys(fn, options, ['l2', 'keepProb', 'rng']);
     const l2 = checkL2(fn, options.l2);
     const keep = checkKeepProb(fn, options.keepProb, this.depth);
     const dropout: DropoutPlan | undefined = keep.some((p) => p < 1) ? { keep, rng: options.rng ?? random } : undefined;
@@ -353,6 +358,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   static fromSpec<D extends DType = DType>(spec: ModelSpecInput<D>, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
     const fn = 'Model.fromSpec';
     if (spec === null || typeof spec !== 'object') throw new OptionError(`${fn}: spec must be an object as Model.toSpec() returns it`);
+    checkOptionKeys(fn, options, ['kernels']);
     const model = new Model<D>({
       inputSize: spec.inputSize,
       layers: spec.layers,
