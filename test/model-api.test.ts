@@ -266,6 +266,37 @@ describe('Model.trainer: one update per step', () => {
     assert.deepEqual(stepped.parameters.data, fitted.parameters.data);
   });
 
+  it('a trainer trains on X and Y as they were when it was made (its copies), but reads a kernel matrix X it trains on in place', () => {
+    const { X, Y } = binaryData(24, 41);
+    const steps = (changeAfterMaking: boolean, options: TrainerOptions, input = X) => {
+      const x = input.clone(), y = Y.clone();
+      const trainer = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).trainer(x, y, options);
+      if (changeAfterMaking) {
+        x.data.fill(0);
+        y.data.fill(1);
+      }
+      const costs = [trainer.run(1)!.cost, trainer.run(2)!.cost];
+      trainer.release();
+      return costs;
+    };
+    for (const options of [{ learningRate: 0.1 }, { learningRate: 0.1, batchSize: 5 }] as TrainerOptions[]) {
+      assert.deepEqual(steps(true, options), steps(false, options), JSON.stringify(options));
+    }
+    // The whole set, in order, from a matrix of the model's kernels in its dtype: read at every step.
+    const Xk = kernelsFor('float64').matrix(X.rows, X.cols);
+    Xk.data.set(X.data);
+    const trainer = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).trainer(Xk, Y, { learningRate: 0.1 });
+    const first = trainer.step().cost;
+    Xk.data.fill(0);
+    const second = trainer.step().cost;
+    trainer.release();
+    const unchanged = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).trainer(X, Y, { learningRate: 0.1 });
+    assert.equal(first, unchanged.step().cost);
+    assert.notEqual(second, unchanged.step().cost, 'the second step saw X = 0');
+    unchanged.release();
+    kernelsFor('float64').release(Xk);
+  });
+
   it('fit twice is two runs (moments, decay and epoch seeds start again); one trainer stepped through both halves is one run', () => {
     const { X, Y } = binaryData(37, 39);
     const options: TrainerOptions = { batchSize: 8, optimizer: 'adam', learningRate: 0.01, decay: { type: 'exponential', rate: 0.5 }, keepProb: 0.8, seed: 4 };
