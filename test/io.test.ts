@@ -131,6 +131,21 @@ describe('--split', () => {
     assert.deepEqual([...a.train.X.data, ...a.test.X.data].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (let j = 0; j < 3; j++) assert.equal(a.test.Y.data[j], a.test.X.data[j] % 2);
   });
+
+  test('one-hot labels (one row per class) keep every row, each column with its example', () => {
+    const X = Matrix.from([1, 6], [0, 1, 2, 3, 4, 5]);
+    const labels = [0, 2, 1, 0, 2, 1];
+    const Y = Matrix.from([3, 6], [0, 1, 2].flatMap((c) => labels.map((l) => Number(l === c))));
+    const { train, test } = splitExamples({ X, Y }, 0.5, 1);
+    for (const part of [train, test]) {
+      assert.equal(part.Y.rows, 3);
+      for (let j = 0; j < part.X.cols; j++) {
+        const c = labels[part.X.data[j]];
+        assert.deepEqual([0, 1, 2].map((i) => part.Y.get(i, j)), [0, 1, 2].map((i) => Number(i === c)), `example ${part.X.data[j]}`);
+      }
+    }
+    assert.throws(() => splitExamples({ X, Y: Matrix.zeros(1, 5) }, 0.5, 1), /splitExamples: X is \(1, 6\) but Y is \(1, 5\)/);
+  });
 });
 
 describe('model files', () => {
