@@ -101,6 +101,14 @@ describe('toy datasets', () => {
   });
 });
 
+describe('generator options', () => {
+  it('an unknown option or a seed NumPy would refuse is an OptionError naming the generator', () => {
+    assert.throws(() => makeCircles({ samples: 100 } as never), (e: Error) => e instanceof OptionError && e.message === 'makeCircles: unknown option "samples"; the options are m, noise, seed');
+    assert.throws(() => makeXor({ seed: -1 }), (e: Error) => e instanceof OptionError && /^makeXor: seed is -1; it must be an integer between 0 and 2\*\*32 - 1$/.test(e.message));
+    assert.throws(() => loadPlanarDataset({ seed: 1.5 }), (e: Error) => e instanceof OptionError && /^loadPlanarDataset: seed is 1.5/.test(e.message));
+  });
+});
+
 describe('trainTestSplit', () => {
   it('splits the columns by a seeded permutation, keeping each x with its y', () => {
     const X = Matrix.fromRows([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]]);

@@ -184,9 +184,14 @@ function linspace(startValue: number, stop: number, out: Float64Array): void {
 }
 
 function start(fn: string, options: PlanarOptions, defaults: { noise: number; seed: number }): { m: number; noise: number; rng: RandomState } {
+  if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options is ${String(options)}; give an object { m?, noise?, seed? }`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'm' && key !== 'noise' && key !== 'seed') throw new OptionError(`${fn}: unknown option "${key}"; the options are m, noise, seed`);
+  }
   const m = options.m ?? 400;
   const noise = options.noise ?? defaults.noise;
   const seed = options.seed ?? defaults.seed;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new OptionError(`${fn}: seed is ${String(seed)}; it must be an integer between 0 and 2**32 - 1`);
   if (!Number.isInteger(m) || m < 2 || m % 2 !== 0) throw new OptionError(`${fn}: m is ${String(m)}; it must be an even integer of at least 2 (m/2 examples per class)`);
   if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) throw new OptionError(`${fn}: noise is ${String(noise)}; it must be a finite number of at least 0`);
   return { m, noise, rng: new RandomState(seed) };
