@@ -198,6 +198,22 @@ describe('model files', () => {
     assert.equal(parse({ ...header('float64'), loss: 'binaryCrossEntropy' })().header.loss, 'binaryCrossEntropy');
   });
 
+  test('a re-signed header (valid checksum) that no Model takes is named at read, so Model.fromSpec takes whatever readModelFile returns', () => {
+    const parse = (h: unknown) => () => parseModelFile(Buffer.concat([...modelFileChunks(h as ModelHeader, Float64Array.from(values))]), 'm.dnn');
+    const invalid = (what: string) => (e: unknown) => e instanceof DataError && e.message === `m.dnn: invalid model header: ${what}`;
+    const corrupted = (what: string) => (e: unknown) => e instanceof DataError && e.message === `m.dnn: corrupted model file: ${what}`;
+    assert.throws(parse({ ...header('float64'), seed: 'x' }), invalid('seed is "x"; it must be an integer between 0 and 2**32 - 1'));
+    assert.throws(parse({ ...header('float64'), parameterShapes: [[2, 3], [2, 1], [1, 2]] }), invalid('parameterShapes is [[2,3],[2,1],[1,2]] but layers 3-2-1 give [[2,3],[2,1],[1,2],[1,1]] (W1, b1, ..., WL, bL)'));
+    assert.throws(parse({ ...header('float64'), layers: [{ units: 2, activation: 'relu', dropout: 0.5 }, { units: 1, activation: 'sigmoid' }] }), invalid('layer 1 has an unknown field "dropout"; a layer is { units, activation, slope? }'));
+    assert.throws(parse({ ...header('float64'), layers: [null, { units: 1, activation: 'sigmoid' }] }), invalid('layer 1 is null; a layer is { units, activation, slope? }'));
+    // A parameterCount that is not a count, or a header that is not an object, was "its header says undefined".
+    assert.throws(parse({ ...header('float64'), parameterCount: '11' }), invalid('parameterCount is "11" but layers 3-2-1 have 11 parameters'));
+    assert.throws(parse(null), corrupted('its header is null, not an object'));
+    assert.throws(parse([header('float64')]), corrupted('its header is a JSON array, not an object'));
+    const ok = parse({ ...header('float64'), parameterShapes: [[2, 3], [2, 1], [1, 2], [1, 1]] })();
+    assert.deepEqual(Array.from(Model.fromSpec(ok.header, ok.weights).parameters.data), values);
+  });
+
   test('a save that fails partway leaves the earlier model file intact and no temporary file', () => {
     const path = join(tmp.dir, 'keep.dnn');
     writeModelFile(path, header('float64'), Float64Array.from(values));
