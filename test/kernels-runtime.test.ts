@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { configureKernels, getKernels, kernelsFor, Matrix, Model, OptionError, refKernels, useKernels } from '../src/index.ts';
+import { configureKernels, getKernels, kernelsFor, Matrix, Model, OptionError, RandomState, refKernels, useKernels, type WasmKernels } from '../src/index.ts';
 import { createWasmKernels, splitAligned } from '../src/kernels/wasm/index.ts';
 import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import * as pool from '../src/kernels/threads/pool.ts';
@@ -323,6 +323,24 @@ describe('choosing the kernels', () => {
       assert.throws(() => configureKernels({ kernels: 'gpu' as 'ref' }), (e: Error) => e instanceof OptionError && /kernels is "gpu"/.test(e.message));
     } finally {
       configureKernels({ kernels: previous });
+    }
+  });
+
+  it('a model made before configureKernels keeps its kernels: the same predictions, on one thread', { skip }, () => {
+    const before = getKernels();
+    try {
+      configureKernels({ kernels: 'wasm', threads: 2 });
+      const model = new Model({ inputSize: 64, layers: [{ units: 64, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
+      const X = new RandomState(2).randn(64, 256);
+      const expected = Array.from(model.predict(X).data);
+      const old = model.kernels as WasmKernels<Float64Array>;
+      configureKernels({ kernels: 'wasm', threads: 2 });
+      assert.notEqual(kernelsFor('float64'), old, 'new models get the new kernels');
+      assert.equal(model.kernels, old);
+      assert.deepEqual(Array.from(model.predict(X).data), expected);
+      assert.equal(old.runtime.pool, undefined, "the previous kernels' workers are stopped");
+    } finally {
+      configureKernels({ kernels: before.name.startsWith('wasm') ? 'wasm' : 'ref' });
     }
   });
 

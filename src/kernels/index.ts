@@ -52,7 +52,10 @@ function fromEnvironment(): KernelChoice {
 /**
  * Chooses the default kernels (float64 for the step functions, both dtypes for
  * `kernelsFor`); stops the previous default's worker threads. Returns the
- * float64 kernels now in use.
+ * float64 kernels now in use. A Model keeps the kernels it was made with: one
+ * made before this call still computes on the previous kernels, with the
+ * same results, but on one thread now that their workers are stopped, so
+ * configure first and then make models (or `Model.fromSpec` them again).
  */
 export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Array> {
   const fn = 'configureKernels';
