@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DataError } from '../src/errors.ts';
+import { DataError, OptionError } from '../src/errors.ts';
 import { writeFileAtomic } from '../src/io/atomic.ts';
 import { loadCsv } from '../src/io/csv.ts';
 import { loadDataset, splitExamples } from '../src/io/dataset.ts';
@@ -86,6 +86,13 @@ describe('NumPy .npz and .npy', () => {
     const dir = await loadDataset({ data: join(FIXTURES, 'dir') });
     assert.deepEqual(dir.train.X.toArray(), expectedX);
     assert.deepEqual(Array.from(dir.train.Y.data), [0, 2, 1, 1, 0]);
+  });
+
+  test('loadDataset(path) loads that path, and an unknown option is an error: both loaded the built-in mnist', async () => {
+    const byPath = await loadDataset(join(FIXTURES, 'rows.npz'));
+    assert.deepEqual(byPath.train.X.toArray(), expectedX);
+    await assert.rejects(loadDataset({ path: join(FIXTURES, 'rows.npz') } as never), (e: unknown) => e instanceof OptionError && e.message === 'loadDataset: unknown option "path"; the options are data, test, split, seed, xKey, yKey, label, layout, classes, features');
+    await assert.rejects(loadDataset(null as never), (e: unknown) => e instanceof OptionError && /^loadDataset: options is null/.test(e.message));
   });
 
   test('float16 arrays are read exactly, subnormals and the largest half included', async () => {

@@ -71,7 +71,21 @@ export interface DatasetOptions {
 
 export const DATA_FORMATS = 'mnist, a directory of train_*.h5 + test_*.h5 or X.npy + Y.npy, .h5, .csv or .npz';
 
-export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset> {
+const DATASET_OPTIONS: readonly (keyof DatasetOptions)[] = ['data', 'test', 'split', 'seed', 'xKey', 'yKey', 'label', 'layout', 'classes', 'features'];
+
+/**
+ * Loads a data set in any of `DATA_FORMATS`, as `dnn train --data` does.
+ * @param options - the options, or just the path (`loadDataset('iris.csv')` is `{ data: 'iris.csv' }`)
+ */
+export async function loadDataset(options: DatasetOptions | string = {}): Promise<Dataset> {
+  // A path given alone, or under another name ({ path }), would otherwise load the default data, mnist.
+  if (typeof options === 'string') options = { data: options };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionError(`loadDataset: options is ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}; give a path or { data, test?, split?, ... }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(DATASET_OPTIONS as readonly string[]).includes(key)) throw new OptionError(`loadDataset: unknown option "${key}"; the options are ${DATASET_OPTIONS.join(', ')}`);
+  }
   const data = options.data ?? 'mnist';
   const loaded = await loadOne(data, options, 'train');
   if (options.features) sameFeatures(data, loaded.features, options.features);
