@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { DataError, OptionError } from '../src/errors.ts';
 import { writeFileAtomic } from '../src/io/atomic.ts';
 import { loadCsv } from '../src/io/csv.ts';
+import { loadH5Dataset } from '../src/io/h5.ts';
 import { loadDataset, splitExamples } from '../src/io/dataset.ts';
 import { loadMnist } from '../src/io/mnist.ts';
 import { readNpzFile } from '../src/io/npy.ts';
@@ -60,6 +61,12 @@ describe('CSV', () => {
     assert.deepEqual(t.X.toArray(), [[1, 3, 5], [2, 4, 6]]);
     assert.deepEqual(t.classes, ['setosa', 'virginica']);
     assert.deepEqual(Array.from(t.Y.data), [0, 1, 0]);
+  });
+
+  test('a misspelt option of loadCsv or loadH5Dataset is an error, not the default (the last column as the label)', async () => {
+    const path = write(tmp.dir, 'iris-options.csv', 'a,species,b\n1,setosa,2\n3,virginica,4\n');
+    assert.throws(() => loadCsv(path, { labelColumn: 'species' } as never), (e: unknown) => e instanceof OptionError && e.message === 'loadCsv: unknown option "labelColumn"; the options are label, classes');
+    await assert.rejects(loadH5Dataset(join(tmp.dir, 'none.h5'), { xKey: 'x', ykey: 'y' } as never), (e: unknown) => e instanceof OptionError && e.message === 'loadH5Dataset: unknown option "ykey"; the options are xKey, yKey, classesKey');
   });
 
   test('errors name the file, the line and the column', () => {
