@@ -318,6 +318,10 @@ describe('choosing the kernels', () => {
         const mine = useKernels(refKernels);
         assert.equal(mine, k);
         assert.equal(getKernels(), refKernels);
+        // Float64 models made from now on run on them too; float32 ones keep the configured kernels.
+        const layers = [{ units: 1, activation: 'sigmoid' as const }];
+        assert.equal(new Model({ inputSize: 2, layers }).kernels, refKernels);
+        assert.match(new Model({ inputSize: 2, layers, dtype: 'float32' }).kernels.name, /^wasm/);
       }
       assert.throws(() => configureKernels({ threads: 0 }), (e: Error) => e instanceof OptionError && /threads is 0/.test(e.message));
       assert.throws(() => configureKernels({ kernels: 'gpu' as 'ref' }), (e: Error) => e instanceof OptionError && /kernels is "gpu"/.test(e.message));

@@ -7,7 +7,8 @@
  * Choose explicitly with:
  *   - the environment: DNN_KERNELS=ref|wasm, DNN_THREADS=n (read once, at first use);
  *   - `configureKernels({ kernels, threads, relaxed })` before or between runs;
- *   - `useKernels(k)` to install any float64 implementation for the step functions.
+ *   - `useKernels(k)` to install any float64 implementation for the step functions
+ *     (and the float64 Models made afterwards).
  */
 import type { DType, FloatArray } from '../matrix.ts';
 import { OptionError } from '../errors.ts';
@@ -95,7 +96,11 @@ export function getKernels(): Kernels<Float64Array> {
   return override ?? current().f64;
 }
 
-/** Runs the step functions on `k` from now on; returns the previous kernels. */
+/**
+ * Runs the step functions on `k` from now on, and float64 Models made
+ * afterwards (`kernelsFor('float64')` is `k`; float32 keeps its kernels);
+ * returns the previous kernels.
+ */
 export function useKernels(k: Kernels<Float64Array>): Kernels<Float64Array> {
   if (k.dtype !== 'float64') throw new TypeError(`useKernels: the step functions need float64 kernels, got ${k.name} (${k.dtype})`);
   const previous = getKernels();
