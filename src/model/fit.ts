@@ -48,7 +48,12 @@ export interface FitSettings extends TrainerOptions {
   onIteration?: (event: IterationEvent) => void | 'stop';
   /** After every epoch (and its validation). Returning "stop" ends training. */
   onEpoch?: (event: EpochEvent) => void | 'stop';
-  /** Stop when the validation cost has not improved for `patience` epochs. */
+  /**
+   * Stop when the validation cost has not improved (by more than `minDelta`,
+   * default 0) for `patience` epochs. `restoreBest` (default true): when it
+   * stops training, the parameters of the best epoch are put back; a run that
+   * ends otherwise (its epochs or iterations, a callback) keeps its last ones.
+   */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
 }
 
