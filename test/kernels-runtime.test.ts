@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { configureKernels, getKernels, kernelsFor, Matrix, Model, OptionError, RandomState, refKernels, useKernels, type WasmKernels } from '../src/index.ts';
+import { configureKernels, createRefKernels, getKernels, kernelsFor, Matrix, Model, OptionError, RandomState, refKernels, useKernels, type WasmKernels } from '../src/index.ts';
 import { createWasmKernels, splitAligned } from '../src/kernels/wasm/index.ts';
 import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import * as pool from '../src/kernels/threads/pool.ts';
@@ -356,6 +356,7 @@ describe('choosing the kernels', () => {
     assert.throws(() => configureKernels({ threads: '2' as never }), option(/^configureKernels: threads is "2"; it must be a whole number from 1 to 64$/));
     assert.throws(() => configureKernels({ relaxed: 'yes' as never }), option(/^configureKernels: relaxed is "yes"; use true or false/));
     assert.throws(() => kernelsFor('float16' as never), option(/^kernelsFor: dtype is "float16"; use "float64" or "float32"$/));
+    assert.throws(() => createRefKernels('float16' as never), option(/^createRefKernels: dtype is "float16"; use "float64" or "float32"$/));
     assert.equal(getKernels(), before, 'nothing was replaced or stopped');
     if (skip) return;
     assert.throws(() => createWasmKernels('float16' as never), option(/^createWasmKernels: dtype is "float16"/));
