@@ -53,7 +53,7 @@ export {
   trainTestSplit,
   type PlanarData,
   type PlanarOptions,
-  type Split,
+  type TrainTestSplit,
 } from './io/planar.ts';
 
 // Training plots as SVG (the PNG writer needs Node)

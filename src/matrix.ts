@@ -29,6 +29,11 @@ export class Matrix<T extends FloatArray = Float64Array> {
     if (!isDimension(rows) || !isDimension(cols)) {
       throw new ShapeError(`Matrix: shape (${rows}, ${cols}) is not a pair of non-negative integers`);
     }
+    if (!(data instanceof Float64Array) && !(data instanceof Float32Array)) {
+      const kind = data === null || typeof data !== 'object' ? undefined : ((data as object).constructor?.name ?? 'object');
+      const what = kind === undefined ? String(data) : `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
+      throw new DataError(`Matrix: data is ${what}; it must be a Float64Array or a Float32Array (Matrix.from(shape, values) and Matrix.fromRows(rows) take ordinary arrays)`);
+    }
     if (data.length !== rows * cols) {
       throw new ShapeError(`Matrix: shape (${rows}, ${cols}) needs ${rows * cols} values but data has ${data.length}`);
     }
@@ -51,9 +56,13 @@ export class Matrix<T extends FloatArray = Float64Array> {
     const c = r === 0 ? 0 : rows[0].length;
     const data = new Float64Array(r * c);
     for (let i = 0; i < r; i++) {
+      if (rows[i] === null || typeof rows[i] !== 'object' || typeof rows[i].length !== 'number') {
+        throw new ShapeError(`Matrix.fromRows: ${name}[${i}] is ${rows[i] === null ? 'null' : typeof rows[i]}; each row must be an array of numbers`);
+      }
       if (rows[i].length !== c) {
         throw new ShapeError(`Matrix.fromRows: ${name}[${i}] has ${rows[i].length} values but ${name}[0] has ${c}; all rows must have the same length`);
       }
+      checkNumbers(`Matrix.fromRows: ${name}[${i}]`, rows[i]);
       for (let j = 0; j < c; j++) data[i * c + j] = rows[i][j];
     }
     return assertFinite(new Matrix(r, c, data), `Matrix.fromRows: ${name}`);
@@ -66,6 +75,7 @@ export class Matrix<T extends FloatArray = Float64Array> {
     if (values.length !== size) {
       throw new ShapeError(`Matrix.from: shape (${r}, ${c}) needs ${size} values but ${name} has ${values.length}`);
     }
+    checkNumbers(`Matrix.from: ${name}`, values);
     return assertFinite(new Matrix(r, c, Float64Array.from(values)), `Matrix.from: ${name}`);
   }
 
@@ -149,6 +159,19 @@ export function float32Overflow(d: FloatArray): number {
     if (!Number.isFinite(Math.fround(d[k])) && Number.isFinite(d[k])) return k;
   }
   return -1;
+}
+
+/**
+ * Throws a `DataError` naming the first value of an ordinary array that is
+ * not a number: a typed array's store would turn null and false into 0, true
+ * into 1 and "2" into 2 without a word (and JSON writes NaN as null).
+ */
+function checkNumbers(what: string, values: ArrayLike<unknown>): void {
+  if (ArrayBuffer.isView(values)) return;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (typeof v !== 'number') throw new DataError(`${what} has ${typeof v === 'string' ? JSON.stringify(v) : String(v)} (${v === null ? 'null' : typeof v}) at index ${k}; data must be numbers`);
+  }
 }
 
 function isDimension(n: number): boolean {

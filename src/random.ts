@@ -36,7 +36,7 @@ export class RandomState {
   /** `np.random.seed(seed)`: resets the state and the cached Gaussian. `seed` is an integer in [0, 2^32). */
   seed(seed: number): this {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`RandomState.seed: seed must be an integer between 0 and 2**32 - 1, got ${seed}`);
+      throw new RangeError(`RandomState.seed: seed must be an integer between 0 and 2**32 - 1, got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}`);
     }
     const mt = this.mt;
     mt[0] = seed >>> 0;
@@ -112,8 +112,20 @@ export class RandomState {
     for (let i = 0; i < out.length; i++) out[i] = this.random();
   }
 
-  /** A uniform integer in [0, max] by masked rejection, as NumPy's legacy `random_interval`. */
+  /**
+   * A uniform integer in [0, max] by masked rejection, as NumPy's legacy
+   * `random_interval`. max is an integer from 0 to 2**32 - 1 (a negative one
+   * would reject every draw, forever).
+   */
   interval(max: number): number {
+    if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
+      throw new RangeError(`RandomState.interval: max must be an integer from 0 to 2**32 - 1, got ${max}`);
+    }
+    return this.boundedUint32(max);
+  }
+
+  /** `interval` without the check, for callers whose max is an index (permutationInto). */
+  private boundedUint32(max: number): number {
     if (max === 0) return 0;
     let mask = max;
     mask |= mask >>> 1;
@@ -144,7 +156,7 @@ export class RandomState {
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = i;
     for (let i = n - 1; i >= 1; i--) {
-      const j = this.interval(i);
+      const j = this.boundedUint32(i);
       const t = out[i];
       out[i] = out[j];
       out[j] = t;

@@ -6,15 +6,16 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DataError } from '../src/errors.ts';
+import { DataError, OptionError } from '../src/errors.ts';
 import { writeFileAtomic } from '../src/io/atomic.ts';
 import { loadCsv } from '../src/io/csv.ts';
+import { loadH5Dataset } from '../src/io/h5.ts';
 import { loadDataset, splitExamples } from '../src/io/dataset.ts';
 import { loadMnist } from '../src/io/mnist.ts';
 import { readNpzFile } from '../src/io/npy.ts';
-import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
+import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, MODEL_FORMAT_VERSION, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
 import { svgToPng, renderPlotSvg, niceTicks } from '../src/plot/index.ts';
-import { Matrix } from '../src/index.ts';
+import { createWasmKernels, Matrix, Model, RandomState } from '../src/index.ts';
 import { tempDir, write } from './cli-helpers.ts';
 
 const tmp = tempDir();
@@ -62,6 +63,12 @@ describe('CSV', () => {
     assert.deepEqual(Array.from(t.Y.data), [0, 1, 0]);
   });
 
+  test('a misspelt option of loadCsv or loadH5Dataset is an error, not the default (the last column as the label)', async () => {
+    const path = write(tmp.dir, 'iris-options.csv', 'a,species,b\n1,setosa,2\n3,virginica,4\n');
+    assert.throws(() => loadCsv(path, { labelColumn: 'species' } as never), (e: unknown) => e instanceof OptionError && e.message === 'loadCsv: unknown option "labelColumn"; the options are label, classes');
+    await assert.rejects(loadH5Dataset(join(tmp.dir, 'none.h5'), { xKey: 'x', ykey: 'y' } as never), (e: unknown) => e instanceof OptionError && e.message === 'loadH5Dataset: unknown option "ykey"; the options are xKey, yKey, classesKey');
+  });
+
   test('errors name the file, the line and the column', () => {
     const path = write(tmp.dir, 'ragged.csv', 'a,b\n1,2\n3\n');
     assert.throws(() => loadCsv(path), (e: Error) => e instanceof DataError && /ragged\.csv: not a well-formed CSV file/.test(e.message));
@@ -86,6 +93,13 @@ describe('NumPy .npz and .npy', () => {
     const dir = await loadDataset({ data: join(FIXTURES, 'dir') });
     assert.deepEqual(dir.train.X.toArray(), expectedX);
     assert.deepEqual(Array.from(dir.train.Y.data), [0, 2, 1, 1, 0]);
+  });
+
+  test('loadDataset(path) loads that path, and an unknown option is an error: both loaded the built-in mnist', async () => {
+    const byPath = await loadDataset(join(FIXTURES, 'rows.npz'));
+    assert.deepEqual(byPath.train.X.toArray(), expectedX);
+    await assert.rejects(loadDataset({ path: join(FIXTURES, 'rows.npz') } as never), (e: unknown) => e instanceof OptionError && e.message === 'loadDataset: unknown option "path"; the options are data, test, split, seed, xKey, yKey, label, layout, classes, features');
+    await assert.rejects(loadDataset(null as never), (e: unknown) => e instanceof OptionError && /^loadDataset: options is null/.test(e.message));
   });
 
   test('float16 arrays are read exactly, subnormals and the largest half included', async () => {
@@ -131,6 +145,21 @@ describe('--split', () => {
     assert.deepEqual([...a.train.X.data, ...a.test.X.data].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (let j = 0; j < 3; j++) assert.equal(a.test.Y.data[j], a.test.X.data[j] % 2);
   });
+
+  test('one-hot labels (one row per class) keep every row, each column with its example', () => {
+    const X = Matrix.from([1, 6], [0, 1, 2, 3, 4, 5]);
+    const labels = [0, 2, 1, 0, 2, 1];
+    const Y = Matrix.from([3, 6], [0, 1, 2].flatMap((c) => labels.map((l) => Number(l === c))));
+    const { train, test } = splitExamples({ X, Y }, 0.5, 1);
+    for (const part of [train, test]) {
+      assert.equal(part.Y.rows, 3);
+      for (let j = 0; j < part.X.cols; j++) {
+        const c = labels[part.X.data[j]];
+        assert.deepEqual([0, 1, 2].map((i) => part.Y.get(i, j)), [0, 1, 2].map((i) => Number(i === c)), `example ${part.X.data[j]}`);
+      }
+    }
+    assert.throws(() => splitExamples({ X, Y: Matrix.zeros(1, 5) }, 0.5, 1), /splitExamples: X is \(1, 6\) but Y is \(1, 5\)/);
+  });
 });
 
 describe('model files', () => {
@@ -151,6 +180,52 @@ describe('model files', () => {
       assert.deepEqual(back.header, header(dtype));
       assert.equal(readFileSync(path).length, 16 + readFileSync(path).readUInt32LE(12) + values.length * (dtype === 'float64' ? 8 : 4) + 32);
     }
+  });
+
+  test('a Model saved with writeModelFile and rebuilt by Model.fromSpec(header, weights) predicts the same to the bit (both dtypes, other thread counts)', () => {
+    const rng = new RandomState(5);
+    const X = rng.randn(20, 300);
+    const Y = Matrix.from([1, 300], Array.from({ length: 300 }, (_, j) => (X.get(0, j) > 0 ? 1 : 0) + (X.get(1, j) > 0.5 ? 1 : 0)));
+    for (const dtype of ['float64', 'float32'] as const) {
+      const model = new Model({ inputSize: 20, layers: [{ units: 64, activation: 'leakyRelu', slope: 0.2 }, { units: 3, activation: 'softmax' }], seed: 3, dtype });
+      model.fit(X, Y, { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.01 });
+      const path = join(tmp.dir, `model-${dtype}.dnn`);
+      // The header is the model's spec and the file's own fields; no cast is needed either way.
+      writeModelFile(path, { format: 'dnn-model', version: MODEL_FORMAT_VERSION, layout: PARAMETER_LAYOUT, ...model.toSpec() }, model.parameters.data);
+      const { header, weights } = readModelFile(path);
+      const expected = Array.from(model.predict(X).data);
+      for (const threads of [1, 2]) {
+        const kernels = createWasmKernels(header.dtype, { threads });
+        const back = Model.fromSpec(header, weights, { kernels });
+        assert.equal(back.dtype, dtype);
+        assert.deepEqual(back.toSpec().training, model.toSpec().training);
+        assert.deepEqual(Array.from(back.predict(X).data), expected, `${dtype}, ${threads} threads`);
+        kernels.runtime.shutdown();
+      }
+    }
+  });
+
+  test('a header whose init or loss no Model has is named when the file is read', () => {
+    const parse = (h: ModelHeader) => () => parseModelFile(Buffer.concat([...modelFileChunks(h, Float64Array.from(values))]), 'm.dnn');
+    assert.throws(parse({ ...header('float64'), init: 'glorot' as never }), /m\.dnn: invalid model header: init is "glorot"; it must name the initializer: small, lecun, he, xavier/);
+    assert.throws(parse({ ...header('float64'), loss: 'meanSquaredError' }), /m\.dnn: invalid model header: loss is "meanSquaredError" but the sigmoid output uses binaryCrossEntropy/);
+    assert.equal(parse({ ...header('float64'), loss: 'binaryCrossEntropy' })().header.loss, 'binaryCrossEntropy');
+  });
+
+  test('a re-signed header (valid checksum) that no Model takes is named at read, so Model.fromSpec takes whatever readModelFile returns', () => {
+    const parse = (h: unknown) => () => parseModelFile(Buffer.concat([...modelFileChunks(h as ModelHeader, Float64Array.from(values))]), 'm.dnn');
+    const invalid = (what: string) => (e: unknown) => e instanceof DataError && e.message === `m.dnn: invalid model header: ${what}`;
+    const corrupted = (what: string) => (e: unknown) => e instanceof DataError && e.message === `m.dnn: corrupted model file: ${what}`;
+    assert.throws(parse({ ...header('float64'), seed: 'x' }), invalid('seed is "x"; it must be an integer between 0 and 2**32 - 1'));
+    assert.throws(parse({ ...header('float64'), parameterShapes: [[2, 3], [2, 1], [1, 2]] }), invalid('parameterShapes is [[2,3],[2,1],[1,2]] but layers 3-2-1 give [[2,3],[2,1],[1,2],[1,1]] (W1, b1, ..., WL, bL)'));
+    assert.throws(parse({ ...header('float64'), layers: [{ units: 2, activation: 'relu', dropout: 0.5 }, { units: 1, activation: 'sigmoid' }] }), invalid('layer 1 has an unknown field "dropout"; a layer is { units, activation, slope? }'));
+    assert.throws(parse({ ...header('float64'), layers: [null, { units: 1, activation: 'sigmoid' }] }), invalid('layer 1 is null; a layer is { units, activation, slope? }'));
+    // A parameterCount that is not a count, or a header that is not an object, was "its header says undefined".
+    assert.throws(parse({ ...header('float64'), parameterCount: '11' }), invalid('parameterCount is "11" but layers 3-2-1 have 11 parameters'));
+    assert.throws(parse(null), corrupted('its header is null, not an object'));
+    assert.throws(parse([header('float64')]), corrupted('its header is a JSON array, not an object'));
+    const ok = parse({ ...header('float64'), parameterShapes: [[2, 3], [2, 1], [1, 2], [1, 1]] })();
+    assert.deepEqual(Array.from(Model.fromSpec(ok.header, ok.weights).parameters.data), values);
   });
 
   test('a save that fails partway leaves the earlier model file intact and no temporary file', () => {
@@ -188,7 +263,7 @@ describe('model files', () => {
 
   test('a header that does not describe the parameters is rejected', () => {
     assert.throws(() => writeModelFile(join(tmp.dir, 'x.dnn'), header('float64'), new Float64Array(3)), /3 parameter values given but layers 3-2-1 have 11/);
-    const bad = { ...header('float64'), layers: [{ units: 2, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] };
+    const bad: ModelHeader = { ...header('float64'), layers: [{ units: 2, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] };
     const bytes = Buffer.concat([...modelFileChunks(bad, Float64Array.from(values))]);
     assert.throws(() => parseModelFile(bytes, 'm.dnn'), /m\.dnn: invalid model header: layer 1 has activation "softmax"; a hidden layer takes/);
     // Headers a Model could not be built from, named with the file.

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { configureKernels, getKernels, kernelsFor, Matrix, OptionError, refKernels, useKernels } from '../src/index.ts';
+import { configureKernels, createRefKernels, getKernels, kernelsFor, Matrix, Model, OptionError, RandomState, refKernels, useKernels, type WasmKernels } from '../src/index.ts';
 import { createWasmKernels, splitAligned } from '../src/kernels/wasm/index.ts';
-import { wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
+import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import * as pool from '../src/kernels/threads/pool.ts';
 import { chunkAddress, FN_JOB_F64, JobTable } from '../src/kernels/threads/pool.ts';
 // @ts-ignore: plain ESM without types
@@ -327,12 +327,57 @@ describe('choosing the kernels', () => {
         const mine = useKernels(refKernels);
         assert.equal(mine, k);
         assert.equal(getKernels(), refKernels);
+        // Float64 models made from now on run on them too; float32 ones keep the configured kernels.
+        const layers = [{ units: 1, activation: 'sigmoid' as const }];
+        assert.equal(new Model({ inputSize: 2, layers }).kernels, refKernels);
+        assert.match(new Model({ inputSize: 2, layers, dtype: 'float32' }).kernels.name, /^wasm/);
       }
       assert.throws(() => configureKernels({ threads: 0 }), (e: Error) => e instanceof OptionError && /threads is 0/.test(e.message));
       assert.throws(() => configureKernels({ kernels: 'gpu' as 'ref' }), (e: Error) => e instanceof OptionError && /kernels is "gpu"/.test(e.message));
     } finally {
       configureKernels({ kernels: previous });
     }
+  });
+
+  it('a model made before configureKernels keeps its kernels: the same predictions, on one thread', { skip }, () => {
+    const before = getKernels();
+    try {
+      configureKernels({ kernels: 'wasm', threads: 2 });
+      const model = new Model({ inputSize: 64, layers: [{ units: 64, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
+      const X = new RandomState(2).randn(64, 256);
+      const expected = Array.from(model.predict(X).data);
+      const old = model.kernels as WasmKernels<Float64Array>;
+      configureKernels({ kernels: 'wasm', threads: 2 });
+      assert.notEqual(kernelsFor('float64'), old, 'new models get the new kernels');
+      assert.equal(model.kernels, old);
+      assert.deepEqual(Array.from(model.predict(X).data), expected);
+      assert.equal(old.runtime.pool, undefined, "the previous kernels' workers are stopped");
+    } finally {
+      configureKernels({ kernels: before.name.startsWith('wasm') ? 'wasm' : 'ref' });
+    }
+  });
+
+  it('options no kernels have are errors where they enter, and a rejected choice keeps the kernels in use', () => {
+    const option = (pattern: RegExp) => (e: unknown) => e instanceof OptionError && pattern.test((e as Error).message);
+    const before = getKernels();
+    assert.throws(() => configureKernels({ thread: 2 } as never), option(/^configureKernels: unknown option "thread"; the options are kernels, threads, relaxed$/));
+    assert.throws(() => configureKernels(null as never), option(/^configureKernels: the choice is null;/));
+    assert.throws(() => configureKernels({ threads: '2' as never }), option(/^configureKernels: threads is "2"; it must be a whole number from 1 to 64$/));
+    assert.throws(() => configureKernels({ relaxed: 'yes' as never }), option(/^configureKernels: relaxed is "yes"; use true or false/));
+    assert.throws(() => kernelsFor('float16' as never), option(/^kernelsFor: dtype is "float16"; use "float64" or "float32"$/));
+    assert.throws(() => createRefKernels('float16' as never), option(/^createRefKernels: dtype is "float16"; use "float64" or "float32"$/));
+    assert.equal(getKernels(), before, 'nothing was replaced or stopped');
+    if (skip) return;
+    assert.throws(() => createWasmKernels('float16' as never), option(/^createWasmKernels: dtype is "float16"/));
+    for (const threads of [0, 1.5, NaN]) {
+      assert.throws(() => createWasmKernels('float64', { threads }), option(new RegExp(`^createWasmKernels: threads is ${threads}; it must be a whole number of threads, 1 or more`)));
+    }
+    if (!wasmRelaxedSupported()) {
+      assert.throws(() => configureKernels({ relaxed: true }), option(/^configureKernels: relaxed SIMD was asked for but WebAssembly.validate rejects it here/));
+      assert.throws(() => createWasmKernels('float32', { relaxed: true }), option(/^createWasmKernels: relaxed SIMD was asked for/));
+      assert.equal(getKernels(), before);
+    }
+    assert.throws(() => new Model({ inputSize: 2, layers: [{ units: 1, activation: 'sigmoid' }], kernels: {} as never }), option(/^Model: kernels is an object without gemm and matrix; pass kernelsFor\("float64"\)/));
   });
 
   it('DNN_KERNELS and DNN_THREADS choose the default; a bad value is a clear error', () => {

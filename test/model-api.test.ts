@@ -266,6 +266,63 @@ describe('Model.trainer: one update per step', () => {
     assert.deepEqual(stepped.parameters.data, fitted.parameters.data);
   });
 
+  it('a trainer trains on X and Y as they were when it was made (its copies), but reads a kernel matrix X it trains on in place', () => {
+    const { X, Y } = binaryData(24, 41);
+    const steps = (changeAfterMaking: boolean, options: TrainerOptions, input = X) => {
+      const x = input.clone(), y = Y.clone();
+      const trainer = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).trainer(x, y, options);
+      if (changeAfterMaking) {
+        x.data.fill(0);
+        y.data.fill(1);
+      }
+      const costs = [trainer.run(1)!.cost, trainer.run(2)!.cost];
+      trainer.release();
+      return costs;
+    };
+    for (const options of [{ learningRate: 0.1 }, { learningRate: 0.1, batchSize: 5 }] as TrainerOptions[]) {
+      assert.deepEqual(steps(true, options), steps(false, options), JSON.stringify(options));
+    }
+    // The whole set, in order, from a matrix of the model's kernels in its dtype: read at every step.
+    const Xk = kernelsFor('float64').matrix(X.rows, X.cols);
+    Xk.data.set(X.data);
+    const trainer = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).trainer(Xk, Y, { learningRate: 0.1 });
+    const first = trainer.step().cost;
+    Xk.data.fill(0);
+    const second = trainer.step().cost;
+    trainer.release();
+    const unchanged = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).trainer(X, Y, { learningRate: 0.1 });
+    assert.equal(first, unchanged.step().cost);
+    assert.notEqual(second, unchanged.step().cost, 'the second step saw X = 0');
+    unchanged.release();
+    kernelsFor('float64').release(Xk);
+  });
+
+  it('fit twice is two runs (moments, decay and epoch seeds start again); one trainer stepped through both halves is one run', () => {
+    const { X, Y } = binaryData(37, 39);
+    const options: TrainerOptions = { batchSize: 8, optimizer: 'adam', learningRate: 0.01, decay: { type: 'exponential', rate: 0.5 }, keepProb: 0.8, seed: 4 };
+    const twice = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const first = twice.fit(X, Y, { ...options, epochs: 2 });
+    const second = twice.fit(X, Y, { ...options, epochs: 2 });
+    assert.deepEqual(Array.from(second.epochs.learningRate), [0.01, 0.005], 'the decay starts from epoch 0 again');
+    assert.equal(twice.toSpec().training?.iterations, 10, 'the last run only');
+    // The same as two fresh trainers, one after the other...
+    const parts = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    for (const history of [first, second]) {
+      const trainer = parts.trainer(X, Y, options);
+      const costs = Array.from({ length: 10 }, () => trainer.step().cost);
+      assert.deepEqual(costs, Array.from(history.costs));
+      trainer.release();
+    }
+    assert.deepEqual(parts.parameters.data, twice.parameters.data);
+    // ...and not one run of 4 epochs, which one trainer makes.
+    const once = new Model({ inputSize: 4, layers: binaryLayers, seed: 3 });
+    const trainer = once.trainer(X, Y, options);
+    trainer.run(10);
+    const costs = Array.from({ length: 10 }, () => trainer.step().cost);
+    assert.notDeepEqual(costs, Array.from(second.costs));
+    assert.deepEqual(costs, Array.from(new Model({ inputSize: 4, layers: binaryLayers, seed: 3 }).fit(X, Y, { ...options, epochs: 4 }).costs.subarray(10)));
+  });
+
   it('counts iterations and epochs, says when an epoch ended, and keeps its metrics as fit reports them', () => {
     const { X, Y } = binaryData(37, 33);
     const options: TrainerOptions = { batchSize: 8, optimizer: 'rmsprop', learningRate: 0.01, seed: 2 };
@@ -509,6 +566,33 @@ describe('kernel memory: every call gives back what it made', () => {
       assert.equal(kernels.runtime.bytesInUse(), inUse);
     });
   }
+
+  it('softmax labels rejected (a class index out of range, a column without its 1) keep nothing, in every call that takes Y', () => {
+    const { X, Y } = classData(30, 38);
+    const model = new Model({ inputSize: 4, layers: classLayers, seed: 1, kernels: wasm64 });
+    model.evaluate(X, Y);
+    const inUse = wasm64.runtime.bytesInUse();
+    const index = Y.clone();
+    index.data[29] = 3;
+    const oneHot = Matrix.zeros(3, 30);
+    for (let j = 0; j < 29; j++) oneHot.set(Y.data[j], j, 1);
+    const calls = [
+      (y: Matrix) => model.evaluate(X, y),
+      (y: Matrix) => model.cost(X, y),
+      (y: Matrix) => model.gradients(X, y),
+      (y: Matrix) => model.trainer(X, y, { learningRate: 0.1 }),
+      (y: Matrix) => model.fit(X, y, { epochs: 1, learningRate: 0.1 }),
+      (y: Matrix) => model.fit(X, Y, { epochs: 1, learningRate: 0.1, validation: { X, Y: y } }),
+      // X in float32 is copied into the float64 kernels' memory before Y is read.
+      (y: Matrix) => gradientCheckModel(model, new Matrix(X.rows, X.cols, Float32Array.from(X.data)), y),
+    ];
+    for (const bad of [index, oneHot]) {
+      for (const call of calls) {
+        for (let i = 0; i < 3; i++) assert.throws(() => call(bad), /column 29/);
+        assert.equal(wasm64.runtime.bytesInUse(), inUse, call.toString());
+      }
+    }
+  });
 
   it('gradients and gradientCheckModel keep only what gradients returns', () => {
     const { X, Y } = classData(30, 35);

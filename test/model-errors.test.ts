@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, DivergenceError, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
+import { DataError, DivergenceError, gradientCheckModel, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
 
 type ErrorClass = typeof OptionError | typeof ShapeError | typeof DataError;
 
@@ -73,6 +73,18 @@ describe('Model.fit: bad options', () => {
     throwsWith(fit({ epochs: 0 }), OptionError, 'epochs is 0', 'positive integer');
     throwsWith(fit({ batchSize: 2.5 }), OptionError, 'batchSize is 2.5');
   });
+  it('the type of fit\'s options asks for epochs or iterations, exactly one, as fit does (tsc checks the expected errors)', () => {
+    const model = new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 });
+    // @ts-expect-error neither epochs nor iterations: fit cannot know how long to train
+    throwsWith(() => model.fit(X, Y, { learningRate: 0.1 }), OptionError, 'neither was given');
+    // @ts-expect-error both
+    throwsWith(() => model.fit(X, Y, { epochs: 1, iterations: 3, learningRate: 0.1 }), OptionError, 'not both');
+    // Either alone type-checks and runs; so does an options object built with one or the other.
+    const byEpochs = true as boolean;
+    const length = byEpochs ? { epochs: 2 } : { iterations: 5 };
+    assert.equal(model.fit(X, Y, { ...length, learningRate: 0.1 }).iterations, 2);
+    assert.equal(model.fit(X, Y, { iterations: 3, learningRate: 0.1 }).iterations, 3);
+  });
   it('optimizer, its hyperparameters, decay, l2, seed, early stopping, unknown options', () => {
     throwsWith(fit({ optimizer: 'sgd' as never }), OptionError, 'optimizer is "sgd"', '"gd", "momentum", "rmsprop", "adam"');
     throwsWith(fit({ optimizer: { type: 'adam', beta1: 1 } }), OptionError, 'beta1 is 1', '[0, 1)');
@@ -122,6 +134,26 @@ describe('Model.fit: bad options', () => {
     const big = Matrix.from([2, 4], [1e150, -1e150, 1e150, -1e150, 1e150, 1e150, -1e150, -1e150]);
     const model = new Model({ inputSize: 2, layers: [{ units: 3, activation: 'linear' }, { units: 1, activation: 'linear' }], seed: 1 });
     throwsWith(() => model.fit(big, Y, { epochs: 5, learningRate: 1e10 }), OptionError, 'the cost became', 'smaller learningRate');
+  });
+});
+
+describe('misspelt options are errors, not defaults', () => {
+  const X = Matrix.from([2, 4], [0, 1, 2, 3, 1, 0, 1, 0]);
+  const Y = Matrix.from([1, 4], [0, 1, 1, 0]);
+  const model = () => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), seed: 1 });
+  it('new Model, fromSpec, cost, gradients, gradientCheckModel', () => {
+    throwsWith(() => new Model({ inputSize: 2, layers: layers({ units: 1, activation: 'sigmoid' }), dtpye: 'float32' } as never), OptionError, 'Model: unknown option "dtpye" in options; the options are inputSize, layers, init, seed, dtype, kernels');
+    throwsWith(() => Model.fromSpec(model().toSpec(), undefined, { kernal: kernelsFor('float64') } as never), OptionError, 'Model.fromSpec: unknown option "kernal"');
+    throwsWith(() => model().cost(X, Y, { lambd: 0.7 } as never), OptionError, 'Model.cost: unknown option "lambd" in options; the options are l2');
+    throwsWith(() => model().cost(X, Y, null as never), OptionError, 'Model.cost: options is null');
+    throwsWith(() => model().gradients(X, Y, { keep_prob: 0.5 } as never), OptionError, 'Model.gradients: unknown option "keep_prob"', 'l2, keepProb, rng');
+    throwsWith(() => gradientCheckModel(model(), X, Y, { lambd: 0.7 } as never), OptionError, 'gradientCheckModel: unknown option "lambd"', 'l2, epsilon');
+  });
+  it('fit\'s earlyStopping and validation', () => {
+    const validation = { X, Y };
+    throwsWith(() => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation, earlyStopping: { patience: 1, min_delta: 0.1 } as never }), OptionError, 'Model.fit: unknown option "min_delta" in earlyStopping; the options are patience, minDelta, restoreBest');
+    throwsWith(() => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation, earlyStopping: { patience: 1, restoreBest: 'no' as never } }), OptionError, 'earlyStopping.restoreBest is "no"; use true (the default) or false');
+    throwsWith(() => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation: { X, Y, y: Y } as never }), OptionError, 'Model.fit: unknown option "y" in validation; the options are X, Y');
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type Activation,
   type Kernels,
   type LayerActivation,
+  type DType,
 } from '../src/index.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
 
@@ -101,8 +102,12 @@ describe('gradientCheckModel: every activation × loss, with and without L2', ()
     assert.ok(Number.isFinite(J) && worst > 1e-3, `the L2 term's gradient must show: ${worst}`);
   });
 
-  it('needs float64', () => {
+  it('needs float64, which it checks at run time: a model of a dtype known only then (fromSpec) type-checks', () => {
     const model = new Model({ inputSize: 2, layers: [{ units: 1, activation: 'sigmoid' }], dtype: 'float32', seed: 1 });
-    assert.throws(() => gradientCheckModel(model as unknown as Model, Matrix.zeros(2, 3), Matrix.zeros(1, 3)), OptionError);
+    // @ts-expect-error a float32 model, known when compiling
+    assert.throws(() => gradientCheckModel(model, Matrix.zeros(2, 3), Matrix.zeros(1, 3)), OptionError);
+    assert.throws(() => gradientCheckModel(model as Model<DType>, Matrix.zeros(2, 3), Matrix.zeros(1, 3)), OptionError);
+    const rebuilt = Model.fromSpec({ ...model.toSpec(), dtype: 'float64' });
+    assert.ok(gradientCheckModel(rebuilt, Matrix.from([2, 3], [1, 2, 3, 4, 5, 6]), Matrix.from([1, 3], [0, 1, 1])).difference < 1e-7);
   });
 });

@@ -17,7 +17,10 @@ import {
   trainTestSplit,
   type PlanarData,
   type PlanarOptions,
+  type Split,
+  type TrainTestSplit,
 } from '../src/index.ts';
+import type { TrainTestSplit as BrowserTrainTestSplit } from '../src/browser.ts';
 import { mat, ulps, type ArrayJson } from './helpers.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/planar_dataset.json', import.meta.url), 'utf8')) as { X: ArrayJson; Y: ArrayJson };
@@ -98,6 +101,14 @@ describe('toy datasets', () => {
   });
 });
 
+describe('generator options', () => {
+  it('an unknown option or a seed NumPy would refuse is an OptionError naming the generator', () => {
+    assert.throws(() => makeCircles({ samples: 100 } as never), (e: Error) => e instanceof OptionError && e.message === 'makeCircles: unknown option "samples"; the options are m, noise, seed');
+    assert.throws(() => makeXor({ seed: -1 }), (e: Error) => e instanceof OptionError && /^makeXor: seed is -1; it must be an integer between 0 and 2\*\*32 - 1$/.test(e.message));
+    assert.throws(() => loadPlanarDataset({ seed: 1.5 }), (e: Error) => e instanceof OptionError && /^loadPlanarDataset: seed is 1.5/.test(e.message));
+  });
+});
+
 describe('trainTestSplit', () => {
   it('splits the columns by a seeded permutation, keeping each x with its y', () => {
     const X = Matrix.fromRows([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]]);
@@ -111,5 +122,21 @@ describe('trainTestSplit', () => {
     assert.deepEqual(s.testX.toArray(), [[2, 8, 4], [12, 18, 14]]);
     assert.throws(() => trainTestSplit(X, Y, 1), (e: Error) => e instanceof OptionError && /testFraction is 1/.test(e.message));
     assert.throws(() => trainTestSplit(X, Matrix.zeros(1, 3), 0.5), OptionError);
+  });
+
+  it('a fraction that rounds a side to no examples is an error, not an empty matrix for fit or evaluate to trip over', () => {
+    const X = Matrix.fromRows([[0, 1, 2, 3, 4]]), Y = Matrix.fromRows([[0, 1, 0, 1, 0]]);
+    assert.throws(() => trainTestSplit(X, Y, 0.95), (e: Error) => e instanceof OptionError && e.message === 'trainTestSplit: testFraction 0.95 of m = 5 examples leaves none for training; give a fraction that keeps at least one example on each side (0 for no test set)');
+    assert.throws(() => trainTestSplit(X, Y, 0.05), (e: Error) => e instanceof OptionError && /testFraction 0.05 of m = 5 examples leaves none for the test set/.test(e.message));
+    assert.equal(trainTestSplit(X, Y, 0).testX.cols, 0, 'no test set, asked for');
+    assert.equal(trainTestSplit(X, Y, 0.8).trainX.cols, 1);
+  });
+
+  it('its result type is TrainTestSplit from both entries; Split (from dnn) is a data set { X, Y }', () => {
+    const X = Matrix.fromRows([[0, 1, 2, 3]]), Y = Matrix.fromRows([[0, 1, 0, 1]]);
+    const s: TrainTestSplit = trainTestSplit(X, Y, 0.5);
+    const fromBrowser: BrowserTrainTestSplit = s;
+    const examples: Split = { X: s.trainX, Y: s.trainY };
+    assert.deepEqual([fromBrowser.testX.cols, examples.X.cols], [2, 2]);
   });
 });

@@ -104,6 +104,16 @@ describe('RandomState (NumPy legacy MT19937)', () => {
     assert.throws(() => new RandomState(1.5), /got 1.5/);
   });
 
+  it('interval(max) takes max as NumPy does, an integer from 0 to 2**32 - 1 (a negative max rejected every draw forever)', () => {
+    const r = new RandomState(0);
+    // These three returned a number (2**33 always 0); checked first, so a missing check fails here before -1 could loop.
+    for (const max of [2 ** 33, 2.5, NaN]) assert.throws(() => r.interval(max), (e: unknown) => e instanceof RangeError && e.message === `RandomState.interval: max must be an integer from 0 to 2**32 - 1, got ${max}`);
+    assert.throws(() => r.interval(-3), /got -3/);
+    assert.throws(() => new RandomState('1' as never), /got "1"/);
+    // The permutation (which draws through the same rejection) is unchanged: NumPy's RandomState(0).permutation(10).
+    assert.deepEqual(new RandomState(0).permutation(10), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+  });
+
   it('permutation(0) and permutation(1)', () => {
     assert.deepEqual(new RandomState(0).permutation(0), []);
     assert.deepEqual(new RandomState(0).permutation(1), [0]);

@@ -36,6 +36,10 @@ import {
 const z = (r: number, c: number) => Matrix.zeros(r, c);
 const full = (r: number, c: number, v = 0.5) => Matrix.from([r, c], new Array(r * c).fill(v));
 
+function dataErrorMatching(pattern: RegExp) {
+  return (e: unknown) => e instanceof DataError && pattern.test(e.message);
+}
+
 function throwsShape(fn: () => unknown, message: string | RegExp): void {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof ShapeError, `expected a ShapeError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
@@ -142,6 +146,24 @@ describe('NaN and Infinity are rejected where data enters', () => {
     assert.throws(() => Matrix.from([1, 3], [1, NaN, 2], 'X'), (e: unknown) => e instanceof DataError && e.message === 'Matrix.from: X (1, 3) has NaN at row 0, column 1; data must be finite numbers');
     assert.throws(() => Matrix.fromRows([[1], [Infinity]]), /has Infinity at row 1, column 0/);
     assert.throws(() => Matrix.fromRows([[1, 2], [3]]), ShapeError);
+  });
+
+  it('values that are not numbers: null (JSON\'s NaN), booleans, strings, holes, a missing row', () => {
+    const dataError = (message: string) => (e: unknown) => e instanceof DataError && e.message === message;
+    assert.throws(() => Matrix.from([1, 3], JSON.parse(JSON.stringify([1, NaN, 2])), 'X'), dataError('Matrix.from: X has null (null) at index 1; data must be numbers'));
+    assert.throws(() => Matrix.from([2, 2], [1, 0, true, 1] as never), dataError('Matrix.from: values has true (boolean) at index 2; data must be numbers'));
+    assert.throws(() => Matrix.fromRows([[1, 2], ['3', 4]] as never), dataError('Matrix.fromRows: rows[1] has "3" (string) at index 0; data must be numbers'));
+    assert.throws(() => Matrix.fromRows([[1, , 3]] as never), /rows\[0\] has undefined \(undefined\) at index 1/);
+    assert.throws(() => Matrix.fromRows([[1, 2], undefined] as never), (e: unknown) => e instanceof ShapeError && /rows\[1\] is undefined; each row must be an array of numbers/.test(e.message));
+    // Typed arrays of any kind are numbers already.
+    assert.deepEqual(Matrix.from([1, 2], Int32Array.of(3, 4)).toArray(), [[3, 4]]);
+  });
+
+  it('new Matrix takes a Float64Array or a Float32Array, not an ordinary or integer array', () => {
+    assert.throws(() => new Matrix(1, 2, [0, 1] as never), dataErrorMatching(/^Matrix: data is an Array; it must be a Float64Array or a Float32Array \(Matrix.from/));
+    assert.throws(() => new Matrix(1, 2, Int32Array.of(0, 1) as never), dataErrorMatching(/^Matrix: data is an Int32Array;/));
+    assert.throws(() => new Matrix(1, 2, undefined as never), dataErrorMatching(/^Matrix: data is undefined;/));
+    assert.equal(new Matrix(1, 2, Float32Array.of(0, 1)).dtype, 'float32');
   });
 
   it('the models and predict check X and Y once, before training', () => {

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { DataError } from '../errors.ts';
+import { DataError, OptionError } from '../errors.ts';
 import { Matrix } from '../matrix.ts';
 import type { Split } from './dataset.ts';
 
@@ -35,6 +35,10 @@ export interface CsvTable extends Split {
 }
 
 export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
+  // A misspelt option (labelColumn) would otherwise train on the last column as the label.
+  for (const key of Object.keys(options ?? {})) {
+    if (key !== 'label' && key !== 'classes') throw new OptionError(`loadCsv: unknown option "${key}"; the options are label, classes`);
+  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

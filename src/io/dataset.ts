@@ -15,7 +15,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { DataError, OptionError } from '../errors.ts';
+import { DataError, OptionError, ShapeError } from '../errors.ts';
 import { float32Overflow, Matrix } from '../matrix.ts';
 import { RandomState } from '../random.ts';
 import { loadCsv } from './csv.ts';
@@ -27,7 +27,7 @@ import { readNpyFile, readNpzFile, shapeText, type NdArray } from './npy.ts';
 export interface Split {
   /** (n_x, m) examples as columns. */
   X: Matrix;
-  /** (1, m) labels. */
+  /** (1, m) labels (or one-hot, one row per class: splitExamples keeps every row). */
   Y: Matrix;
 }
 
@@ -71,7 +71,21 @@ export interface DatasetOptions {
 
 export const DATA_FORMATS = 'mnist, a directory of train_*.h5 + test_*.h5 or X.npy + Y.npy, .h5, .csv or .npz';
 
-export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset> {
+const DATASET_OPTIONS: readonly (keyof DatasetOptions)[] = ['data', 'test', 'split', 'seed', 'xKey', 'yKey', 'label', 'layout', 'classes', 'features'];
+
+/**
+ * Loads a data set in any of `DATA_FORMATS`, as `dnn train --data` does.
+ * @param options - the options, or just the path (`loadDataset('iris.csv')` is `{ data: 'iris.csv' }`)
+ */
+export async function loadDataset(options: DatasetOptions | string = {}): Promise<Dataset> {
+  // A path given alone, or under another name ({ path }), would otherwise load the default data, mnist.
+  if (typeof options === 'string') options = { data: options };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionError(`loadDataset: options is ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}; give a path or { data, test?, split?, ... }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(DATASET_OPTIONS as readonly string[]).includes(key)) throw new OptionError(`loadDataset: unknown option "${key}"; the options are ${DATASET_OPTIONS.join(', ')}`);
+  }
   const data = options.data ?? 'mnist';
   const loaded = await loadOne(data, options, 'train');
   if (options.features) sameFeatures(data, loaded.features, options.features);
@@ -315,6 +329,7 @@ export function checkFloat32Range(split: Split, where: string, advice: string): 
  */
 export function splitExamples(all: Split, fraction: number, seed: number): { train: Split; test: Split } {
   const m = all.X.cols;
+  if (all.Y.cols !== m) throw new ShapeError(`splitExamples: X is ${all.X.shapeString()} but Y is ${all.Y.shapeString()}; Y must have one column per example (m = ${m})`);
   const nTest = Math.round(fraction * m);
   if (!(fraction > 0 && fraction < 1) || nTest < 1 || nTest >= m) {
     throw new OptionError(`--split is ${fraction}; it must be between 0 and 1 and leave at least one example on each side (${m} examples)`);
@@ -325,13 +340,17 @@ export function splitExamples(all: Split, fraction: number, seed: number): { tra
 
 /**
  * The examples `idx` of a split, in that order.
- * @param s - X (n_x, m) and Y (1, m)
- * @returns X (n_x, k) and Y (1, k), k = idx.length
+ * @param s - X (n_x, m) and Y (n_y, m): (1, m) labels, or one row per class (one-hot)
+ * @returns X (n_x, k) and Y (n_y, k), k = idx.length
  */
 export function columns(s: Split, idx: readonly number[]): Split {
-  const n = s.X.rows, m = s.X.cols, k = idx.length;
-  const X = Matrix.zeros(n, k), Y = Matrix.zeros(1, k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) X.data[i * k + j] = s.X.data[i * m + idx[j]];
-  for (let j = 0; j < k; j++) Y.data[j] = s.Y.data[idx[j]];
-  return { X, Y };
+  return { X: pickColumns(s.X, idx), Y: pickColumns(s.Y, idx) };
+}
+
+/** Columns `idx` of M, in that order: (rows, idx.length). */
+function pickColumns(M: Matrix, idx: readonly number[]): Matrix {
+  const n = M.rows, m = M.cols, k = idx.length;
+  const out = Matrix.zeros(n, k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out.data[i * k + j] = M.data[i * m + idx[j]];
+  return out;
 }

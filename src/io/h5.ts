@@ -7,7 +7,7 @@
  * and X[k, j] = X_orig[j].flat[k] / 255.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { DataError } from '../errors.ts';
+import { DataError, OptionError } from '../errors.ts';
 import { Matrix } from '../matrix.ts';
 import { shapeText } from './npy.ts';
 
@@ -76,6 +76,10 @@ async function openH5(path: string): Promise<H5File> {
 
 /** Reads one HDF5 file of images/features and labels. Every failure is a `DataError` naming the file. */
 export async function loadH5Dataset(path: string, options: H5Options): Promise<H5Dataset> {
+  if (options === null || typeof options !== 'object') throw new OptionError(`loadH5Dataset: options is ${String(options)}; give { xKey, yKey, classesKey? }, e.g. { xKey: "train_set_x", yKey: "train_set_y" }`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'xKey' && key !== 'yKey' && key !== 'classesKey') throw new OptionError(`loadH5Dataset: unknown option "${key}"; the options are xKey, yKey, classesKey`);
+  }
   const file = await openH5(path);
   try {
     return reading(path, () => readDataset(path, file, options));

@@ -22,6 +22,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.ts';
 import type { DType, FloatArray } from '../matrix.ts';
+import type { LayerActivation } from '../model/activations.ts';
+import { INITIALIZERS, type InitName } from '../model/initializers.ts';
+import { lossFor, type Loss } from '../model/losses.ts';
 import { writeFileAtomic } from './atomic.ts';
 
 export const MODEL_SIGNATURE = Uint8Array.of(0x89, 0x44, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -36,7 +39,8 @@ export const HIDDEN_ACTIVATIONS = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'line
 /** One layer l: n[l] units and the activation g[l]. */
 export interface LayerHeader {
   units: number;
-  activation: string;
+  /** Checked when the file is read: a hidden layer's or the output layer's activation. */
+  activation: LayerActivation;
   /** Slope of leakyRelu for negative inputs. */
   slope?: number;
 }
@@ -56,10 +60,10 @@ export interface ModelHeader {
   /** Element type of the parameters. */
   dtype: DType;
   /** How the weights were initialised: 'he', 'lecun', 'xavier', 'small'. */
-  init: string;
+  init: InitName;
   seed?: number;
   /** The loss that follows from the output activation. */
-  loss?: string;
+  loss?: Loss;
   /** Shapes of W1, b1, ..., WL, bL, in the order of the parameter data. */
   parameterShapes?: [number, number][];
   /** Total number of parameter values, Σ n[l]·(n[l-1] + 1). */
@@ -166,9 +170,14 @@ export function parseModelFile(bytes: Uint8Array, path: string): ModelFile {
     } catch (e) {
       headerProblem = `its header is not valid JSON (${(e as Error).message})`;
     }
+    if (!headerProblem && (header === null || typeof header !== 'object' || Array.isArray(header))) {
+      headerProblem = `its header is ${header === null ? 'null' : Array.isArray(header) ? 'a JSON array' : `a JSON ${typeof header}`}, not an object`;
+      header = undefined;
+    }
   }
   const elementSize = header?.dtype === 'float32' ? 4 : 8;
-  const expected = header && Number.isInteger(header.parameterCount) ? PREFIX + H + header.parameterCount * elementSize + CHECKSUM : undefined;
+  const count = header?.parameterCount;
+  const expected = typeof count === 'number' && Number.isInteger(count) && count >= 0 ? PREFIX + H + count * elementSize + CHECKSUM : undefined;
   if (PREFIX + H > bytes.length || (expected !== undefined && bytes.length < expected)) {
     throw new DataError(`${path}: truncated model file: ${bytes.length} bytes, ${expected !== undefined ? `its header says ${expected}` : `the header alone needs ${PREFIX + H}`}`);
   }
@@ -179,13 +188,13 @@ export function parseModelFile(bytes: Uint8Array, path: string): ModelFile {
     throw new DataError(`${path}: corrupted model file: the SHA-256 checksum does not match its contents${headerProblem ? `; ${headerProblem}` : ''}`);
   }
   if (!header) throw new DataError(`${path}: corrupted model file: ${headerProblem}`);
-  if (expected !== bytes.length) throw new DataError(`${path}: corrupted model file: ${bytes.length} bytes, its header says ${expected}`);
+  // The header first: its parameterCount and dtype give the length the file must have.
   checkHeader(path, header);
+  if (expected !== bytes.length) throw new DataError(`${path}: corrupted model file: ${bytes.length} bytes, its header says ${expected}`);
   const start = PREFIX + H;
-  const count = header.parameterCount;
-  const weights = header.dtype === 'float32' ? new Float32Array(count) : new Float64Array(count);
-  if (weights instanceof Float32Array) for (let i = 0; i < count; i++) weights[i] = view.getFloat32(start + 4 * i, true);
-  else for (let i = 0; i < count; i++) weights[i] = view.getFloat64(start + 8 * i, true);
+  const weights = header.dtype === 'float32' ? new Float32Array(header.parameterCount) : new Float64Array(header.parameterCount);
+  if (weights instanceof Float32Array) for (let i = 0; i < weights.length; i++) weights[i] = view.getFloat32(start + 4 * i, true);
+  else for (let i = 0; i < weights.length; i++) weights[i] = view.getFloat64(start + 8 * i, true);
   checkFinite(path, weights);
   return { header, weights };
 }
@@ -205,7 +214,10 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
   if (!Array.isArray(header.layers) || header.layers.length < 1) throw bad('layers must be a non-empty list');
   header.layers.forEach((layer, i) => {
     const l = i + 1, last = l === header.layers.length;
-    if (!Number.isInteger(layer?.units) || layer.units < 1) throw bad(`layer ${l} has ${JSON.stringify(layer?.units)} units; it must be a positive integer`);
+    if (layer === null || typeof layer !== 'object') throw bad(`layer ${l} is ${JSON.stringify(layer)}; a layer is { units, activation, slope? }`);
+    const unknown = Object.keys(layer).find((k) => k !== 'units' && k !== 'activation' && k !== 'slope');
+    if (unknown !== undefined) throw bad(`layer ${l} has an unknown field "${unknown}"; a layer is { units, activation, slope? }`);
+    if (!Number.isInteger(layer.units) || layer.units < 1) throw bad(`layer ${l} has ${JSON.stringify(layer.units)} units; it must be a positive integer`);
     const allowed: readonly string[] = last ? OUTPUT_ACTIVATIONS : HIDDEN_ACTIVATIONS;
     if (!allowed.includes(layer.activation)) throw bad(`layer ${l} has activation ${JSON.stringify(layer.activation)}; ${last ? 'the output layer' : 'a hidden layer'} takes ${allowed.join(', ')}`);
     if (layer.slope !== undefined) {
@@ -217,10 +229,20 @@ function checkHeader(path: string, header: ModelHeader, count?: number): void {
   const dims = [header.inputSize, ...header.layers.map((l) => l.units)];
   const want = parameterCount(dims);
   if (header.parameterCount !== want) throw bad(`parameterCount is ${JSON.stringify(header.parameterCount)} but layers ${dims.join('-')} have ${want} parameters`);
-  if (typeof header.init !== 'string') throw bad(`init is ${JSON.stringify(header.init)}; it must name the initializer`);
+  if (header.parameterShapes !== undefined) {
+    const shapes = dims.slice(1).flatMap((n, l) => [[n, dims[l]], [n, 1]]);
+    if (JSON.stringify(header.parameterShapes) !== JSON.stringify(shapes)) throw bad(`parameterShapes is ${JSON.stringify(header.parameterShapes)} but layers ${dims.join('-')} give ${JSON.stringify(shapes)} (W1, b1, ..., WL, bL)`);
+  }
+  if (header.seed !== undefined && !(Number.isInteger(header.seed) && header.seed >= 0 && header.seed <= 0xffffffff)) {
+    throw bad(`seed is ${JSON.stringify(header.seed)}; it must be an integer between 0 and 2**32 - 1`);
+  }
+  if (!INITIALIZERS.includes(header.init)) throw bad(`init is ${JSON.stringify(header.init)}; it must name the initializer: ${INITIALIZERS.join(', ')}`);
+  const output = header.layers[header.layers.length - 1];
+  if (header.loss !== undefined && header.loss !== lossFor(output.activation)) {
+    throw bad(`loss is ${JSON.stringify(header.loss)} but the ${output.activation} output uses ${lossFor(output.activation)}`);
+  }
   if (header.classes !== undefined) {
     if (!Array.isArray(header.classes) || header.classes.some((c) => typeof c !== 'string')) throw bad(`classes is ${JSON.stringify(header.classes)}; it must be a list of class names`);
-    const output = header.layers[header.layers.length - 1];
     const outputClasses = output.activation === 'softmax' ? output.units : output.activation === 'sigmoid' ? 2 : undefined;
     if (outputClasses !== undefined && header.classes.length > outputClasses) throw bad(`classes has ${header.classes.length} names but the ${output.activation} output has ${outputClasses} classes`);
   }

@@ -136,7 +136,7 @@ export function makeSpiral(options: PlanarOptions = {}): PlanarData {
 }
 
 /** A train/test split of the columns (examples) of X and Y. */
-export interface Split {
+export interface TrainTestSplit {
   /** (n_x, m_train) */ trainX: Matrix;
   /** (1, m_train) */ trainY: Matrix;
   /** (n_x, m_test) */ testX: Matrix;
@@ -151,7 +151,7 @@ export interface Split {
  * @param Y - (n_y, m) labels
  * @param testFraction - share of examples for the test set, in [0, 1)
  */
-export function trainTestSplit(X: Matrix, Y: Matrix, testFraction: number, seed = 0): Split {
+export function trainTestSplit(X: Matrix, Y: Matrix, testFraction: number, seed = 0): TrainTestSplit {
   const fn = 'trainTestSplit';
   if (!(X instanceof Matrix) || !(Y instanceof Matrix) || X.cols !== Y.cols) {
     throw new OptionError(`${fn}: X is ${X?.shapeString?.()} and Y is ${Y?.shapeString?.()}; both must be matrices with one column per example (m)`);
@@ -160,8 +160,12 @@ export function trainTestSplit(X: Matrix, Y: Matrix, testFraction: number, seed 
     throw new OptionError(`${fn}: testFraction is ${String(testFraction)}; it must be a number in [0, 1)`);
   }
   const m = X.cols;
-  const perm = new RandomState(seed).permutation(m);
   const nTest = Math.round(m * testFraction);
+  // A side that rounds to no examples would only fail later, in fit or evaluate.
+  if (nTest === m || (testFraction > 0 && nTest === 0)) {
+    throw new OptionError(`${fn}: testFraction ${testFraction} of m = ${m} examples leaves ${nTest === m ? 'none for training' : 'none for the test set'}; give a fraction that keeps at least one example on each side (0 for no test set)`);
+  }
+  const perm = new RandomState(seed).permutation(m);
   const pick = (M: Matrix, cols: readonly number[]): Matrix => {
     const out = Matrix.zeros(M.rows, cols.length);
     for (let i = 0; i < M.rows; i++) for (let k = 0; k < cols.length; k++) out.data[i * cols.length + k] = M.data[i * M.cols + cols[k]];
@@ -180,9 +184,14 @@ function linspace(startValue: number, stop: number, out: Float64Array): void {
 }
 
 function start(fn: string, options: PlanarOptions, defaults: { noise: number; seed: number }): { m: number; noise: number; rng: RandomState } {
+  if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options is ${String(options)}; give an object { m?, noise?, seed? }`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'm' && key !== 'noise' && key !== 'seed') throw new OptionError(`${fn}: unknown option "${key}"; the options are m, noise, seed`);
+  }
   const m = options.m ?? 400;
   const noise = options.noise ?? defaults.noise;
   const seed = options.seed ?? defaults.seed;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new OptionError(`${fn}: seed is ${String(seed)}; it must be an integer between 0 and 2**32 - 1`);
   if (!Number.isInteger(m) || m < 2 || m % 2 !== 0) throw new OptionError(`${fn}: m is ${String(m)}; it must be an even integer of at least 2 (m/2 examples per class)`);
   if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) throw new OptionError(`${fn}: noise is ${String(noise)}; it must be a finite number of at least 0`);
   return { m, noise, rng: new RandomState(seed) };

@@ -16,23 +16,44 @@ import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { countLabels } from './losses.ts';
 import { correct, cost, evaluation, forward, Workspace, type Evaluation } from './network.ts';
+import { checkOptionKeys } from './options.ts';
 import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type IterationEvent, type TrainerOptions, type TrainingPlan } from './trainer.ts';
 
 export type { IterationEvent };
 
-/** The options of `Model.fit`: how long to train and what to watch, beside every update's options (`TrainerOptions`). */
-export interface FitOptions extends TrainerOptions {
-  /** Passes over the data set. Give `epochs` or `iterations`. */
-  epochs?: number;
-  /** Updates (mini-batches) to make; the last epoch may stop part way. Give `epochs` or `iterations`. */
-  iterations?: number;
+/**
+ * The options of `Model.fit`: how long to train (`epochs` or `iterations`,
+ * exactly one) and what to watch, beside every update's options (`TrainerOptions`).
+ */
+export type FitOptions = FitSettings & FitLength;
+
+/** How long fit trains: `epochs` or `iterations`, never both (the type says so, as fit's check does). */
+export type FitLength =
+  | {
+      /** Passes over the data set. */
+      epochs: number;
+      iterations?: undefined;
+    }
+  | {
+      /** Updates (mini-batches) to make; the last epoch may stop part way. */
+      iterations: number;
+      epochs?: undefined;
+    };
+
+/** fit's options other than its length: every update's (`TrainerOptions`), validation, callbacks, early stopping. */
+export interface FitSettings extends TrainerOptions {
   /** Data evaluated after every epoch (no dropout, no L2 term). */
   validation?: { X: Matrix<FloatArray>; Y: Matrix<FloatArray> };
   /** After every iteration. Returning "stop" ends training after it. */
   onIteration?: (event: IterationEvent) => void | 'stop';
   /** After every epoch (and its validation). Returning "stop" ends training. */
   onEpoch?: (event: EpochEvent) => void | 'stop';
-  /** Stop when the validation cost has not improved for `patience` epochs. */
+  /**
+   * Stop when the validation cost has not improved (by more than `minDelta`,
+   * default 0) for `patience` epochs. `restoreBest` (default true): when it
+   * stops training, the parameters of the best epoch are put back; a run that
+   * ends otherwise (its epochs or iterations, a callback) keeps its last ones.
+   */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
 }
 
@@ -86,6 +107,7 @@ export function fit<D extends DType>(model: Model<D>, X: Matrix<FloatArray>, Y: 
   if (options.validation !== undefined) {
     const v = options.validation;
     if (v === null || typeof v !== 'object') throw new OptionError(`${fn}: validation must be { X, Y }`);
+    checkOptionKeys(fn, v, ['X', 'Y'], 'validation');
   } else if (o.earlyStopping) {
     throw new OptionError(`${fn}: earlyStopping watches the validation cost; give validation: { X, Y }`);
   }
@@ -314,9 +336,12 @@ function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number
   const es = options.earlyStopping;
   if (es !== undefined) {
     if (es === null || typeof es !== 'object') throw new OptionError(`${fn}: earlyStopping must be { patience, minDelta?, restoreBest? }`);
+    checkOptionKeys(fn, es, ['patience', 'minDelta', 'restoreBest'], 'earlyStopping');
     const minDelta = es.minDelta ?? 0;
     if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new OptionError(`${fn}: earlyStopping.minDelta is ${String(minDelta)}; it must be a number ≥ 0`);
-    resolved.earlyStopping = { patience: positiveInteger('earlyStopping.patience', es.patience), minDelta, restoreBest: es.restoreBest ?? true };
+    const restoreBest = es.restoreBest ?? true;
+    if (typeof restoreBest !== 'boolean') throw new OptionError(`${fn}: earlyStopping.restoreBest is ${JSON.stringify(restoreBest)}; use true (the default) or false`);
+    resolved.earlyStopping = { patience: positiveInteger('earlyStopping.patience', es.patience), minDelta, restoreBest };
   }
   return resolved;
 }

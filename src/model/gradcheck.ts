@@ -7,11 +7,15 @@
  * different functions.
  */
 import { OptionError } from '../errors.ts';
-import type { FloatArray, Matrix } from '../matrix.ts';
+import type { DType, FloatArray, Matrix } from '../matrix.ts';
+import type { Arena } from '../parameters.ts';
 import { gradientCheckParameters, type CheckedParameter, type GradientCheckResult } from '../steps/gradcheck.ts';
 import type { Model } from './model.ts';
 import { backward, cost, forward, Workspace } from './network.ts';
-import { checkL2 } from './options.ts';
+import { checkL2, checkOptionKeys } from './options.ts';
+
+/** Rejects a model known to be float32 when the code is compiled; one whose dtype is known only at run time (Model<DType>) is checked then. */
+type FiniteDifferencesDType<D extends DType> = D extends 'float32' ? { readonly dtype: 'float64' } : unknown;
 
 /**
  * Checks `model`'s backward pass on (X, Y) at its current parameters (nudged and restored).
@@ -20,33 +24,37 @@ import { checkL2 } from './options.ts';
  * @param options.l2 - λ of the L2 term (0 by default)
  * @param options.epsilon - ε, 1e-7 as in the course
  */
-export function gradientCheckModel(model: Model<'float64'>, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number; epsilon?: number } = {}): GradientCheckResult {
+export function gradientCheckModel<D extends DType>(checked: Model<D> & FiniteDifferencesDType<D>, X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number; epsilon?: number } = {}): GradientCheckResult {
   const fn = 'gradientCheckModel';
-  if (model.dtype !== 'float64') throw new OptionError(`${fn}: the model's dtype is ${model.dtype}; finite differences with ε = 1e-7 need float64`);
-  const l2 = checkL2(fn, options.l2);
+  // Any Model type-checks (Model.fromSpec's is Model<DType>); its dtype is checked here.
+  if (checked.dtype !== 'float64') throw new OptionError(`${fn}: the model's dtype is ${checked.dtype}; finite differences with ε = 1e-7 need float64`);
+  const model = checked as unknown as Model<'float64'>;
+  const l2 = checkL2(fn, checkOptionKeys(fn, options, ['l2', 'epsilon']).l2);
   const k = model.kernels;
   const input = model.input(fn, X);
-  const labels = model.labels(fn, Y, input.cols);
-  const ws = new Workspace(model, input.cols, { training: true });
-  const grads = model.parameters.twin(k);
+  let labels: Matrix<Float64Array> | undefined, ws: Workspace<Float64Array> | undefined, grads: Arena<Float64Array> | undefined;
   try {
-    forward(model, ws, input);
-    backward(model, ws, input, labels, grads, l2);
+    labels = model.labels(fn, Y, input.cols);
+    const workspace = (ws = new Workspace(model, input.cols, { training: true }));
+    const gradients = (grads = model.parameters.twin(k));
+    const Y1 = labels;
+    forward(model, workspace, input);
+    backward(model, workspace, input, Y1, gradients, l2);
     const entries: CheckedParameter[] = model.parameters.entries.map((value, i) => ({
       name: (i % 2 === 0 ? 'W' : 'b') + (Math.floor(i / 2) + 1),
       value,
-      grad: grads.entries[i],
+      grad: gradients.entries[i],
     }));
     const J = () => {
-      forward(model, ws, input);
-      return cost(model, ws, labels, l2);
+      forward(model, workspace, input);
+      return cost(model, workspace, Y1, l2);
     };
     return gradientCheckParameters(entries, J, options.epsilon);
   } finally {
     // Kernel memory is given back here, not left to the garbage collector.
-    ws.release(k);
-    k.release(grads.storage);
-    k.release(labels);
+    ws?.release(k);
+    if (grads) k.release(grads.storage);
+    if (labels) k.release(labels);
     model.releaseCopy(input, X);
   }
 }

@@ -2,8 +2,8 @@
  * The practical Model API: layers, losses, initializers, optimizers, the
  * training loop and its checks (re-exports only).
  */
-export { Model, type ModelOptions, type ModelSpec, type ArrayOf, type Evaluation } from './model.ts';
-export type { FitOptions, FitHistory, EpochEvent } from './fit.ts';
+export { Model, type ModelOptions, type ModelSpec, type ModelSpecInput, type ArrayOf, type Evaluation } from './model.ts';
+export type { FitOptions, FitLength, FitSettings, FitHistory, EpochEvent } from './fit.ts';
 export { Trainer, type TrainerOptions, type TrainingPlan, type IterationEvent } from './trainer.ts';
 export {
   tanh,

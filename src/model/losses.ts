@@ -132,15 +132,16 @@ export function prepareLabels<T extends FloatArray>(what: string, loss: Loss, un
   const y = Y.data;
   if (loss === 'categoricalCrossEntropy') {
     const C = units;
-    const out = kernels.matrix(C, m);
+    // Every label is checked before the kernel matrix is made: an error must not keep kernel memory.
     if (Y.rows === 1 && Y.cols === m) {
       for (let j = 0; j < m; j++) {
         const c = y[j];
         if (!Number.isInteger(c) || c < 0 || c >= C) {
           throw new DataError(`${what} has ${c} at column ${j}, but the softmax output has ${C} units: class indices must be integers 0..${C - 1}`);
         }
-        out.data[c * m + j] = 1;
       }
+      const out = kernels.matrix(C, m);
+      for (let j = 0; j < m; j++) out.data[y[j] * m + j] = 1;
       return out;
     }
     if (Y.rows === C && Y.cols === m) {
@@ -153,6 +154,7 @@ export function prepareLabels<T extends FloatArray>(what: string, loss: Loss, un
         }
         if (ones !== 1) throw new DataError(`${what} column ${j} has ${ones} ones; a one-hot column has exactly one 1`);
       }
+      const out = kernels.matrix(C, m);
       out.data.set(y);
       return out;
     }

@@ -22,7 +22,7 @@ import { fit, FIT_ONLY_OPTIONS, type FitHistory, type FitOptions } from './fit.t
 import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
 import { backward, cost, evaluation, forward, Workspace, type DropoutPlan, type Evaluation, type Network } from './network.ts';
-import { checkKeepProb, checkL2 } from './options.ts';
+import { checkKeepProb, checkL2, checkOptionKeys } from './options.ts';
 import { resolveTrainerOptions, Trainer, TRAINER_OPTIONS, type TrainerOptions } from './trainer.ts';
 
 /** The typed array of a dtype. */
@@ -45,6 +45,9 @@ export interface ModelOptions<D extends DType = DType> {
 
 export type { Evaluation };
 
+/** The keys of `ModelOptions`, for the unknown-option check. */
+const MODEL_OPTIONS: readonly (keyof ModelOptions)[] = ['inputSize', 'layers', 'init', 'seed', 'dtype', 'kernels'];
+
 /** A serializable description of a Model: everything but the parameter values. */
 export interface ModelSpec {
   /** n[0] */
@@ -65,6 +68,17 @@ export interface ModelSpec {
   metrics?: Record<string, unknown>;
 }
 
+/**
+ * What `Model.fromSpec` reads: a `ModelSpec`, or a model file's header
+ * (`readModelFile(path).header`). Only inputSize and layers are required;
+ * dtype and init default as in `new Model`, and loss, parameterShapes and
+ * parameterCount are checked against the layers when present.
+ */
+export type ModelSpecInput<D extends DType = DType> = {
+  inputSize: number;
+  layers: readonly LayerSpec[];
+  dtype?: D;
+} & Partial<Pick<ModelSpec, 'init' | 'seed' | 'loss' | 'parameterShapes' | 'parameterCount' | 'training' | 'metrics'>>;
 
 export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   readonly inputSize: number;
@@ -88,6 +102,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   constructor(options: ModelOptions<D>) {
     const fn = 'Model';
     if (options === null || typeof options !== 'object') throw new OptionError(`${fn}: options must be an object { inputSize, layers, init?, seed?, dtype? }`);
+    checkOptionKeys(fn, options, MODEL_OPTIONS);
     const { inputSize, layers } = options;
     if (!Number.isInteger(inputSize) || inputSize < 1) throw new OptionError(`${fn}: inputSize is ${String(inputSize)}; it must be a positive integer, n[0] (the rows of X)`);
     if (!Array.isArray(layers) || layers.length === 0) throw new OptionError(`${fn}: layers is ${JSON.stringify(layers)}; give at least the output layer, e.g. [{ units: 1, activation: "sigmoid" }]`);
@@ -97,6 +112,9 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     this.dtype = (options.dtype ?? 'float64') as D;
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new OptionError(`${fn}: dtype is ${JSON.stringify(options.dtype)}; use "float64" or "float32"`);
     this.kernels = options.kernels ?? (kernelsFor(this.dtype) as Kernels<ArrayOf<D>>);
+    if (this.kernels === null || typeof this.kernels !== 'object' || typeof this.kernels.gemm !== 'function' || typeof this.kernels.matrix !== 'function') {
+      throw new OptionError(`${fn}: kernels is ${this.kernels === null ? 'null' : typeof this.kernels === 'object' ? 'an object without gemm and matrix' : typeof this.kernels}; pass kernelsFor("${this.dtype}"), createWasmKernels("${this.dtype}") or createRefKernels("${this.dtype}")`);
+    }
     if (this.kernels.dtype !== this.dtype) throw new OptionError(`${fn}: kernels ${this.kernels.name} compute in ${this.kernels.dtype} but dtype is ${this.dtype}; pass kernelsFor("${this.dtype}") or matching kernels`);
     this.init = checkInit(fn, options.init ?? 'he');
     if (options.seed !== undefined) {
@@ -157,6 +175,13 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   /**
    * Trains the model in place; see `FitOptions`. Returns the costs of every
    * iteration and the metrics of every epoch.
+   *
+   * Each call is a new training run that starts from the current parameters:
+   * new optimizer moments (Adam's t counts from 1 again), the learning-rate
+   * decay from epoch 0, and the batches and dropout masks of epoch 0, 1, ...
+   * drawn from `seed` again, so a second fit with the same seed repeats the
+   * first one's batches. `model.info` (and `toSpec().training`) describes
+   * the last run only. To continue one run, keep a `trainer` and step it.
    * @param X - (n[0], m) training inputs
    * @param Y - (n[L], m) labels, or (1, m) class indices for softmax
    */
@@ -262,7 +287,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   cost(X: Matrix<FloatArray>, Y: Matrix<FloatArray>, options: { l2?: number } = {}): number {
     const fn = 'Model.cost';
-    const l2 = checkL2(fn, options.l2);
+    const l2 = checkL2(fn, checkOptionKeys(fn, options, ['l2']).l2);
     return this.withData(fn, X, Y, (input, labels) => cost(this, this.forwardPass(fn, input), labels, l2));
   }
 
@@ -283,6 +308,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     cache: Record<string, Matrix<ArrayOf<D>>>;
   } {
     const fn = 'Model.gradients';
+    checkOptionKeys(fn, options, ['l2', 'keepProb', 'rng']);
     const l2 = checkL2(fn, options.l2);
     const keep = checkKeepProb(fn, options.keepProb, this.depth);
     const dropout: DropoutPlan | undefined = keep.some((p) => p < 1) ? { keep, rng: options.rng ?? random } : undefined;
@@ -324,18 +350,20 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   }
 
   /**
-   * Rebuilds a model from `toSpec()` and its parameter values (W1, b1, ...,
-   * WL, bL row-major, as `parameters.data`). Without values, the model is
-   * initialized as the spec says (init, seed).
+   * Rebuilds a model from `toSpec()` (or a model file's header, as
+   * `readModelFile` returns it with the values) and its parameter values
+   * (W1, b1, ..., WL, bL row-major, as `parameters.data`). Without values,
+   * the model is initialized as the spec says (init, seed).
    */
-  static fromSpec<D extends DType = DType>(spec: ModelSpec, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
+  static fromSpec<D extends DType = DType>(spec: ModelSpecInput<D>, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
     const fn = 'Model.fromSpec';
     if (spec === null || typeof spec !== 'object') throw new OptionError(`${fn}: spec must be an object as Model.toSpec() returns it`);
+    checkOptionKeys(fn, options, ['kernels']);
     const model = new Model<D>({
       inputSize: spec.inputSize,
       layers: spec.layers,
       init: spec.init,
-      dtype: spec.dtype as D,
+      ...(spec.dtype !== undefined ? { dtype: spec.dtype } : {}),
       ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
       ...(options.kernels ? { kernels: options.kernels } : {}),
     });

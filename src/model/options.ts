@@ -4,6 +4,23 @@
  */
 import { OptionError } from '../errors.ts';
 
+/**
+ * Checks that `options` is an object (or undefined) with no key outside
+ * `known`: a misspelt option (lambd, keep_prob, dtpye) would otherwise be
+ * ignored and the call run with the default. `what` names the argument.
+ * @returns the options, `{}` for undefined
+ */
+export function checkOptionKeys<O extends object>(fn: string, options: O | undefined, known: readonly string[], what = 'options'): O {
+  if (options === undefined) return {} as O;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionError(`${fn}: ${what} is ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}; give an object with ${known.join(', ')}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new OptionError(`${fn}: unknown option "${key}" in ${what}; the options are ${known.join(', ')}`);
+  }
+  return options;
+}
+
 /** λ of the L2 term: a finite number ≥ 0 (0 = none). */
 export function checkL2(fn: string, l2: unknown): number {
   if (l2 === undefined) return 0;

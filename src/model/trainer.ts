@@ -140,8 +140,11 @@ export function resolveTrainerOptions(fn: string, options: TrainerOptions, m: nu
  * learning rate (decay), the generator seeded with seed + epoch, the
  * permutation.
  *
- * The trainer reads X and Y (or the model's converted copies) at every step,
- * so changing them changes the following updates. It updates
+ * The trainer copies Y (prepared: one-hot for softmax) when it is made, and
+ * X too (one example per row) when it gathers batches or X is not a matrix
+ * of the model's kernels in its dtype: changing X or Y afterwards changes
+ * nothing, except X when the whole set is trained on in order straight from
+ * the caller's kernel matrix, which each step then reads. It updates
  * `model.parameters` in place and leaves `model.info` alone (fit records
  * what it did there).
  *

@@ -2,7 +2,7 @@
  * The dataset the learner picked, drawn by dnn's generators and split into
  * training and test sets, with the part of the plane the pictures show.
  */
-import { loadPlanarDataset, makeCircles, makeGaussians, makeSpiral, makeXor, trainTestSplit, type PlanarData, type PlanarOptions, type Split } from '../../src/browser.ts';
+import { loadPlanarDataset, makeCircles, makeGaussians, makeSpiral, makeXor, trainTestSplit, type PlanarData, type PlanarOptions, type TrainTestSplit } from '../../src/browser.ts';
 import { EXAMPLES, type DataConfig, type DatasetName } from './config.ts';
 import type { Extent } from './protocol.ts';
 
@@ -18,7 +18,7 @@ const GENERATORS: Record<DatasetName, (options: PlanarOptions) => PlanarData> = 
  * The m = 400 examples of `config.dataset` (the flower with noise 0.2 is the
  * course's `load_planar_dataset()`), split with `seed`.
  */
-export function makeData(config: DataConfig, seed: number): Split & { extent: Extent } {
+export function makeData(config: DataConfig, seed: number): TrainTestSplit & { extent: Extent } {
   const { X, Y } = GENERATORS[config.dataset]({ m: EXAMPLES, noise: config.noise });
   return { ...trainTestSplit(X, Y, config.testFraction, seed), extent: extentOf(X.data) };
 }

@@ -7,6 +7,7 @@
  * Every sum over k starts at 0 and runs k = 0, 1, ..., K-1; alpha multiplies the
  * finished sum, as NumPy's `1/m * np.dot(dZ, A_prev.T)` does.
  */
+import { OptionError } from '../../errors.ts';
 import { Matrix, type DType, type FloatArray } from '../../matrix.ts';
 import { pairwiseSum } from '../pairwise.ts';
 import type { Activation, Epilogue, Kernels } from '../types.ts';
@@ -253,6 +254,8 @@ function adamUpdate(learningRate: number, beta1: number, beta2: number, epsilon:
 export function createRefKernels(dtype: 'float32'): Kernels<Float32Array>;
 export function createRefKernels(dtype?: 'float64'): Kernels<Float64Array>;
 export function createRefKernels(dtype: DType = 'float64'): Kernels<FloatArray> {
+  // 'float16' would make float64 storage that calls itself float16, which every Model then rejects.
+  if (dtype !== 'float64' && dtype !== 'float32') throw new OptionError(`createRefKernels: dtype is ${JSON.stringify(dtype)}; use "float64" or "float32"`);
   const Store = dtype === 'float32' ? Float32Array : Float64Array;
   return {
     name: 'ref',

@@ -26,7 +26,8 @@ import {
   FN_ADAM_F32, FN_ADAM_F64, FN_DOT_F32, FN_DOT_F64, FN_JOB_F32, FN_JOB_F64, FN_MOM_F32, FN_MOM_F64, FN_PACK_F32, FN_PACK_F64, FN_RANK_F32, FN_RANK_F64, FN_RMS_F32, FN_RMS_F64,
   chunkAddress, JobTable, MAX_CHUNKS,
 } from '../threads/pool.ts';
-import { WasmRuntime, type RuntimeOptions } from './runtime.ts';
+import { checkRuntimeOptions, WasmRuntime, type RuntimeOptions } from './runtime.ts';
+import { OptionError } from '../../errors.ts';
 
 /** The rank-update path: at most this many rows of C, and C small enough to stay in L1. */
 const RANK_MAX_ROWS = 32;
@@ -84,6 +85,9 @@ export function createWasmKernels(dtype: 'float32', options?: WasmKernelOptions)
 export function createWasmKernels(dtype?: 'float64', options?: WasmKernelOptions): WasmKernels<Float64Array>;
 export function createWasmKernels(dtype: DType, options?: WasmKernelOptions): WasmKernels<FloatArray>;
 export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelOptions = {}): WasmKernels<FloatArray> {
+  if (dtype !== 'float64' && dtype !== 'float32') throw new OptionError(`createWasmKernels: dtype is ${JSON.stringify(dtype)}; use "float64" or "float32"`);
+  if (options === null || typeof options !== 'object') throw new OptionError(`createWasmKernels: options is ${String(options)}; give an object { threads?, relaxed?, runtime? }`);
+  if (!options.runtime) checkRuntimeOptions('createWasmKernels', options);
   const rt = options.runtime ?? new WasmRuntime(options);
   const f32 = dtype === 'float32';
   const Store = (f32 ? Float32Array : Float64Array) as unknown as Float64ArrayConstructor;

@@ -12,6 +12,7 @@
  * other way goes dead. There the runtime also reserves a generous memory up
  * front, so that it rarely grows.
  */
+import { OptionError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { TILE, WASM_BINARIES } from './binary.ts';
 import { MAX_THREADS, Pool } from '../threads/pool.ts';
@@ -137,10 +138,8 @@ export class WasmRuntime {
 
   constructor(options: RuntimeOptions = {}) {
     if (!wasmSimdSupported()) throw new Error('WasmRuntime: this engine has no WebAssembly SIMD; use the reference kernels');
+    checkRuntimeOptions('WasmRuntime', options);
     this.relaxed = options.relaxed ?? wasmRelaxedSupported();
-    if (this.relaxed && !wasmRelaxedSupported()) {
-      throw new Error('WasmRuntime: relaxed SIMD was asked for but WebAssembly.validate rejects it here (Node 20 needs --experimental-wasm-relaxed-simd)');
-    }
     this.shared = sharedMemorySupported();
     const name = (this.relaxed ? 'relaxed' : 'simd') + (this.shared ? '' : 'Unshared') as keyof typeof WASM_BINARIES;
     this.module = new WebAssembly.Module(options.build?.bytes as Uint8Array<ArrayBuffer> ?? decodeBase64(WASM_BINARIES[name]));
@@ -348,6 +347,26 @@ export class WasmRuntime {
   shutdown(): void {
     this.workers?.shutdown();
     this.workers = undefined;
+  }
+}
+
+/**
+ * Checks the threads and relaxed options of a runtime where they enter
+ * (configureKernels, createWasmKernels, new WasmRuntime); `fn` names the
+ * caller. Threads beyond MAX_THREADS are allowed and capped (the machine's
+ * cores may be more); 0, fractions and strings are errors, not one thread.
+ */
+export function checkRuntimeOptions(fn: string, options: { threads?: unknown; relaxed?: unknown }): void {
+  const { threads, relaxed } = options;
+  const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+  if (threads !== undefined && !(typeof threads === 'number' && Number.isInteger(threads) && threads >= 1)) {
+    throw new OptionError(`${fn}: threads is ${show(threads)}; it must be a whole number of threads, 1 or more (at most ${MAX_THREADS} are used)`);
+  }
+  if (relaxed !== undefined && typeof relaxed !== 'boolean') {
+    throw new OptionError(`${fn}: relaxed is ${show(relaxed)}; use true or false (default: fused multiply-add where the engine has relaxed SIMD)`);
+  }
+  if (relaxed === true && !wasmRelaxedSupported()) {
+    throw new OptionError(`${fn}: relaxed SIMD was asked for but WebAssembly.validate rejects it here (Node 20 needs --experimental-wasm-relaxed-simd)`);
   }
 }
 
