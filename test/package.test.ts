@@ -64,20 +64,20 @@ describe('declarations', () => {
 });
 
 describe('npm pack', () => {
-  it('ships the compiled library, its declarations, the bin and the README; no source maps', (t) => {
+  it('ships the compiled library, its declarations, the bin, the README and the licence; no source maps', (t) => {
     if (!existsSync(join(ROOT, 'dist/index.js'))) return t.skip('dist/ is not built (npm run build)');
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const [{ files }] = JSON.parse(r.stdout) as [{ files: { path: string; size: number }[] }];
     const paths = files.map((f) => f.path);
     const wanted = [
-      'package.json', 'README.md', pkg.bin.dnn,
+      'package.json', 'README.md', 'LICENSE', pkg.bin.dnn,
       ...Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))),
       'dist/cli/main.js',
     ].map((p) => p.replace(/^\.\//, ''));
     for (const p of wanted) assert.ok(paths.includes(p), `the tarball lacks ${p}`);
     assert.deepEqual(paths.filter((p) => p.endsWith('.map')), [], 'source maps point at src/, which is not shipped');
-    assert.deepEqual(paths.filter((p) => !/^(dist\/|bin\/|README\.md$|package\.json$)/.test(p)), []);
+    assert.deepEqual(paths.filter((p) => !/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(p)), []);
     const large = files.filter((f) => f.size > 100_000 && f.path !== 'dist/kernels/wasm/binary.js').map((f) => `${f.path} ${f.size}`);
     assert.deepEqual(large, [], 'only the WebAssembly binaries are large');
   });
