@@ -13,12 +13,45 @@ export function mismatch(fn: string, [an, a]: Named, [bn, b]: Named, rule: strin
   return new ShapeError(`${fn}: ${an} is ${a.shapeString()} but ${bn} is ${b.shapeString()}; ${rule}`);
 }
 
-/** Throws unless `value` is a Matrix. */
+/**
+ * Throws unless `value` is a Matrix. A plain array (what NumPy's `np.array`
+ * takes) or a typed array gets the call that makes it one.
+ */
 export function expectMatrix(fn: string, name: string, value: unknown): asserts value is Matrix<FloatArray> {
-  if (!(value instanceof Matrix)) {
-    const what = value === undefined ? 'missing' : value === null ? 'null' : `a ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value}`;
-    throw new ShapeError(`${fn}: ${name} is ${what}; it must be a Matrix`);
+  if (!(value instanceof Matrix)) throw new ShapeError(`${fn}: ${name} is ${describeValue(value)}; it must be a Matrix${matrixHint(value)}`);
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    const n = value.length;
+    const plural = (word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    if (numberRows(value)) return `a plain array of ${plural('row')} (number[][])`;
+    if (value.every((v) => typeof v === 'number')) return `a plain array of ${plural('number')}`;
+    return `an array of ${plural('item')}`;
   }
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length} values`;
+  if (typeof value === 'object') {
+    const name = value.constructor?.name ?? 'Object';
+    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  }
+  return `${typeof value === 'number' ? 'the number' : `a ${typeof value}`} ${String(value)}`;
+}
+
+/** How to make the Matrix from what was passed, when that is clear. */
+function matrixHint(value: unknown): string {
+  if (Array.isArray(value)) {
+    if (numberRows(value)) return ' (np.array([[...], [...]]) is Matrix.fromRows([[...], [...]]))';
+    if (value.length > 0 && value.every((v) => typeof v === 'number')) return ' (a row of m values such as [1] is Matrix.fromRows([[1]]), shape (1, m))';
+    return '';
+  }
+  if (ArrayBuffer.isView(value)) return ': Matrix.from([rows, cols], values), values row-major';
+  return '';
+}
+
+function numberRows(value: unknown[]): boolean {
+  return value.length > 0 && value.every((row) => Array.isArray(row) && row.every((v) => typeof v === 'number'));
 }
 
 /** Throws unless both matrices have the same shape. */

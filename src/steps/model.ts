@@ -133,7 +133,13 @@ export function updateParameters(parameters: Parameters, grads: Grads, learningR
     throw new OptionError(`${fn}: learningRate is ${String(learningRate)}; it must be a finite number`);
   }
   const L = layerCount(fn, parameters);
+  if (grads === null || typeof grads !== 'object') throw new ShapeError(`${fn}: grads is ${String(grads)}; it must be a dictionary dW1, db1, ..., dWL, dbL`);
   for (let l = 1; l <= L; l++) {
+    for (const key of ['dW' + l, 'db' + l]) {
+      if (grads[key] === undefined) {
+        throw new ShapeError(`${fn}: grads has no ${key} (its keys: ${Object.keys(grads).filter((k) => grads[k] !== undefined).join(', ') || 'none'}); it must hold dW1..dW${L} and db1..db${L}, as lModelBackward returns them`);
+      }
+    }
     expectSameShape(fn, ['dW' + l, grads['dW' + l]], ['W' + l, parameters['W' + l]]);
     expectSameShape(fn, ['db' + l, grads['db' + l]], ['b' + l, parameters['b' + l]]);
   }
@@ -187,7 +193,7 @@ export function layerCount(fn: string, parameters: Parameters): number {
   for (let l = 1; l <= L; l++) {
     for (const key of ['W' + l, 'b' + l]) {
       if (!(parameters[key] instanceof Matrix)) {
-        throw new ShapeError(`${fn}: parameters has no matrix ${key}; it must hold W1..W${L} and b1..b${L}`);
+        throw new ShapeError(`${fn}: parameters has no matrix ${key} (its keys: ${keys.join(', ')}); it must hold W1..W${L} and b1..b${L}`);
       }
     }
   }
