@@ -196,9 +196,31 @@ function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly nu
   for (let j = 0; j < Y.cols; j++) {
     if (Y.data[j] !== 0 && Y.data[j] !== 1) throw new DataError(`${fn}: Y has ${Y.data[j]} at column ${j}; the course's classifier takes labels 0 or 1 (a Model with a softmax output takes classes)`);
   }
+  checkOptions(fn, options);
   const learningRate = options.learningRate ?? 0.0075;
   const numIterations = options.numIterations ?? 3000;
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new OptionError(`${fn}: learningRate is ${learningRate}; it must be a positive finite number`);
   if (!Number.isInteger(numIterations) || numIterations < 0) throw new OptionError(`${fn}: numIterations is ${numIterations}; it must be a non-negative integer`);
   return { learningRate, numIterations };
+}
+
+const TRAIN_OPTIONS = ['learningRate', 'numIterations', 'printCost', 'onIteration'] as const;
+
+/**
+ * The options are one object of known keys. The course's keyword arguments
+ * (`learning_rate = 0.0075, num_iterations = 2500, print_cost = True`), or
+ * its positional ones, would otherwise be ignored and leave the defaults
+ * (3000 iterations, no printing) without a word.
+ */
+function checkOptions(fn: string, options: unknown): asserts options is TrainOptions {
+  const usage = `pass { learningRate, numIterations, printCost } as the fourth argument`;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionError(`${fn}: options is ${Array.isArray(options) ? JSON.stringify(options) : String(options)}; ${usage}, e.g. { learningRate: 0.0075, numIterations: 2500, printCost: true }`);
+  }
+  for (const key of Object.keys(options)) {
+    if ((TRAIN_OPTIONS as readonly string[]).includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const known = (TRAIN_OPTIONS as readonly string[]).find((k) => k.toLowerCase() === camel.toLowerCase());
+    throw new OptionError(`${fn}: unknown option ${JSON.stringify(key)}${known ? `; the course's ${key} is ${known}` : ''}; the options are ${TRAIN_OPTIONS.join(', ')}`);
+  }
 }

@@ -68,6 +68,7 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
   const into = (l: number) => gradArena && { dW: gradArena.entries[2 * (l - 1)], db: gradArena.entries[2 * (l - 1) + 1] };
 
   const dAL = crossEntropyDA(AL, Y);
+  checkDAL(fn, dAL, AL, Y);
   [grads['dA' + L], grads['dW' + L], grads['db' + L]] = linearActivationBackward(dAL, caches[L - 1], 'sigmoid', into(L));
   getKernels().release(dAL);
   for (let i = L - 2; i >= 0; i--) {
@@ -117,6 +118,24 @@ export function crossEntropyDA(AL: Matrix, Y: Matrix): Matrix {
   const a = AL.data, y = Y.data, d = dAL.data;
   for (let j = 0; j < d.length; j++) d[j] = -((y[j] === 0 ? 0 : y[j] / a[j]) - (y[j] === 1 ? 0 : (1 - y[j]) / (1 - a[j])));
   return dAL;
+}
+
+/**
+ * dAL must be finite: Y / AL or (1 − Y) / (1 − AL) is infinite where AL is
+ * exactly 0 or 1 against a label that differs (NumPy goes on with inf and
+ * NaN gradients). The usual cause is AL and Y given the other way round.
+ * AL itself is not limited to [0, 1]: the course's test case draws it with randn.
+ */
+function checkDAL(fn: string, dAL: Matrix, AL: Matrix, Y: Matrix): void {
+  const d = dAL.data;
+  for (let j = 0; j < d.length; j++) {
+    if (!Number.isFinite(d[j])) {
+      throw new DataError(
+        `${fn}: dAL = −(Y/AL − (1 − Y)/(1 − AL)) is ${d[j]} at column ${j}, where AL is ${AL.data[j]} and Y is ${Y.data[j]}; ` +
+          'AL must be the probabilities lModelForward returned, strictly between 0 and 1 where the label differs (the arguments are lModelBackward(AL, Y, caches))',
+      );
+    }
+  }
 }
 
 /**

@@ -1,0 +1,82 @@
+/**
+ * A learner who finished the course writes its notebook cells with dnn's
+ * step functions: the mistakes such a learner makes (Python's keyword or
+ * positional arguments, arguments swapped) end in an error that says what
+ * to write instead, never in a silent default or NaN.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DataError,
+  initializeParametersDeep,
+  lLayerModel,
+  lModelBackward,
+  lModelForward,
+  Matrix,
+  OptionError,
+  random,
+  twoLayerModel,
+} from '../src/index.ts';
+
+function throwsWith(fn: () => unknown, type: new (...args: never[]) => Error, ...parts: string[]): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof type, `expected a ${type.name}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    for (const part of parts) assert.ok(e.message.includes(part), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(part)}`);
+    return true;
+  });
+}
+
+describe('training options as the course writes them', () => {
+  random.seed(1);
+  const X = random.randn(4, 5);
+  const Y = Matrix.fromRows([[1, 0, 1, 0, 1]]);
+
+  it("the course's keyword names are an OptionError naming the camelCase option", () => {
+    throwsWith(() => lLayerModel(X, Y, [4, 3, 1], { num_iterations: 2500 } as never), OptionError,
+      'lLayerModel: unknown option "num_iterations"', "the course's num_iterations is numIterations");
+    throwsWith(() => twoLayerModel(X, Y, [4, 3, 1], { print_cost: true } as never), OptionError,
+      'twoLayerModel: unknown option "print_cost"', 'is printCost');
+    throwsWith(() => lLayerModel(X, Y, [4, 3, 1], { learningrate: 0.1 } as never), OptionError, 'is learningRate');
+  });
+
+  it("the course's positional learning_rate, num_iterations is an OptionError showing the options object", () => {
+    throwsWith(() => (twoLayerModel as (...a: unknown[]) => unknown)(X, Y, [4, 3, 1], 0.0075, 2500, true), OptionError,
+      'twoLayerModel: options is 0.0075', '{ learningRate: 0.0075, numIterations: 2500, printCost: true }');
+    throwsWith(() => lLayerModel(X, Y, [4, 3, 1], null as never), OptionError, 'lLayerModel: options is null');
+  });
+
+  it('the documented options still train', () => {
+    const costs: number[] = [];
+    const result = lLayerModel(X, Y, [4, 3, 1], { learningRate: 0.1, numIterations: 2, printCost: false, onIteration: (_i, c) => costs.push(c) });
+    assert.equal(costs.length, 2);
+    assert.deepEqual(result.costs, [costs[0]]);
+  });
+});
+
+describe('lModelBackward with AL and Y swapped', () => {
+  it('is a DataError naming dAL, the column and both values, not NaN gradients', () => {
+    random.seed(2);
+    const X = random.randn(4, 3);
+    const parameters = initializeParametersDeep([4, 3, 1]);
+    const [AL, caches] = lModelForward(X, parameters);
+    const Y = Matrix.fromRows([[0, 1, 1]]);
+    throwsWith(() => lModelBackward(Y, AL, caches), DataError,
+      'lModelBackward: dAL = −(Y/AL − (1 − Y)/(1 − AL)) is', 'at column 0, where AL is 0 and Y is', 'lModelBackward(AL, Y, caches)');
+    // In the right order the gradients are finite.
+    const grads = lModelBackward(AL, Y, caches);
+    for (const M of Object.values(grads)) assert.ok(M.data.every(Number.isFinite));
+  });
+
+  it("accepts the course's test case, whose AL is drawn with randn (AL > 1)", () => {
+    random.seed(3);
+    const AL = random.randn(1, 2);
+    assert.ok(AL.data[0] > 1);
+    const Y = Matrix.fromRows([[1, 0]]);
+    const c1: [[Matrix, Matrix, Matrix], Matrix] = [[random.randn(4, 2), random.randn(3, 4), random.randn(3, 1)], random.randn(3, 2)];
+    const c2: [[Matrix, Matrix, Matrix], Matrix] = [[random.randn(3, 2), random.randn(1, 3), random.randn(1, 1)], random.randn(1, 2)];
+    const grads = lModelBackward(AL, Y, [c1, c2]);
+    // the course's expected dW1[0][0] and db1[0] (v3 notebook)
+    assert.ok(Math.abs(grads.dW1.get(0, 0) - 0.41010002) < 5e-9);
+    assert.ok(Math.abs(grads.db1.get(0, 0) - -0.22007063) < 5e-9);
+  });
+});
