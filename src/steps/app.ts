@@ -79,6 +79,11 @@ export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[],
   return train(fn, X, layersDims, numIterations, learningRate, options, initialize, (Xk, parameters) => {
     const [AL, caches] = lModelForward(Xk, parameters);
     const cost = computeCost(AL, Y);
+    if (!Number.isFinite(cost)) {
+      // train stops on this cost; lModelBackward would reject the infinite dAL first
+      releaseIteration(caches, AL, {});
+      return cost;
+    }
     const grads = lModelBackward(AL, Y, caches);
     updateParameters(parameters, grads, learningRate);
     releaseIteration(caches, AL, grads);
@@ -184,7 +189,8 @@ function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly nu
     throw new ShapeError(`${fn}: layersDims is ${JSON.stringify(layersDims)}; it must be ${exactLayers === 3 ? '[n_x, n_h, n_y]' : '[n[0], n[1], ..., n[L]] with at least two sizes'}`);
   }
   if (X.rows !== layersDims[0]) {
-    throw new ShapeError(`${fn}: X is ${X.shapeString()} but layersDims[0] is ${layersDims[0]}; X's rows must equal n[0], the number of features`);
+    const transposed = X.cols === layersDims[0] ? ` (X looks transposed: examples are columns, so X is (n[0], m) = (${X.cols}, ${X.rows}))` : '';
+    throw new ShapeError(`${fn}: X is ${X.shapeString()} but layersDims[0] is ${layersDims[0]}; X's rows must equal n[0], the number of features${transposed}`);
   }
   if (layersDims[layersDims.length - 1] !== 1) {
     throw new ShapeError(`${fn}: layersDims ends with ${layersDims[layersDims.length - 1]}; the output layer must have one unit (n[L] = 1)`);
