@@ -9,12 +9,14 @@ import { describe, it } from 'node:test';
 import {
   DataError,
   initializeParametersDeep,
+  linearForward,
   lLayerModel,
   lModelBackward,
   lModelForward,
   Matrix,
   OptionError,
   random,
+  ShapeError,
   twoLayerModel,
 } from '../src/index.ts';
 
@@ -78,5 +80,30 @@ describe('lModelBackward with AL and Y swapped', () => {
     // the course's expected dW1[0][0] and db1[0] (v3 notebook)
     assert.ok(Math.abs(grads.dW1.get(0, 0) - 0.41010002) < 5e-9);
     assert.ok(Math.abs(grads.db1.get(0, 0) - -0.22007063) < 5e-9);
+  });
+});
+
+describe('shapes in the wrong order', () => {
+  random.seed(1);
+  const A = random.randn(3, 2), W = random.randn(1, 3), b = random.randn(1, 1);
+  const T = (M: Matrix) => Matrix.fromRows(Array.from({ length: M.cols }, (_, j) => Array.from({ length: M.rows }, (_, i) => M.get(i, j))));
+
+  it('an A_prev or X with one example per row is named as transposed, with the shape it needs', () => {
+    throwsWith(() => linearForward(T(A), W, b), ShapeError,
+      "linearForward: W is (1, 3) but A_prev is (2, 3); W's columns must equal A_prev's rows (n[l-1]) (A_prev looks transposed: examples are columns, so A_prev is (n[l-1], m) = (3, 2))");
+    const parameters = initializeParametersDeep([3, 4, 1]);
+    const X = random.randn(3, 5);
+    throwsWith(() => lModelForward(T(X), parameters), ShapeError, "lModelForward: W1 is (4, 3) but X is (5, 3)", '(X looks transposed: examples are columns, so X is (n[0], m) = (3, 5))');
+    throwsWith(() => lLayerModel(T(X), Matrix.zeros(1, 5), [3, 4, 1], { numIterations: 1 }), ShapeError,
+      'lLayerModel: X is (5, 3) but layersDims[0] is 3', '(X looks transposed: examples are columns, so X is (n[0], m) = (3, 5))');
+  });
+
+  it('a W of shape (n[l-1], n[l]) is named as transposed', () => {
+    throwsWith(() => linearForward(A, T(W), b), ShapeError,
+      "linearForward: W is (3, 1) but A_prev is (3, 2); W's columns must equal A_prev's rows (n[l-1]) (W looks transposed: W is (n[l], n[l-1]) = (1, 3))");
+  });
+
+  it('a shape that is merely wrong gets no transposition hint', () => {
+    assert.throws(() => linearForward(random.randn(4, 2), W, b), (e: Error) => e instanceof ShapeError && !e.message.includes('transposed'));
   });
 });

@@ -74,7 +74,12 @@ export function checkLinear(fn: string, APrev: Matrix<FloatArray>, W: Matrix<Flo
   expectMatrix(fn, w, W);
   expectMatrix(fn, bn, b);
   if (W.cols !== APrev.rows) {
-    throw mismatch(fn, [w, W], [a, APrev], `${w}'s columns must equal ${a}'s rows (n[${lp}])`);
+    const transposed = W.cols === APrev.cols && APrev.rows !== APrev.cols
+      ? ` (${a} looks transposed: examples are columns, so ${a} is (n[${lp}], m) = (${W.cols}, ${APrev.rows}))`
+      : W.rows === APrev.rows && W.rows !== W.cols
+        ? ` (${w} looks transposed: ${w} is (n[${l ?? 'l'}], n[${lp}]) = (${W.cols}, ${W.rows}))`
+        : '';
+    throw mismatch(fn, [w, W], [a, APrev], `${w}'s columns must equal ${a}'s rows (n[${lp}])${transposed}`);
   }
   if (b.rows !== W.rows || b.cols !== 1) {
     throw mismatch(fn, [bn, b], [w, W], `${bn} must be (n[${l ?? 'l'}], 1) = (${W.rows}, 1)`);
