@@ -5,6 +5,7 @@
  * walks its imports to keep it so.
  */
 export { Matrix, formatShape, assertFinite, type DType, type FloatArray } from './matrix.ts';
+export { formatMatrix, type Printable } from './format.ts';
 export { ShapeError, DataError, OptionError, DivergenceError } from './errors.ts';
 export { RandomState, random } from './random.ts';
 export { Arena, type Parameters, type Grads } from './parameters.ts';

@@ -14,6 +14,7 @@
  * `data` always has exactly `rows * cols` elements.
  */
 import { DataError, ShapeError } from './errors.ts';
+import { formatMatrix } from './format.ts';
 
 export type DType = 'float64' | 'float32';
 export type FloatArray = Float64Array | Float32Array;
@@ -106,8 +107,19 @@ export class Matrix<T extends FloatArray = Float64Array> {
     return formatShape(this.rows, this.cols);
   }
 
+  /**
+   * The values as NumPy's `str` prints the array, so `"W1 = " + W1` reads
+   * like the course's `"W1 = " + str(W1)` (8 digits after the point at
+   * most; see format.ts). `toArray()` gives every digit.
+   */
   toString(): string {
-    return `Matrix${this.shapeString()} ${JSON.stringify(this.toArray())}`;
+    return formatMatrix(this);
+  }
+
+  /** `console.log(M)` in Node: the shape, then the values as NumPy prints them. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const prefix = `Matrix${this.shapeString()} `;
+    return prefix + formatMatrix(this, prefix);
   }
 }
 
