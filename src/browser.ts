@@ -38,7 +38,7 @@ export {
   type LayerCache,
 } from './steps/linear.ts';
 export { lModelForward, lModelBackward, computeCost, updateParameters } from './steps/model.ts';
-export { twoLayerModel, lLayerModel, predict, type TrainOptions, type TrainResult, type Prediction } from './steps/app.ts';
+export { twoLayerModel, lLayerModel, predict, printMislabeledImages, type TrainOptions, type TrainResult, type Prediction, type Mislabeled } from './steps/app.ts';
 export { gradientCheck, gradientCheckParameters, type GradientCheckResult, type CheckedParameter } from './steps/gradcheck.ts';
 
 // The practical Model API

@@ -15,10 +15,12 @@ import {
   lModelForward,
   Matrix,
   OptionError,
+  printMislabeledImages,
   random,
   ShapeError,
   twoLayerModel,
 } from '../src/index.ts';
+import { readVectors } from './helpers.ts';
 
 function throwsWith(fn: () => unknown, type: new (...args: never[]) => Error, ...parts: string[]): void {
   assert.throws(fn, (e: unknown) => {
@@ -105,5 +107,29 @@ describe('shapes in the wrong order', () => {
 
   it('a shape that is merely wrong gets no transposition hint', () => {
     assert.throws(() => linearForward(random.randn(4, 2), W, b), (e: Error) => e instanceof ShapeError && !e.message.includes('transposed'));
+  });
+});
+
+describe("printMislabeledImages, the application's print_mislabeled_images", () => {
+  it("names the L-layer model's 10 mislabeled test pictures of the NumPy run", (t) => {
+    const { data, L_layer } = readVectors('cat_trace.json');
+    const y = Matrix.fromRows([data.test_y_labels]);
+    const p = Matrix.fromRows([L_layer.test_predictions]);
+    const X = Matrix.zeros(3, 50);
+    const log = t.mock.method(console, 'log', () => {});
+    const wrong = printMislabeledImages(data.classes, X, y, p);
+    assert.deepEqual(wrong.map((w) => w.index), [5, 11, 13, 19, 28, 29, 34, 38, 44, 45]);
+    assert.deepEqual(wrong[0], { index: 5, prediction: 'cat', label: 'non-cat' });
+    assert.deepEqual(wrong[1], { index: 11, prediction: 'non-cat', label: 'cat' });
+    assert.equal(log.mock.callCount(), 10);
+    assert.deepEqual(log.mock.calls[0].arguments, ['Image 5: Prediction: cat, Class: non-cat']);
+  });
+
+  it('checks its arguments', () => {
+    const X = Matrix.zeros(3, 2);
+    throwsWith(() => printMislabeledImages(['non-cat', 'cat'], X, Matrix.fromRows([[0, 1]]), Matrix.fromRows([[0], [1]])), ShapeError,
+      'printMislabeledImages: p is (2, 1) but X is (3, 2); p must be (1, m) = (1, 2)');
+    throwsWith(() => printMislabeledImages(['non-cat', 'cat'], X, Matrix.fromRows([[0, 2]]), Matrix.fromRows([[0, 1]])), DataError,
+      'printMislabeledImages: y has 2 at column 1');
   });
 });

@@ -230,3 +230,47 @@ function checkOptions(fn: string, options: unknown): asserts options is TrainOpt
     throw new OptionError(`${fn}: unknown option ${JSON.stringify(key)}${known ? `; the course's ${key} is ${known}` : ''}; the options are ${TRAIN_OPTIONS.join(', ')}`);
   }
 }
+
+/** One example the model got wrong, as `print_mislabeled_images` titles it. */
+export interface Mislabeled {
+  /** Its column in X (0-based, as the course's index). */
+  index: number;
+  /** The class the model predicted, `classes[p[0, index]]`. */
+  prediction: string;
+  /** The true class, `classes[y[0, index]]`. */
+  label: string;
+}
+
+/**
+ * The application's `print_mislabeled_images(classes, X, y, p)`: the
+ * examples where p + y == 1 (prediction and label differ), one line each,
+ * `Image 5: Prediction: cat, Class: non-cat` (the course's picture titles;
+ * the picture is column `index` of X: `loadImage`'s layout, 64 · 64 · 3 values).
+ * @param classes - class names, ["non-cat", "cat"] from `loadCatData`
+ * @param X - (n[0], m) the examples predicted
+ * @param y - (1, m) true labels
+ * @param p - (1, m) predictions, `predict(X, y, parameters).p`
+ * @returns the mislabeled examples in column order
+ */
+export function printMislabeledImages(classes: readonly string[], X: Matrix, y: Matrix, p: Matrix): Mislabeled[] {
+  const fn = 'printMislabeledImages';
+  if (!Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === 'string')) {
+    throw new ShapeError(`${fn}: classes is ${JSON.stringify(classes)}; it must be the class names, e.g. ["non-cat", "cat"] from loadCatData`);
+  }
+  expectMatrix(fn, 'X', X);
+  expectMatrix(fn, 'y', y);
+  expectMatrix(fn, 'p', p);
+  if (y.rows !== 1 || y.cols !== X.cols) throw mismatch(fn, ['y', y], ['X', X], `y must be (1, m) = (1, ${X.cols})`);
+  if (p.rows !== 1 || p.cols !== X.cols) throw mismatch(fn, ['p', p], ['X', X], `p must be (1, m) = (1, ${X.cols}), the p of predict`);
+  const name = (what: string, v: number, j: number) => {
+    if (!Number.isInteger(v) || v < 0 || v >= classes.length) throw new DataError(`${fn}: ${what} has ${v} at column ${j}; it must be a class index from 0 to ${classes.length - 1}`);
+    return classes[v];
+  };
+  const out: Mislabeled[] = [];
+  for (let j = 0; j < X.cols; j++) {
+    const prediction = name('p', p.data[j], j), label = name('y', y.data[j], j);
+    if (p.data[j] !== y.data[j]) out.push({ index: j, prediction, label });
+  }
+  for (const { index, prediction, label } of out) console.log(`Image ${index}: Prediction: ${prediction}, Class: ${label}`);
+  return out;
+}
