@@ -24,6 +24,7 @@ describe('loadCatData', { skip }, () => {
     assert.deepEqual(d.trainY.shape, [1, 209]);
     assert.deepEqual(d.testY.shape, [1, 50]);
     assert.deepEqual(d.classes, data.classes);
+    assert.deepEqual(d.imageShape, data.train_set_x_orig.shape.slice(1), 'imageShape is train_x_orig.shape[1:]');
     assert.deepEqual(Array.from({ length: 8 }, (_, k) => d.trainX.get(k, 0)), data.train_x.first8_of_column0);
     assert.equal(await sha256F64(d.trainX.data), data.train_x.sha256_f64le, 'train X bit-identical to NumPy');
     assert.equal(await sha256F64(d.testX.data), data.test_x.sha256_f64le, 'test X bit-identical to NumPy');

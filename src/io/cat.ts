@@ -17,6 +17,8 @@ export interface CatData {
   testY: Matrix;
   /** ["non-cat", "cat"] */
   classes: string[];
+  /** [64, 64, 3]: one picture's (num_px, num_px, 3), `train_x_orig.shape[1:]`; num_px = imageShape[0]. */
+  imageShape: number[];
 }
 
 /**
@@ -26,5 +28,5 @@ export interface CatData {
 export async function loadCatData(dir: string): Promise<CatData> {
   const train = await loadH5Dataset(join(dir, 'train_catvnoncat.h5'), { xKey: 'train_set_x', yKey: 'train_set_y', classesKey: 'list_classes' });
   const test = await loadH5Dataset(join(dir, 'test_catvnoncat.h5'), { xKey: 'test_set_x', yKey: 'test_set_y', classesKey: 'list_classes' });
-  return { trainX: train.X, trainY: train.Y, testX: test.X, testY: test.Y, classes: test.classes ?? train.classes ?? ['non-cat', 'cat'] };
+  return { trainX: train.X, trainY: train.Y, testX: test.X, testY: test.Y, classes: test.classes ?? train.classes ?? ['non-cat', 'cat'], imageShape: train.exampleShape.slice() };
 }
