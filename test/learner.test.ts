@@ -131,5 +131,8 @@ describe("printMislabeledImages, the application's print_mislabeled_images", () 
       'printMislabeledImages: p is (2, 1) but X is (3, 2); p must be (1, m) = (1, 2)');
     throwsWith(() => printMislabeledImages(['non-cat', 'cat'], X, Matrix.fromRows([[0, 2]]), Matrix.fromRows([[0, 1]])), DataError,
       'printMislabeledImages: y has 2 at column 1');
+    const prediction = { p: Matrix.fromRows([[0, 1]]), probas: Matrix.fromRows([[0.2, 0.7]]), accuracy: 1 };
+    throwsWith(() => printMislabeledImages(['non-cat', 'cat'], X, Matrix.fromRows([[0, 1]]), prediction as never), ShapeError,
+      "printMislabeledImages: p is predict's whole result { p, probas, accuracy }; pass its p");
   });
 });

@@ -259,6 +259,9 @@ export function printMislabeledImages(classes: readonly string[], X: Matrix, y: 
   }
   expectMatrix(fn, 'X', X);
   expectMatrix(fn, 'y', y);
+  if (!(p instanceof Matrix) && (p as unknown as Partial<Prediction>)?.p instanceof Matrix) {
+    throw new ShapeError(`${fn}: p is predict's whole result { p, probas, accuracy }; pass its p (the course's predict returns only p)`);
+  }
   expectMatrix(fn, 'p', p);
   if (y.rows !== 1 || y.cols !== X.cols) throw mismatch(fn, ['y', y], ['X', X], `y must be (1, m) = (1, ${X.cols})`);
   if (p.rows !== 1 || p.cols !== X.cols) throw mismatch(fn, ['p', p], ['X', X], `p must be (1, m) = (1, ${X.cols}), the p of predict`);
