@@ -49,6 +49,10 @@ export class Matrix<T extends FloatArray = Float64Array> {
    */
   static fromRows(rows: ArrayLike<number>[], name = 'rows'): Matrix {
     const r = rows.length;
+    const bad = Array.prototype.findIndex.call(rows, (row: unknown) => row === null || typeof row !== 'object' || typeof (row as ArrayLike<number>).length !== 'number');
+    if (bad >= 0) {
+      throw new ShapeError(`Matrix.fromRows: ${name}[${bad}] is ${JSON.stringify(rows[bad])}, not a row; pass a list of rows, e.g. [[1, 1, 0]] for a (1, 3) matrix`);
+    }
     const c = r === 0 ? 0 : rows[0].length;
     const data = new Float64Array(r * c);
     for (let i = 0; i < r; i++) {
@@ -169,7 +173,19 @@ function isDimension(n: number): boolean {
 
 function checkedSize(fn: string, rows: number, cols: number): number {
   if (!isDimension(rows) || !isDimension(cols)) {
-    throw new ShapeError(`${fn}: shape (${rows}, ${cols}) is not a pair of non-negative integers`);
+    throw new ShapeError(`${fn}: shape (${shapePart(rows)}, ${shapePart(cols)}) is not a pair of non-negative integers${sizeHint(fn, rows, cols)}`);
   }
   return rows * cols;
+}
+
+function shapePart(n: unknown): string {
+  return Array.isArray(n) ? `[${n.join(', ')}]` : String(n);
+}
+
+/** NumPy takes a shape tuple (np.zeros((3, 2))) or a single size (randn(3)); dnn takes two sizes. */
+export function sizeHint(fn: string, rows: unknown, cols: unknown): string {
+  if (cols !== undefined) return '';
+  if (Array.isArray(rows) && rows.length === 2) return `; give the two sizes as arguments, ${fn}(${rows[0]}, ${rows[1]}), not a shape array`;
+  if (typeof rows === 'number') return `; dnn's matrices are 2-D, as the course's arrays: ${fn}(${rows}, 1) for a column, ${fn}(1, ${rows}) for a row`;
+  return '';
 }

@@ -17,6 +17,7 @@ import {
   OptionError,
   printMislabeledImages,
   random,
+  RandomState,
   ShapeError,
   twoLayerModel,
 } from '../src/index.ts';
@@ -134,5 +135,25 @@ describe("printMislabeledImages, the application's print_mislabeled_images", () 
     const prediction = { p: Matrix.fromRows([[0, 1]]), probas: Matrix.fromRows([[0.2, 0.7]]), accuracy: 1 };
     throwsWith(() => printMislabeledImages(['non-cat', 'cat'], X, Matrix.fromRows([[0, 1]]), prediction as never), ShapeError,
       "printMislabeledImages: p is predict's whole result { p, probas, accuracy }; pass its p");
+  });
+});
+
+describe("NumPy's array-making calls written as in Python", () => {
+  it('a shape tuple or a single size names the two-size call', () => {
+    throwsWith(() => (random.randn as (...a: unknown[]) => unknown)(3), ShapeError,
+      "RandomState.randn: shape (3, undefined) is not a pair of non-negative integers; dnn's matrices are 2-D, as the course's arrays: random.randn(3, 1) for a column, random.randn(1, 3) for a row");
+    throwsWith(() => (random.rand as (...a: unknown[]) => unknown)([3, 2]), ShapeError, 'RandomState.rand: shape ([3, 2], undefined)', 'random.rand(3, 2), not a shape array');
+    throwsWith(() => (Matrix.zeros as (...a: unknown[]) => unknown)([3, 2]), ShapeError, 'Matrix.zeros: shape ([3, 2], undefined)', 'Matrix.zeros(3, 2), not a shape array');
+  });
+
+  it('Matrix.fromRows of one flat row asks for a list of rows', () => {
+    throwsWith(() => Matrix.fromRows([1, 1, 0] as never), ShapeError, 'Matrix.fromRows: rows[0] is 1, not a row; pass a list of rows, e.g. [[1, 1, 0]] for a (1, 3) matrix');
+    assert.deepEqual(Matrix.fromRows([[1, 1, 0]]).shape, [1, 3]);
+  });
+
+  it('a failed size check does not draw from the generator', () => {
+    random.seed(1);
+    assert.throws(() => (random.randn as (...a: unknown[]) => unknown)(3));
+    assert.equal(random.randn(1, 1).data[0], new RandomState(1).randn(1, 1).data[0]);
   });
 });
