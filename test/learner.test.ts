@@ -9,6 +9,9 @@ import { describe, it } from 'node:test';
 import {
   DataError,
   initializeParametersDeep,
+  linearActivationBackward,
+  linearActivationForward,
+  linearBackward,
   linearForward,
   lLayerModel,
   lModelBackward,
@@ -17,6 +20,8 @@ import {
   OptionError,
   printMislabeledImages,
   random,
+  reluBackward,
+  sigmoidBackward,
   RandomState,
   ShapeError,
   twoLayerModel,
@@ -155,5 +160,25 @@ describe("NumPy's array-making calls written as in Python", () => {
     random.seed(1);
     assert.throws(() => (random.randn as (...a: unknown[]) => unknown)(3));
     assert.equal(random.randn(1, 1).data[0], new RandomState(1).randn(1, 1).data[0]);
+  });
+});
+
+describe('one cache passed where another belongs', () => {
+  random.seed(2);
+  const [, cache] = linearActivationForward(random.randn(3, 2), random.randn(1, 3), random.randn(1, 1), 'relu');
+  const dA = random.randn(1, 2);
+
+  it('names the cache given and the part to pass', () => {
+    throwsWith(() => sigmoidBackward(dA, cache as never), ShapeError,
+      'sigmoidBackward: cache is not Z (it is a layer cache [linear_cache, activation_cache]: pass its activation cache, cache[1])');
+    throwsWith(() => reluBackward(dA, cache[0] as never), ShapeError, 'reluBackward: cache is not Z (it is a linear cache [A_prev, W, b]');
+    throwsWith(() => linearBackward(dA, cache as never), OptionError, '(it is a layer cache [linear_cache, activation_cache]: pass its linear cache, cache[0])');
+    throwsWith(() => linearActivationBackward(dA, cache[0] as never, 'relu'), OptionError,
+      '(it is a linear cache [A_prev, W, b]: pass the layer cache [linear_cache, activation_cache] linearActivationForward returned)');
+  });
+
+  it('the right parts work', () => {
+    assert.deepEqual(sigmoidBackward(dA, cache[1]).shape, [1, 2]);
+    assert.deepEqual(linearBackward(dA, cache[0])[0].shape, [3, 2]);
   });
 });

@@ -92,3 +92,26 @@ export function checkUnits(fn: string, name: string, n: unknown): asserts n is n
     throw new ShapeError(`${fn}: ${name} is ${String(n)}; a layer size must be a positive integer`);
   }
 }
+
+/**
+ * What kind of cache `value` is, for the message when one cache is passed
+ * where another belongs: the step functions' caches are Z (an activation
+ * cache), [A_prev, W, b] (a linear cache) and [linear_cache, Z] (a layer cache).
+ */
+export function cacheKind(value: unknown): 'activation' | 'linear' | 'layer' | undefined {
+  if (value instanceof Matrix) return 'activation';
+  if (!Array.isArray(value)) return undefined;
+  if (value.length === 3 && value.every((v) => v instanceof Matrix)) return 'linear';
+  if (value.length === 2 && cacheKind(value[0]) === 'linear' && value[1] instanceof Matrix) return 'layer';
+  return undefined;
+}
+
+/** `; pass ...` advice when `value` is a cache of another kind than `wanted`, else ''. */
+export function cacheHint(value: unknown, wanted: 'activation' | 'linear' | 'layer'): string {
+  const kind = cacheKind(value);
+  if (kind === undefined || kind === wanted) return '';
+  const name = { activation: 'an activation cache Z', linear: 'a linear cache [A_prev, W, b]', layer: 'a layer cache [linear_cache, activation_cache]' }[kind];
+  if (kind === 'layer' && wanted === 'activation') return ` (it is ${name}: pass its activation cache, cache[1])`;
+  if (kind === 'layer' && wanted === 'linear') return ` (it is ${name}: pass its linear cache, cache[0])`;
+  return ` (it is ${name}: pass the ${wanted === 'layer' ? 'layer cache [linear_cache, activation_cache] linearActivationForward returned' : wanted === 'linear' ? 'linear cache [A_prev, W, b] linearForward returned' : 'activation cache Z that sigmoid or relu returned'})`;
+}
