@@ -182,3 +182,11 @@ describe('one cache passed where another belongs', () => {
     assert.deepEqual(linearBackward(dA, cache[0])[0].shape, [3, 2]);
   });
 });
+
+describe('a parameters dictionary with the right keys but plain arrays', () => {
+  it('names the entry and how to make it a Matrix', () => {
+    const X = Matrix.fromRows([[1, 2], [3, 4]]);
+    throwsWith(() => lModelForward(X, { W1: [[0.1, 0.2]], b1: [[0]] } as never), ShapeError,
+      'lModelForward: parameters.W1 is a plain array of 1 row (number[][]); it must be a Matrix (np.array([[...], [...]]) is Matrix.fromRows([[...], [...]]))');
+  });
+});

@@ -211,9 +211,10 @@ export function layerCount(fn: string, parameters: Parameters): number {
   if (L < 1) throw new ShapeError(`${fn}: parameters has ${keys.length} entries (${keys.join(', ') || 'none'}); it needs W1, b1 at least`);
   for (let l = 1; l <= L; l++) {
     for (const key of ['W' + l, 'b' + l]) {
-      if (!(parameters[key] instanceof Matrix)) {
+      if (parameters[key] === undefined) {
         throw new ShapeError(`${fn}: parameters has no matrix ${key} (its keys: ${keys.join(', ')}); it must hold W1..W${L} and b1..b${L}`);
       }
+      expectMatrix(fn, `parameters.${key}`, parameters[key]);
     }
   }
   return L;
