@@ -2,7 +2,7 @@
  * The course's two notebooks, cell by cell, with dnn's step functions.
  *
  *   npm run --silent example:steps                 # "Step by Step": every function's test cell
- *   npm run --silent example:steps -- --app        # and the cat application (about 2 min)
+ *   npm run --silent example:steps -- --app        # and the cat application (a few minutes)
  *   npm run --silent example:steps -- --app --image my_image.jpg
  *
  * Each test cell draws its inputs as the course's testCases do
