@@ -32,6 +32,17 @@ describe('loadCatData', { skip }, () => {
     assert.deepEqual(Array.from(d.testY.data), data.test_y_labels);
   });
 
+  it("reads datasets/ by default, as the course's load_data()", async () => {
+    const cwd = process.cwd();
+    process.chdir(scratch);
+    try {
+      await assert.rejects(loadCatData(), (e: unknown) => e instanceof DataError && e.message === `${join('datasets', 'train_catvnoncat.h5')}: file not found`);
+    } finally {
+      process.chdir(cwd);
+    }
+    await assert.rejects(loadCatData(7 as never), (e: unknown) => e instanceof DataError && e.message.startsWith('loadCatData: dir is 7;'));
+  });
+
   it('a directory without the files names the missing file', async () => {
     await assert.rejects(loadCatData(scratch), (e: unknown) => e instanceof DataError && e.message === `${join(scratch, 'train_catvnoncat.h5')}: file not found`);
   });
