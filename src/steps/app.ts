@@ -28,6 +28,7 @@ export interface TrainOptions {
   onIteration?: (iteration: number, cost: number) => void;
 }
 
+/** What the course's 2021 notebook returns as the tuple `parameters, costs`. */
 export interface TrainResult {
   parameters: Parameters;
   /** The cost at iterations 0, 100, 200, ... (the course's plotted curve). */
@@ -141,6 +142,8 @@ export interface Prediction {
 
 /**
  * The application's `predict`: forward propagation, 0/1 predictions at 0.5, accuracy.
+ * The course's also prints `Accuracy: ...` and returns only p; this one
+ * prints nothing and returns p with the probabilities and the accuracy.
  * @param X - (n[0], m) inputs
  * @param y - (1, m) labels
  * @param parameters - trained W1, b1, ..., WL, bL
