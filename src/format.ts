@@ -135,7 +135,7 @@ function positional(x: number): { int: string; frac: string } {
   if (s.includes('e')) s = a.toFixed(20);
   let [int, frac = ''] = s.split('.');
   if (frac.length > PRECISION) {
-    [int, frac = ''] = a.toFixed(PRECISION).split('.');
+    [int, frac = ''] = halfEven(a.toFixed(PRECISION), a.toFixed(100), PRECISION).split('.');
   }
   frac = frac.replace(/0+$/, '');
   return { int: sign + int, frac };
@@ -149,12 +149,29 @@ function scientific(x: number): { int: string; frac: string; exp: string } {
   let [mantissa, e] = s.split('e');
   let [int, frac = ''] = mantissa.split('.');
   if (frac.length > PRECISION) {
-    s = a.toExponential(PRECISION);
-    [mantissa, e] = s.split('e');
+    const exact = a.toExponential(100).split('e');
+    const rounded = a.toExponential(PRECISION).split('e');
+    mantissa = halfEven(rounded[0], exact[0], PRECISION);
+    e = mantissa === rounded[0] ? rounded[1] : exact[1];
     [int, frac = ''] = mantissa.split('.');
   }
   frac = frac.replace(/0+$/, '');
   const expSign = e.startsWith('-') ? '-' : '+';
   const expDigits = e.replace(/^[+-]/, '').padStart(2, '0');
   return { int: sign + int, frac, exp: expSign + expDigits };
+}
+
+/**
+ * Dragon4 rounds a tie to even, JavaScript's toFixed and toExponential away
+ * from zero: where the exact digits after the kept `digits` are 5 and then
+ * zeros (0.001953125 = 2⁻⁹ to 8 digits), the kept digits stay when the last
+ * is even ("0.00195312", as NumPy prints) instead of `rounded`'s "…13".
+ * @param rounded - the digits as JavaScript rounded them ("0.00195313")
+ * @param exact - the same number's exact digits (toFixed(100) or toExponential(100)'s mantissa)
+ */
+function halfEven(rounded: string, exact: string, digits: number): string {
+  const end = exact.indexOf('.') + 1 + digits;
+  if (!/^50*$/.test(exact.slice(end))) return rounded;
+  const kept = exact.slice(0, end);
+  return (kept.charCodeAt(kept.length - 1) - 48) % 2 === 0 ? kept : rounded;
 }
