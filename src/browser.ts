@@ -5,6 +5,7 @@
  * walks its imports to keep it so.
  */
 export { Matrix, formatShape, assertFinite, type DType, type FloatArray } from './matrix.ts';
+export { formatMatrix, type Printable } from './format.ts';
 export { ShapeError, DataError, OptionError, DivergenceError } from './errors.ts';
 export { RandomState, random } from './random.ts';
 export { Arena, type Parameters, type Grads } from './parameters.ts';
@@ -37,7 +38,7 @@ export {
   type LayerCache,
 } from './steps/linear.ts';
 export { lModelForward, lModelBackward, computeCost, updateParameters } from './steps/model.ts';
-export { twoLayerModel, lLayerModel, predict, type TrainOptions, type TrainResult, type Prediction } from './steps/app.ts';
+export { twoLayerModel, lLayerModel, predict, printMislabeledImages, type TrainOptions, type TrainResult, type Prediction, type Mislabeled } from './steps/app.ts';
 export { gradientCheck, gradientCheckParameters, type GradientCheckResult, type CheckedParameter } from './steps/gradcheck.ts';
 
 // The practical Model API

@@ -6,6 +6,7 @@ export * from './browser.ts';
 
 // Data files (Node only)
 export { loadCatData, type CatData } from './io/cat.ts';
+export { loadImage } from './io/image.ts';
 export { loadH5Dataset, type H5Dataset, type H5Options } from './io/h5.ts';
 export { loadDataset, splitExamples, DATA_FORMATS, type Dataset, type DatasetOptions, type Split, type Layout } from './io/dataset.ts';
 export { loadMnist, MNIST_CLASSES } from './io/mnist.ts';

@@ -14,6 +14,7 @@
  * `data` always has exactly `rows * cols` elements.
  */
 import { DataError, ShapeError } from './errors.ts';
+import { formatMatrix } from './format.ts';
 
 export type DType = 'float64' | 'float32';
 export type FloatArray = Float64Array | Float32Array;
@@ -53,6 +54,10 @@ export class Matrix<T extends FloatArray = Float64Array> {
    */
   static fromRows(rows: ArrayLike<number>[], name = 'rows'): Matrix {
     const r = rows.length;
+    const bad = Array.prototype.findIndex.call(rows, (row: unknown) => row === null || typeof row !== 'object' || typeof (row as ArrayLike<number>).length !== 'number');
+    if (bad >= 0) {
+      throw new ShapeError(`Matrix.fromRows: ${name}[${bad}] is ${JSON.stringify(rows[bad])}, not a row; pass a list of rows, e.g. [[1, 1, 0]] for a (1, 3) matrix`);
+    }
     const c = r === 0 ? 0 : rows[0].length;
     const data = new Float64Array(r * c);
     for (let i = 0; i < r; i++) {
@@ -116,8 +121,19 @@ export class Matrix<T extends FloatArray = Float64Array> {
     return formatShape(this.rows, this.cols);
   }
 
+  /**
+   * The values as NumPy's `str` prints the array, so `"W1 = " + W1` reads
+   * like the course's `"W1 = " + str(W1)` (8 digits after the point at
+   * most; see format.ts). `toArray()` gives every digit.
+   */
   toString(): string {
-    return `Matrix${this.shapeString()} ${JSON.stringify(this.toArray())}`;
+    return formatMatrix(this);
+  }
+
+  /** `console.log(M)` in Node: the shape, then the values as NumPy prints them. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const prefix = `Matrix${this.shapeString()} `;
+    return prefix + formatMatrix(this, prefix);
   }
 }
 
@@ -180,7 +196,19 @@ function isDimension(n: number): boolean {
 
 function checkedSize(fn: string, rows: number, cols: number): number {
   if (!isDimension(rows) || !isDimension(cols)) {
-    throw new ShapeError(`${fn}: shape (${rows}, ${cols}) is not a pair of non-negative integers`);
+    throw new ShapeError(`${fn}: shape (${shapePart(rows)}, ${shapePart(cols)}) is not a pair of non-negative integers${sizeHint(fn, rows, cols)}`);
   }
   return rows * cols;
+}
+
+function shapePart(n: unknown): string {
+  return Array.isArray(n) ? `[${n.join(', ')}]` : String(n);
+}
+
+/** NumPy takes a shape tuple (np.zeros((3, 2))) or a single size (randn(3)); dnn takes two sizes. */
+export function sizeHint(fn: string, rows: unknown, cols: unknown): string {
+  if (cols !== undefined) return '';
+  if (Array.isArray(rows) && rows.length === 2) return `; give the two sizes as arguments, ${fn}(${rows[0]}, ${rows[1]}), not a shape array`;
+  if (typeof rows === 'number') return `; dnn's matrices are 2-D, as the course's arrays: ${fn}(${rows}, 1) for a column, ${fn}(1, ${rows}) for a row`;
+  return '';
 }

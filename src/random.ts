@@ -14,7 +14,8 @@
  * calls by 1 ulp for a few percent of inputs, so a few percent of Gaussians
  * differ from NumPy's by 1–4 ulp.
  */
-import { Matrix } from './matrix.ts';
+import { ShapeError } from './errors.ts';
+import { Matrix, sizeHint } from './matrix.ts';
 
 const N = 624;
 const M = 397;
@@ -90,14 +91,14 @@ export class RandomState {
 
   /** `np.random.rand(rows, cols)`: uniform [0, 1), filled row-major. */
   rand(rows: number, cols: number): Matrix {
-    const out = Matrix.zeros(rows, cols);
+    const out = sized('RandomState.rand', rows, cols);
     for (let i = 0; i < out.data.length; i++) out.data[i] = this.random();
     return out;
   }
 
   /** `np.random.randn(rows, cols)`: standard normal, filled row-major. */
   randn(rows: number, cols: number): Matrix {
-    const out = Matrix.zeros(rows, cols);
+    const out = sized('RandomState.randn', rows, cols);
     this.fillNormal(out.data);
     return out;
   }
@@ -187,3 +188,13 @@ export class RandomState {
  * `random.seed(1)` before `initializeParameters` gives the course's weights.
  */
 export const random = new RandomState();
+
+/** A zeroed (rows, cols) matrix, with the error naming `fn` when the sizes are not two integers. */
+function sized(fn: string, rows: number, cols: number): Matrix {
+  const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  if (!ok(rows) || !ok(cols)) {
+    const part = (n: unknown) => (Array.isArray(n) ? `[${n.join(', ')}]` : String(n));
+    throw new ShapeError(`${fn}: shape (${part(rows)}, ${part(cols)}) is not a pair of non-negative integers${sizeHint(fn.replace('RandomState.', 'random.'), rows, cols)}`);
+  }
+  return Matrix.zeros(rows, cols);
+}

@@ -12,7 +12,7 @@ import * as index from '../src/index.ts';
 
 const SRC = new URL('../src/', import.meta.url).pathname;
 const NODE_ONLY = [
-  'loadCatData', 'loadH5Dataset',
+  'loadCatData', 'loadImage', 'loadH5Dataset',
   // datasets, model files and PNG plots read and write files
   'loadDataset', 'splitExamples', 'DATA_FORMATS', 'loadMnist', 'MNIST_CLASSES', 'loadCsv', 'readNpyFile', 'readNpzFile', 'parseNpy',
   'readModelFile', 'writeModelFile', 'parseModelFile', 'MODEL_FORMAT_VERSION', 'PARAMETER_LAYOUT', 'writeFileAtomic', 'svgToPng', 'writePlot',

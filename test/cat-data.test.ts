@@ -24,11 +24,23 @@ describe('loadCatData', { skip }, () => {
     assert.deepEqual(d.trainY.shape, [1, 209]);
     assert.deepEqual(d.testY.shape, [1, 50]);
     assert.deepEqual(d.classes, data.classes);
+    assert.deepEqual(d.imageShape, data.train_set_x_orig.shape.slice(1), 'imageShape is train_x_orig.shape[1:]');
     assert.deepEqual(Array.from({ length: 8 }, (_, k) => d.trainX.get(k, 0)), data.train_x.first8_of_column0);
     assert.equal(await sha256F64(d.trainX.data), data.train_x.sha256_f64le, 'train X bit-identical to NumPy');
     assert.equal(await sha256F64(d.testX.data), data.test_x.sha256_f64le, 'test X bit-identical to NumPy');
     assert.deepEqual(Array.from(d.trainY.data), data.train_y_labels);
     assert.deepEqual(Array.from(d.testY.data), data.test_y_labels);
+  });
+
+  it("reads datasets/ by default, as the course's load_data()", async () => {
+    const cwd = process.cwd();
+    process.chdir(scratch);
+    try {
+      await assert.rejects(loadCatData(), (e: unknown) => e instanceof DataError && e.message === `${join('datasets', 'train_catvnoncat.h5')}: file not found`);
+    } finally {
+      process.chdir(cwd);
+    }
+    await assert.rejects(loadCatData(7 as never), (e: unknown) => e instanceof DataError && e.message.startsWith('loadCatData: dir is 7;'));
   });
 
   it('a directory without the files names the missing file', async () => {

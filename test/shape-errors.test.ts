@@ -77,7 +77,7 @@ describe('ShapeError messages', () => {
   });
 
   it('sigmoid and relu need a Matrix', () => {
-    throwsShape(() => sigmoid([[1, 2]] as unknown as Matrix), 'sigmoid: Z is a Array; it must be a Matrix');
+    throwsShape(() => sigmoid([[1, 2]] as unknown as Matrix), 'sigmoid: Z is a plain array of 1 row (number[][]); it must be a Matrix (np.array([[...], [...]]) is Matrix.fromRows([[...], [...]]))');
     throwsShape(() => relu(undefined as unknown as Matrix), 'relu: Z is missing; it must be a Matrix');
   });
 
@@ -98,8 +98,8 @@ describe('ShapeError messages', () => {
     throwsShape(() => lModelForward(z(4, 7), initializeParametersDeep([4, 3, 2])), 'lModelForward: W2 is (2, 3) but AL must be (1, m); the output layer must have one unit (n[2] = 1)');
     throwsShape(() => lModelForward(z(4, 7), { W1: p.W1, b1: p.b1, W3: p.W3, b3: p.b3 }), /lModelForward: parameters has no matrix W2/);
     // An odd number of entries names the missing one, not the layer before it.
-    throwsShape(() => lModelForward(z(4, 7), { W1: p.W1, b1: p.b1, W2: p.W2, b2: p.b2, W3: p.W3 }), 'lModelForward: parameters has no matrix b3; it must hold W1..W3 and b1..b3');
-    throwsShape(() => updateParameters({ W1: p.W1, b1: p.b1, W2: p.W2 }, {}, 0.1), 'updateParameters: parameters has no matrix b2; it must hold W1..W2 and b1..b2');
+    throwsShape(() => lModelForward(z(4, 7), { W1: p.W1, b1: p.b1, W2: p.W2, b2: p.b2, W3: p.W3 }), 'lModelForward: parameters has no matrix b3 (its keys: W1, b1, W2, b2, W3); it must hold W1..W3 and b1..b3');
+    throwsShape(() => updateParameters({ W1: p.W1, b1: p.b1, W2: p.W2 }, {}, 0.1), 'updateParameters: parameters has no matrix b2 (its keys: W1, b1, W2); it must hold W1..W2 and b1..b2');
   });
 
   it('computeCost: AL against Y', () => {
@@ -118,7 +118,7 @@ describe('ShapeError messages', () => {
     const p = initializeParametersDeep([4, 3, 1]);
     const grads = { dW1: z(3, 4), db1: z(3, 1), dW2: z(1, 4), db2: z(1, 1) };
     throwsShape(() => updateParameters(p, grads, 0.1), "updateParameters: dW2 is (1, 4) but W2 is (1, 3); dW2 must have W2's shape");
-    throwsShape(() => updateParameters(p, { ...grads, dW2: undefined as unknown as Matrix }, 0.1), 'updateParameters: dW2 is missing; it must be a Matrix');
+    throwsShape(() => updateParameters(p, { ...grads, dW2: undefined as unknown as Matrix }, 0.1), 'updateParameters: grads has no dW2 (its keys: dW1, db1, db2); it must hold dW1..dW2 and db1..db2, as lModelBackward returns them');
     assert.throws(() => updateParameters(p, { ...grads, dW2: z(1, 3) }, NaN), OptionError);
   });
 

@@ -20,6 +20,8 @@ export interface H5Dataset {
   Y: Matrix;
   /** Class names from `list_classes`, when the file has them. */
   classes?: string[];
+  /** The shape of one example in the file, (64, 64, 3) for the cat pictures: `X_orig.shape[1:]`. */
+  exampleShape: number[];
 }
 
 export interface H5Options {
@@ -126,7 +128,7 @@ function readDataset(path: string, file: H5File, options: H5Options): H5Dataset 
     const v = file.get(options.classesKey)?.value;
     if (Array.isArray(v)) classes = v.map((c) => String(c));
   }
-  return { X, Y, ...(classes && { classes }) };
+  return { X, Y, ...(classes && { classes }), exampleShape: xShape.slice(1) };
 }
 
 function numeric(path: string, key: string, value: unknown): ArrayLike<number | bigint> {

@@ -9,7 +9,8 @@
 import { getKernels } from '../kernels/index.ts';
 import type { Activation } from '../kernels/types.ts';
 import type { Matrix } from '../matrix.ts';
-import { expectMatrix, expectSameShape } from './checks.ts';
+import { cacheHint, expectMatrix, expectSameShape } from './checks.ts';
+import { ShapeError } from '../errors.ts';
 import { stepMatrix } from './memory.ts';
 
 /** The activation cache: Z, kept for the backward pass. */
@@ -59,6 +60,8 @@ function activate(activation: Activation, Z: Matrix): [Matrix, ActivationCache] 
 }
 
 function activateBackward(activation: Activation, fn: string, dA: Matrix, Z: ActivationCache): Matrix {
+  const hint = cacheHint(Z, 'activation');
+  if (hint) throw new ShapeError(`${fn}: cache is not Z${hint}`);
   expectSameShape(fn, ['dA', dA], ['Z (the cache)', Z], "dA must have Z's shape");
   const dZ = stepMatrix(Z.rows, Z.cols);
   getKernels().activationBackward(activation, dA, Z, dZ);

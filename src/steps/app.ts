@@ -28,6 +28,7 @@ export interface TrainOptions {
   onIteration?: (iteration: number, cost: number) => void;
 }
 
+/** What the course's 2021 notebook returns as the tuple `parameters, costs`. */
 export interface TrainResult {
   parameters: Parameters;
   /** The cost at iterations 0, 100, 200, ... (the course's plotted curve). */
@@ -79,6 +80,11 @@ export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[],
   return train(fn, X, layersDims, numIterations, learningRate, options, initialize, (Xk, parameters) => {
     const [AL, caches] = lModelForward(Xk, parameters);
     const cost = computeCost(AL, Y);
+    if (!Number.isFinite(cost)) {
+      // train stops on this cost; lModelBackward would reject the infinite dAL first
+      releaseIteration(caches, AL, {});
+      return cost;
+    }
     const grads = lModelBackward(AL, Y, caches);
     updateParameters(parameters, grads, learningRate);
     releaseIteration(caches, AL, grads);
@@ -136,6 +142,8 @@ export interface Prediction {
 
 /**
  * The application's `predict`: forward propagation, 0/1 predictions at 0.5, accuracy.
+ * The course's also prints `Accuracy: ...` and returns only p; this one
+ * prints nothing and returns p with the probabilities and the accuracy.
  * @param X - (n[0], m) inputs
  * @param y - (1, m) labels
  * @param parameters - trained W1, b1, ..., WL, bL
@@ -184,7 +192,8 @@ function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly nu
     throw new ShapeError(`${fn}: layersDims is ${JSON.stringify(layersDims)}; it must be ${exactLayers === 3 ? '[n_x, n_h, n_y]' : '[n[0], n[1], ..., n[L]] with at least two sizes'}`);
   }
   if (X.rows !== layersDims[0]) {
-    throw new ShapeError(`${fn}: X is ${X.shapeString()} but layersDims[0] is ${layersDims[0]}; X's rows must equal n[0], the number of features`);
+    const transposed = X.cols === layersDims[0] ? ` (X looks transposed: examples are columns, so X is (n[0], m) = (${X.cols}, ${X.rows}))` : '';
+    throw new ShapeError(`${fn}: X is ${X.shapeString()} but layersDims[0] is ${layersDims[0]}; X's rows must equal n[0], the number of features${transposed}`);
   }
   if (layersDims[layersDims.length - 1] !== 1) {
     throw new ShapeError(`${fn}: layersDims ends with ${layersDims[layersDims.length - 1]}; the output layer must have one unit (n[L] = 1)`);
@@ -196,9 +205,78 @@ function checkTraining(fn: string, X: Matrix, Y: Matrix, layersDims: readonly nu
   for (let j = 0; j < Y.cols; j++) {
     if (Y.data[j] !== 0 && Y.data[j] !== 1) throw new DataError(`${fn}: Y has ${Y.data[j]} at column ${j}; the course's classifier takes labels 0 or 1 (a Model with a softmax output takes classes)`);
   }
+  checkOptions(fn, options);
   const learningRate = options.learningRate ?? 0.0075;
   const numIterations = options.numIterations ?? 3000;
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new OptionError(`${fn}: learningRate is ${learningRate}; it must be a positive finite number`);
   if (!Number.isInteger(numIterations) || numIterations < 0) throw new OptionError(`${fn}: numIterations is ${numIterations}; it must be a non-negative integer`);
   return { learningRate, numIterations };
+}
+
+const TRAIN_OPTIONS = ['learningRate', 'numIterations', 'printCost', 'onIteration'] as const;
+
+/**
+ * The options are one object of known keys. The course's keyword arguments
+ * (`learning_rate = 0.0075, num_iterations = 2500, print_cost = True`), or
+ * its positional ones, would otherwise be ignored and leave the defaults
+ * (3000 iterations, no printing) without a word.
+ */
+function checkOptions(fn: string, options: unknown): asserts options is TrainOptions {
+  const usage = `pass { learningRate, numIterations, printCost } as the fourth argument`;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionError(`${fn}: options is ${Array.isArray(options) ? JSON.stringify(options) : String(options)}; ${usage}, e.g. { learningRate: 0.0075, numIterations: 2500, printCost: true }`);
+  }
+  for (const key of Object.keys(options)) {
+    if ((TRAIN_OPTIONS as readonly string[]).includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const known = (TRAIN_OPTIONS as readonly string[]).find((k) => k.toLowerCase() === camel.toLowerCase());
+    throw new OptionError(`${fn}: unknown option ${JSON.stringify(key)}${known ? `; the course's ${key} is ${known}` : ''}; the options are ${TRAIN_OPTIONS.join(', ')}`);
+  }
+}
+
+/** One example the model got wrong, as `print_mislabeled_images` titles it. */
+export interface Mislabeled {
+  /** Its column in X (0-based, as the course's index). */
+  index: number;
+  /** The class the model predicted, `classes[p[0, index]]`. */
+  prediction: string;
+  /** The true class, `classes[y[0, index]]`. */
+  label: string;
+}
+
+/**
+ * The application's `print_mislabeled_images(classes, X, y, p)`: the
+ * examples where p + y == 1 (prediction and label differ), one line each,
+ * `Image 5: Prediction: cat, Class: non-cat` (the course's picture titles;
+ * the picture is column `index` of X: `loadImage`'s layout, 64 · 64 · 3 values).
+ * @param classes - class names, ["non-cat", "cat"] from `loadCatData`
+ * @param X - (n[0], m) the examples predicted
+ * @param y - (1, m) true labels
+ * @param p - (1, m) predictions, `predict(X, y, parameters).p`
+ * @returns the mislabeled examples in column order
+ */
+export function printMislabeledImages(classes: readonly string[], X: Matrix, y: Matrix, p: Matrix): Mislabeled[] {
+  const fn = 'printMislabeledImages';
+  if (!Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === 'string')) {
+    throw new ShapeError(`${fn}: classes is ${JSON.stringify(classes)}; it must be the class names, e.g. ["non-cat", "cat"] from loadCatData`);
+  }
+  expectMatrix(fn, 'X', X);
+  expectMatrix(fn, 'y', y);
+  if (!(p instanceof Matrix) && (p as unknown as Partial<Prediction>)?.p instanceof Matrix) {
+    throw new ShapeError(`${fn}: p is predict's whole result { p, probas, accuracy }; pass its p (the course's predict returns only p)`);
+  }
+  expectMatrix(fn, 'p', p);
+  if (y.rows !== 1 || y.cols !== X.cols) throw mismatch(fn, ['y', y], ['X', X], `y must be (1, m) = (1, ${X.cols})`);
+  if (p.rows !== 1 || p.cols !== X.cols) throw mismatch(fn, ['p', p], ['X', X], `p must be (1, m) = (1, ${X.cols}), the p of predict`);
+  const name = (what: string, v: number, j: number) => {
+    if (!Number.isInteger(v) || v < 0 || v >= classes.length) throw new DataError(`${fn}: ${what} has ${v} at column ${j}; it must be a class index from 0 to ${classes.length - 1}`);
+    return classes[v];
+  };
+  const out: Mislabeled[] = [];
+  for (let j = 0; j < X.cols; j++) {
+    const prediction = name('p', p.data[j], j), label = name('y', y.data[j], j);
+    if (p.data[j] !== y.data[j]) out.push({ index: j, prediction, label });
+  }
+  for (const { index, prediction, label } of out) console.log(`Image ${index}: Prediction: ${prediction}, Class: ${label}`);
+  return out;
 }

@@ -14,7 +14,7 @@ import { getKernels } from '../kernels/index.ts';
 import { ACTIVATIONS, type Activation } from '../kernels/types.ts';
 import type { Matrix } from '../matrix.ts';
 import type { ActivationCache } from './activations.ts';
-import { checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
+import { cacheHint, checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
 import { stepMatrix } from './memory.ts';
 
 /** `(A_prev, W, b)`, kept by the forward step for the backward step. */
@@ -94,7 +94,9 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
 export function linearActivationBackward(dA: Matrix, cache: LayerCache, activation: Activation, into?: { dW?: Matrix; db?: Matrix }): [dA_prev: Matrix, dW: Matrix, db: Matrix] {
   const fn = 'linearActivationBackward';
   checkActivation(fn, activation);
-  if (!Array.isArray(cache) || cache.length !== 2) throw new OptionError(`${fn}: cache must be [linear_cache, activation_cache] as linearActivationForward returns it`);
+  if (!Array.isArray(cache) || cache.length !== 2) {
+    throw new OptionError(`${fn}: cache must be [linear_cache, activation_cache] as linearActivationForward returns it${cacheHint(cache, 'layer')}`);
+  }
   const [linearCache, Z] = cache;
   checkLinearCache(fn, linearCache);
   expectSameShape(fn, ['dA', dA], ['Z (the activation cache)', Z], "dA must have Z's shape (n[l], m)");
@@ -116,7 +118,7 @@ function checkActivation(fn: string, activation: unknown): asserts activation is
 }
 
 function checkLinearCache(fn: string, cache: LinearCache): LinearCache {
-  if (!Array.isArray(cache) || cache.length !== 3) throw new OptionError(`${fn}: linear cache must be [A_prev, W, b] as linearForward returns it`);
+  if (!Array.isArray(cache) || cache.length !== 3) throw new OptionError(`${fn}: linear cache must be [A_prev, W, b] as linearForward returns it${cacheHint(cache, 'linear')}`);
   checkLinear(fn, cache[0], cache[1], cache[2]);
   return cache;
 }

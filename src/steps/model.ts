@@ -68,6 +68,7 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
   const into = (l: number) => gradArena && { dW: gradArena.entries[2 * (l - 1)], db: gradArena.entries[2 * (l - 1) + 1] };
 
   const dAL = crossEntropyDA(AL, Y);
+  checkDAL(fn, dAL, AL, Y);
   [grads['dA' + L], grads['dW' + L], grads['db' + L]] = linearActivationBackward(dAL, caches[L - 1], 'sigmoid', into(L));
   getKernels().release(dAL);
   for (let i = L - 2; i >= 0; i--) {
@@ -120,6 +121,24 @@ export function crossEntropyDA(AL: Matrix, Y: Matrix): Matrix {
 }
 
 /**
+ * dAL must be finite: Y / AL or (1 − Y) / (1 − AL) is infinite where AL is
+ * exactly 0 or 1 against a label that differs (NumPy goes on with inf and
+ * NaN gradients). The usual cause is AL and Y given the other way round.
+ * AL itself is not limited to [0, 1]: the course's test case draws it with randn.
+ */
+function checkDAL(fn: string, dAL: Matrix, AL: Matrix, Y: Matrix): void {
+  const d = dAL.data;
+  for (let j = 0; j < d.length; j++) {
+    if (!Number.isFinite(d[j])) {
+      throw new DataError(
+        `${fn}: dAL = −(Y/AL − (1 − Y)/(1 − AL)) is ${d[j]} at column ${j}, where AL is ${AL.data[j]} and Y is ${Y.data[j]}; ` +
+          'AL must be the probabilities lModelForward returned, strictly between 0 and 1 where the label differs (the arguments are lModelBackward(AL, Y, caches))',
+      );
+    }
+  }
+}
+
+/**
  * Gradient descent, W[l] = W[l] − α·dW[l] and b[l] = b[l] − α·db[l], in place.
  * Returns the same `parameters` (the course reassigns it; both work). One loop
  * over the arena when parameters and grads are twin arenas.
@@ -133,7 +152,13 @@ export function updateParameters(parameters: Parameters, grads: Grads, learningR
     throw new OptionError(`${fn}: learningRate is ${String(learningRate)}; it must be a finite number`);
   }
   const L = layerCount(fn, parameters);
+  if (grads === null || typeof grads !== 'object') throw new ShapeError(`${fn}: grads is ${String(grads)}; it must be a dictionary dW1, db1, ..., dWL, dbL`);
   for (let l = 1; l <= L; l++) {
+    for (const key of ['dW' + l, 'db' + l]) {
+      if (grads[key] === undefined) {
+        throw new ShapeError(`${fn}: grads has no ${key} (its keys: ${Object.keys(grads).filter((k) => grads[k] !== undefined).join(', ') || 'none'}); it must hold dW1..dW${L} and db1..db${L}, as lModelBackward returns them`);
+      }
+    }
     expectSameShape(fn, ['dW' + l, grads['dW' + l]], ['W' + l, parameters['W' + l]]);
     expectSameShape(fn, ['db' + l, grads['db' + l]], ['b' + l, parameters['b' + l]]);
   }
@@ -186,9 +211,10 @@ export function layerCount(fn: string, parameters: Parameters): number {
   if (L < 1) throw new ShapeError(`${fn}: parameters has ${keys.length} entries (${keys.join(', ') || 'none'}); it needs W1, b1 at least`);
   for (let l = 1; l <= L; l++) {
     for (const key of ['W' + l, 'b' + l]) {
-      if (!(parameters[key] instanceof Matrix)) {
-        throw new ShapeError(`${fn}: parameters has no matrix ${key}; it must hold W1..W${L} and b1..b${L}`);
+      if (parameters[key] === undefined) {
+        throw new ShapeError(`${fn}: parameters has no matrix ${key} (its keys: ${keys.join(', ')}); it must hold W1..W${L} and b1..b${L}`);
       }
+      expectMatrix(fn, `parameters.${key}`, parameters[key]);
     }
   }
   return L;
