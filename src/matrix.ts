@@ -61,9 +61,6 @@ export class Matrix<T extends FloatArray = Float64Array> {
     const c = r === 0 ? 0 : rows[0].length;
     const data = new Float64Array(r * c);
     for (let i = 0; i < r; i++) {
-      if (rows[i] === null || typeof rows[i] !== 'object' || typeof rows[i].length !== 'number') {
-        throw new ShapeError(`Matrix.fromRows: ${name}[${i}] is ${rows[i] === null ? 'null' : typeof rows[i]}; each row must be an array of numbers`);
-      }
       if (rows[i].length !== c) {
         throw new ShapeError(`Matrix.fromRows: ${name}[${i}] has ${rows[i].length} values but ${name}[0] has ${c}; all rows must have the same length`);
       }

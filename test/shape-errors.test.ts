@@ -154,7 +154,7 @@ describe('NaN and Infinity are rejected where data enters', () => {
     assert.throws(() => Matrix.from([2, 2], [1, 0, true, 1] as never), dataError('Matrix.from: values has true (boolean) at index 2; data must be numbers'));
     assert.throws(() => Matrix.fromRows([[1, 2], ['3', 4]] as never), dataError('Matrix.fromRows: rows[1] has "3" (string) at index 0; data must be numbers'));
     assert.throws(() => Matrix.fromRows([[1, , 3]] as never), /rows\[0\] has undefined \(undefined\) at index 1/);
-    assert.throws(() => Matrix.fromRows([[1, 2], undefined] as never), (e: unknown) => e instanceof ShapeError && /rows\[1\] is undefined; each row must be an array of numbers/.test(e.message));
+    assert.throws(() => Matrix.fromRows([[1, 2], undefined] as never), (e: unknown) => e instanceof ShapeError && /rows\[1\] is undefined, not a row; pass a list of rows/.test(e.message));
     // Typed arrays of any kind are numbers already.
     assert.deepEqual(Matrix.from([1, 2], Int32Array.of(3, 4)).toArray(), [[3, 4]]);
   });
