@@ -33,13 +33,37 @@ describe('Model: bad layers and options', () => {
   it('softmax in a hidden layer', () => {
     throwsWith(build(layers({ units: 1, activation: 'sigmoid' }, { units: 3, activation: 'softmax' })), OptionError, 'hidden layer', 'only for the output layer');
   });
+  it('softmax in a hidden layer and slope beside another activation: new Model and fromSpec name the layer and the field', () => {
+    const hiddenSoftmax = [{ units: 3, activation: 'relu' }, { units: 3, activation: 'softmax' }, { units: 1, activation: 'sigmoid' }] as const;
+    const reluSlope = [{ units: 3, activation: 'relu', slope: 0.1 }, { units: 1, activation: 'sigmoid' }] as const;
+    const sigmoidSlope = [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid', slope: 0.1 }] as const;
+    for (const [fn, make] of [
+      ['Model', (layers: readonly object[]) => new Model({ inputSize: 2, layers: layers as LayerSpec[] })],
+      ['Model.fromSpec', (layers: readonly object[]) => Model.fromSpec({ inputSize: 2, layers: layers as LayerSpec[] })],
+    ] as const) {
+      throwsWith(() => make(hiddenSoftmax), OptionError, `${fn}: layers[1].activation is "softmax" in a hidden layer; softmax is only for the output layer`);
+      throwsWith(() => make(reluSlope), OptionError, `${fn}: layers[0].slope is 0.1 but layers[0].activation is "relu"; slope is only for "leakyRelu"`);
+      throwsWith(() => make(sigmoidSlope), OptionError, `${fn}: layers[1].slope is 0.1 but layers[1].activation is "sigmoid"`);
+    }
+  });
+  it('the LayerSpec type allows slope only beside leakyRelu', () => {
+    const ok: LayerSpec[] = [{ units: 3, activation: 'leakyRelu', slope: 0.2 }, { units: 3, activation: 'leakyRelu' }, { units: 1, activation: 'sigmoid' }];
+    // @ts-expect-error: slope on a relu layer
+    const relu: LayerSpec = { units: 3, activation: 'relu', slope: 0.1 };
+    // @ts-expect-error: slope on the output layer
+    const output: LayerSpec = { units: 1, activation: 'sigmoid', slope: 0.1 };
+    // @ts-expect-error: slope in a layer given straight to new Model
+    const direct = () => new Model({ inputSize: 2, layers: [{ units: 3, activation: 'tanh', slope: 0.1 }, { units: 1, activation: 'sigmoid' }] });
+    assert.equal(new Model({ inputSize: 2, layers: ok, seed: 1 }).layers[0].slope, 0.2);
+    throwsWith(() => new Model({ inputSize: 2, layers: [relu, output] }), OptionError, 'layers[0].slope is 0.1');
+    throwsWith(direct, OptionError, 'layers[0].slope is 0.1 but layers[0].activation is "tanh"');
+  });
   it('an output activation without a loss', () => {
     throwsWith(build(layers({ units: 1, activation: 'relu' })), OptionError, 'output layer', '"sigmoid", "softmax", "linear"');
   });
   it('units, slope, inputSize, init, dtype, seed, kernels', () => {
     throwsWith(build(layers({ units: 0, activation: 'sigmoid' })), OptionError, 'layers[1].units is 0', 'positive integer');
     throwsWith(build(layers({ units: 1, activation: 'sigmoid' }, { units: 3, activation: 'leakyRelu', slope: 1.5 })), OptionError, 'slope is 1.5', '[0, 1)');
-    throwsWith(build(layers({ units: 1, activation: 'sigmoid', slope: 0.1 })), OptionError, 'slope is only for "leakyRelu"');
     throwsWith(build(layers({ units: 1, activation: 'sigmoid', dropout: 0.5 } as LayerSpec)), OptionError, 'unknown option "dropout"');
     throwsWith(() => new Model({ inputSize: 0, layers: layers({ units: 1, activation: 'sigmoid' }) }), OptionError, 'inputSize is 0');
     throwsWith(() => new Model({ inputSize: 2, layers: [] }), OptionError, 'layers is []');

@@ -17,6 +17,7 @@ import {
   type Activation,
   type Kernels,
   type LayerActivation,
+  type LayerSpec,
   type DType,
 } from '../src/index.ts';
 import { MODEL_TOLERANCE } from './model-helpers.ts';
@@ -36,11 +37,13 @@ function problem(hidden: Activation, output: (typeof OUTPUTS)[number], seed: num
   if (output.activation === 'softmax') Y = Matrix.from([1, m], Array.from(rng.rand(1, m).data, (u) => Math.floor(u * output.units)));
   else if (output.activation === 'sigmoid') Y = Matrix.from([output.units, m], Array.from(rng.rand(output.units, m).data, (u) => (u < 0.5 ? 1 : 0)));
   else Y = rng.randn(output.units, m);
+  // slope only beside leakyRelu, as LayerSpec's type allows it
+  const hiddenLayer = (units: number): LayerSpec => (hidden === 'leakyRelu' ? { units, activation: hidden, slope: 0.1 } : { units, activation: hidden });
   const model = new Model({
     inputSize: 4,
     layers: [
-      { units: 5, activation: hidden, ...(hidden === 'leakyRelu' ? { slope: 0.1 } : {}) },
-      { units: 3, activation: hidden, ...(hidden === 'leakyRelu' ? { slope: 0.1 } : {}) },
+      hiddenLayer(5),
+      hiddenLayer(3),
       { units: output.units, activation: output.activation as LayerActivation },
     ],
     init: 'xavier',

@@ -32,11 +32,38 @@ export const OUTPUT_ACTIVATIONS: readonly LayerActivation[] = ['sigmoid', 'softm
 /** Slope of leakyRelu for negative inputs when a layer does not give one (the step functions' 0.01). */
 export const DEFAULT_SLOPE = LEAKY_RELU_SLOPE;
 
-/** One layer of a Model: its units n[l], its activation, and leakyRelu's slope. */
-export interface LayerSpec {
+/**
+ * One layer of a Model: its units n[l], its activation, and leakyRelu's
+ * slope. The type allows `slope` only beside `activation: 'leakyRelu'`;
+ * that softmax is for the output layer only is checked when the Model is
+ * made (`new Model`, `Model.fromSpec`), which names the layer.
+ */
+export type LayerSpec = LeakyReluLayerSpec | PlainLayerSpec;
+
+/** A leakyRelu layer: g(z) = z for z ≥ 0, slope · z for z < 0. */
+export interface LeakyReluLayerSpec {
+  units: number;
+  activation: 'leakyRelu';
+  /** g(z) = slope · z for z < 0, in [0, 1). Default 0.01. */
+  slope?: number;
+}
+
+/** A layer whose activation has no parameter. */
+export interface PlainLayerSpec {
+  units: number;
+  activation: Exclude<LayerActivation, 'leakyRelu'>;
+  /** Only leakyRelu has a slope. */
+  slope?: undefined;
+}
+
+/**
+ * A layer as a model file or JSON describes it, before it is checked: any
+ * activation, any slope. `Model.fromSpec` takes these and checks each one
+ * as `new Model` checks a `LayerSpec`.
+ */
+export interface LayerDescription {
   units: number;
   activation: LayerActivation;
-  /** leakyRelu only: g(z) = slope · z for z < 0. Default 0.01. */
   slope?: number;
 }
 

@@ -18,6 +18,9 @@ export {
   OUTPUT_ACTIVATIONS,
   type LayerActivation,
   type LayerSpec,
+  type LeakyReluLayerSpec,
+  type PlainLayerSpec,
+  type LayerDescription,
   type Layer,
 } from './activations.ts';
 export { lossFor, outputCost, softplus, type Loss } from './losses.ts';

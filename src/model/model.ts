@@ -17,7 +17,7 @@ import { assertFinite, assertFloat32Range, Matrix, type DType, type FloatArray }
 import { Arena } from '../parameters.ts';
 import { random, RandomState } from '../random.ts';
 import { expectMatrix } from '../steps/checks.ts';
-import { checkSlope, DEFAULT_SLOPE, HIDDEN_ACTIVATIONS, LAYER_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Layer, type LayerActivation, type LayerSpec } from './activations.ts';
+import { checkSlope, DEFAULT_SLOPE, HIDDEN_ACTIVATIONS, LAYER_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Layer, type LayerActivation, type LayerDescription, type LayerSpec } from './activations.ts';
 import { fit, FIT_ONLY_OPTIONS, type FitHistory, type FitOptions } from './fit.ts';
 import { checkInit, initializeArena, type InitName } from './initializers.ts';
 import { argmaxColumn, lossFor, prepareLabels, type Loss } from './losses.ts';
@@ -76,7 +76,8 @@ export interface ModelSpec {
  */
 export type ModelSpecInput<D extends DType = DType> = {
   inputSize: number;
-  layers: readonly LayerSpec[];
+  /** Layers as `toSpec()` or a model file gives them; each is checked as `new Model` checks its layers. */
+  layers: readonly LayerDescription[];
   dtype?: D;
 } & Partial<Pick<ModelSpec, 'init' | 'seed' | 'loss' | 'parameterShapes' | 'parameterCount' | 'training' | 'metrics'>>;
 
@@ -105,8 +106,7 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     checkOptionKeys(fn, options, MODEL_OPTIONS);
     const { inputSize, layers } = options;
     if (!Number.isInteger(inputSize) || inputSize < 1) throw new OptionError(`${fn}: inputSize is ${String(inputSize)}; it must be a positive integer, n[0] (the rows of X)`);
-    if (!Array.isArray(layers) || layers.length === 0) throw new OptionError(`${fn}: layers is ${JSON.stringify(layers)}; give at least the output layer, e.g. [{ units: 1, activation: "sigmoid" }]`);
-    this.layers = layers.map((layer, i) => checkLayer(fn, layer, i, layers.length));
+    this.layers = checkLayers(fn, layers);
     this.inputSize = inputSize;
     this.layerDims = [inputSize, ...this.layers.map((l) => l.units)];
     this.dtype = (options.dtype ?? 'float64') as D;
@@ -359,9 +359,11 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     const fn = 'Model.fromSpec';
     if (spec === null || typeof spec !== 'object') throw new OptionError(`${fn}: spec must be an object as Model.toSpec() returns it`);
     checkOptionKeys(fn, options, ['kernels']);
+    // The layers are checked here first, so that their errors name fromSpec.
+    checkLayers(fn, spec.layers);
     const model = new Model<D>({
       inputSize: spec.inputSize,
-      layers: spec.layers,
+      layers: spec.layers as readonly LayerSpec[],
       init: spec.init,
       ...(spec.dtype !== undefined ? { dtype: spec.dtype } : {}),
       ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
@@ -468,7 +470,16 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   }
 }
 
-function checkLayer(fn: string, layer: LayerSpec, i: number, count: number): Layer {
+/**
+ * Every layer of `new Model` or `Model.fromSpec`, before anything is made:
+ * each error names the layer (layers[i]) and its field.
+ */
+function checkLayers(fn: string, layers: unknown): Layer[] {
+  if (!Array.isArray(layers) || layers.length === 0) throw new OptionError(`${fn}: layers is ${JSON.stringify(layers)}; give at least the output layer, e.g. [{ units: 1, activation: "sigmoid" }]`);
+  return layers.map((layer: LayerDescription, i) => checkLayer(fn, layer, i, layers.length));
+}
+
+function checkLayer(fn: string, layer: LayerDescription, i: number, count: number): Layer {
   const name = `layers[${i}]`;
   if (layer === null || typeof layer !== 'object') throw new OptionError(`${fn}: ${name} is ${JSON.stringify(layer)}; a layer is { units, activation, slope? }`);
   for (const key of Object.keys(layer)) {
@@ -489,7 +500,7 @@ function checkLayer(fn: string, layer: LayerSpec, i: number, count: number): Lay
   if (activation === 'softmax' && units < 2) {
     throw new OptionError(`${fn}: ${name} is softmax with ${units} unit; softmax needs one unit per class (at least 2). For two classes use { units: 1, activation: "sigmoid" } or softmax with 2 units`);
   }
-  if (layer.slope !== undefined && activation !== 'leakyRelu') throw new OptionError(`${fn}: ${name}.slope is given but the activation is "${activation}"; slope is only for "leakyRelu"`);
+  if (layer.slope !== undefined && activation !== 'leakyRelu') throw new OptionError(`${fn}: ${name}.slope is ${String(layer.slope)} but ${name}.activation is "${activation}"; slope is only for "leakyRelu"`);
   const slope = activation === 'leakyRelu' ? checkSlope(`${fn}: ${name}`, layer.slope ?? DEFAULT_SLOPE) : 0;
   return { units, activation, slope };
 }
