@@ -144,6 +144,25 @@ describe('Model.fit', () => {
     assertNumber(seen[2].validationCost!, final.cost, 'last epoch validation cost', MODEL_TOLERANCE.float64);
   });
 
+  it("callbacks may return `cond && 'stop'`: false and undefined go on, only 'stop' stops", () => {
+    const { X, Y } = binaryData(60, 10);
+    const v = binaryData(30, 11);
+    const model = new Model({ inputSize: 4, layers: binaryLayers, seed: 1 });
+    // Typed as a user writes them: each returns false | "stop" (or undefined), which must type-check.
+    const onIteration: FitOptions['onIteration'] = ({ iteration }) => iteration >= 4 && 'stop';
+    const onEpoch: NonNullable<FitOptions['onEpoch']> = ({ epoch }) => (epoch < 1 ? false : epoch === 1 ? undefined : 'stop');
+    const byIteration = model.fit(X, Y, { epochs: 10, batchSize: 20, learningRate: 0.05, onIteration });
+    assert.equal(byIteration.stopReason, 'callback');
+    assert.equal(byIteration.iterations, 5, 'false for iterations 0..3 went on, "stop" at 4 ended after it');
+    const byEpoch = model.fit(X, Y, { epochs: 10, batchSize: 20, learningRate: 0.05, validation: v, onEpoch });
+    assert.equal(byEpoch.stopReason, 'callback');
+    assert.equal(byEpoch.epochs.cost.length, 3, 'false at epoch 0 and undefined at epoch 1 went on');
+    // Other values are not "stop" either, whatever their truthiness.
+    const other = model.fit(X, Y, { epochs: 2, batchSize: 20, learningRate: 0.05, onIteration: () => true as never, onEpoch: () => 'STOP' as never });
+    assert.equal(other.stopReason, 'completed');
+    assert.equal(other.iterations, 6);
+  });
+
   it('epochs or iterations far beyond what training does (a callback or early stopping ends it) reserve nothing up front', () => {
     const { X, Y } = binaryData(60, 10);
     const v = binaryData(30, 11);

@@ -40,14 +40,21 @@ export type FitLength =
       epochs?: undefined;
     };
 
+/** What fit's callbacks return: "stop" ends training, the rest go on (false lets `cond && 'stop'` be one). */
+export type CallbackResult = void | undefined | false | 'stop';
+
 /** fit's options other than its length: every update's (`TrainerOptions`), validation, callbacks, early stopping. */
 export interface FitSettings extends TrainerOptions {
   /** Data evaluated after every epoch (no dropout, no L2 term). */
   validation?: { X: Matrix<FloatArray>; Y: Matrix<FloatArray> };
-  /** After every iteration. Returning "stop" ends training after it. */
-  onIteration?: (event: IterationEvent) => void | 'stop';
-  /** After every epoch (and its validation). Returning "stop" ends training. */
-  onEpoch?: (event: EpochEvent) => void | 'stop';
+  /**
+   * After every iteration. Returning "stop" ends training after it; any
+   * other return (nothing, undefined, false) goes on, so
+   * `({ cost }) => cost < 0.1 && 'stop'` is a stopping rule.
+   */
+  onIteration?: (event: IterationEvent) => CallbackResult;
+  /** After every epoch (and its validation). Returning "stop" ends training; nothing, undefined or false goes on. */
+  onEpoch?: (event: EpochEvent) => CallbackResult;
   /**
    * Stop when the validation cost has not improved (by more than `minDelta`,
    * default 0) for `patience` epochs. `restoreBest` (default true): when it

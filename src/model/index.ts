@@ -3,7 +3,7 @@
  * training loop and its checks (re-exports only).
  */
 export { Model, type ModelOptions, type ModelSpec, type ModelSpecInput, type ArrayOf, type Evaluation } from './model.ts';
-export type { FitOptions, FitLength, FitSettings, FitHistory, EpochEvent } from './fit.ts';
+export type { FitOptions, FitLength, FitSettings, FitHistory, EpochEvent, CallbackResult } from './fit.ts';
 export { Trainer, type TrainerOptions, type TrainingPlan, type IterationEvent } from './trainer.ts';
 export {
   tanh,
