@@ -177,6 +177,15 @@ describe('misspelt options are errors, not defaults', () => {
     const validation = { X, Y };
     throwsWith(() => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation, earlyStopping: { patience: 1, min_delta: 0.1 } as never }), OptionError, 'Model.fit: unknown option "min_delta" in earlyStopping; the options are patience, minDelta, restoreBest');
     throwsWith(() => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation, earlyStopping: { patience: 1, restoreBest: 'no' as never } }), OptionError, 'earlyStopping.restoreBest is "no"; use true (the default) or false');
+    const early = (earlyStopping: object) => () => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation, earlyStopping: earlyStopping as { patience: number } });
+    for (const [value, shown] of [[Infinity, 'Infinity'], [NaN, 'NaN'], [-0.1, '-0.1'], ['0.1', '"0.1"']] as const) {
+      throwsWith(early({ patience: 2, minDelta: value }), OptionError, `Model.fit: earlyStopping.minDelta is ${shown}; it must be a finite number ≥ 0`);
+    }
+    for (const [value, shown] of [[Infinity, 'Infinity'], [NaN, 'NaN'], [0, '0'], [-1, '-1'], [1.5, '1.5'], [undefined, 'undefined']] as const) {
+      throwsWith(early({ patience: value }), OptionError, `Model.fit: earlyStopping.patience is ${shown}; it must be a positive integer`);
+    }
+    // The largest finite minDelta is allowed: after the first epoch nothing improves by it, so training stops `patience` epochs later.
+    assert.equal(model().fit(X, Y, { epochs: 10, learningRate: 0.1, validation, earlyStopping: { patience: 2, minDelta: Number.MAX_VALUE } }).epochs.cost.length, 3);
     throwsWith(() => model().fit(X, Y, { epochs: 2, learningRate: 0.1, validation: { X, Y, y: Y } as never }), OptionError, 'Model.fit: unknown option "y" in validation; the options are X, Y');
   });
 });

@@ -345,7 +345,10 @@ function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number
     if (es === null || typeof es !== 'object') throw new OptionError(`${fn}: earlyStopping must be { patience, minDelta?, restoreBest? }`);
     checkOptionKeys(fn, es, ['patience', 'minDelta', 'restoreBest'], 'earlyStopping');
     const minDelta = es.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new OptionError(`${fn}: earlyStopping.minDelta is ${String(minDelta)}; it must be a number ≥ 0`);
+    // Infinity would make every epoch "no improvement": training would stop after `patience` epochs whatever the cost did.
+    if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) {
+      throw new OptionError(`${fn}: earlyStopping.minDelta is ${typeof minDelta === 'string' ? JSON.stringify(minDelta) : String(minDelta)}; it must be a finite number ≥ 0 (the least drop of the validation cost that counts as improving)`);
+    }
     const restoreBest = es.restoreBest ?? true;
     if (typeof restoreBest !== 'boolean') throw new OptionError(`${fn}: earlyStopping.restoreBest is ${JSON.stringify(restoreBest)}; use true (the default) or false`);
     resolved.earlyStopping = { patience: positiveInteger('earlyStopping.patience', es.patience), minDelta, restoreBest };
