@@ -471,8 +471,20 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', csv, '--layers', '2,1', '--iterations', '5', '--hidden', 'tanh'], /--hidden tanh: --layers 2,1 has no hidden layer/);
   });
 
-  test('layers too large for memory are a flag error naming the parameter count', () => {
-    fails(['--data', csv, '--layers', '2,100000,100000,1', '--iterations', '1'], /--layers 2,100000,100000,1: 10000500001 parameters \(80 GB in float64\) do not fit in memory \(.*\); use smaller layers/);
+  test('layers too large for memory are a flag error naming the parameter count, and the only output (no plan before it)', () => {
+    const args = ['--data', csv, '--layers', '2,100000,100000,1', '--iterations', '1'];
+    const message = /^dnn: --layers 2,100000,100000,1: 10000500001 parameters \(80 GB in float64\) do not fit in memory \(.*\); use smaller layers$/;
+    fails(args, message);
+    const text = dnn(['train', ...args, '--text'], tmp.dir);
+    assert.equal(text.code, 2);
+    assert.equal(text.stdout, '', 'no plan lines on stdout');
+    assert.match(text.stderr.replace(/\n$/, ''), message, 'the error alone on stderr');
+    const json = dnn(['train', ...args, '--json'], tmp.dir);
+    assert.equal(json.code, 2);
+    const all = events(json.stdout);
+    assert.deepEqual(all.map((e) => e.event), ['error'], 'one error event, no start event');
+    assert.match(all[0].message, /10000500001 parameters/);
+    assert.equal(all[0].code, 2);
   });
 
   test('--debug adds the stack trace', () => {

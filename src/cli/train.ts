@@ -148,6 +148,8 @@ export async function train(args: string[], output: Output): Promise<void> {
     optimizer, learningRate, batchSize, seed: s.seed, l2: s.l2, keepProb: s.keepProb,
     ...(epochs !== undefined ? { epochs } : { iterations: s.iterations }),
   };
+  // Made before the plan is printed: layers too large for memory end with their error alone (stdout clean, one JSON error event).
+  const model = tooLarge(layers, s.dtype, () => createModel(spec));
   output.event('start', {
     data: data.name, train_examples: m, test_examples: data.test?.X.cols ?? 0, features: nX,
     layers, hidden: s.hidden, output: outputAct, init: s.init, ...training, iterations: totalSteps, version: VERSION,
@@ -155,7 +157,6 @@ export async function train(args: string[], output: Output): Promise<void> {
   output.line(`dnn ${VERSION}: training ${layers.join('-')} (${s.hidden}, ${outputAct}) on ${data.name}: ${m} examples${data.test ? `, ${data.test.X.cols} test` : ''}`);
   output.line(`${optimizer}, learning rate ${learningRate}, ${epochs !== undefined ? `${count(epochs, 'epoch')} of ${count(stepsPerEpoch, 'batch', 'batches')} of ${batchSize}` : `${count(totalSteps, 'iteration')}${batchSize < m ? ` (batches of ${batchSize})` : ''}`}, ${s.init} init, seed ${s.seed}${s.dtype === 'float64' ? '' : `, ${s.dtype}`}`);
 
-  const model = tooLarge(layers, s.dtype, () => createModel(spec));
   const costs: [number, number][] = [];
   const epochPoints: { epoch: number; cost: number; trainAcc?: number; testAcc?: number }[] = [];
   let examples = 0, lastCost = NaN;
