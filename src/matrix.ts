@@ -127,10 +127,24 @@ export class Matrix<T extends FloatArray = Float64Array> {
     return formatMatrix(this);
   }
 
-  /** `console.log(M)` in Node: the shape, then the values as NumPy prints them. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const prefix = `Matrix${this.shapeString()} `;
-    return prefix + formatMatrix(this, prefix);
+  /**
+   * `console.log(M)` in Node: the shape, then the values as NumPy prints
+   * them, the rows aligned under the first. Inside an object or array
+   * (`console.log({ W1 })`) Node puts the text after a key it does not tell
+   * the matrix, and indents the lines after the first only by the nesting
+   * level: there a matrix of several rows starts them on the next line,
+   * two spaces in, as Node indents a nested value's lines, so they align
+   * whatever the key. Node gives the nesting level as `options.depth − depth`;
+   * with an unlimited depth (`depth: null`) it is unknown, and the nested
+   * layout is used, which reads right at any level.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](depth?: number | null, options?: { depth?: number | null }): string {
+    const header = `Matrix${this.shapeString()}`;
+    const topLevel = typeof depth === 'number' && typeof options?.depth === 'number' && Number.isFinite(options.depth) && depth === options.depth;
+    const single = formatMatrix(this, header + ' ');
+    if (topLevel || !single.includes('\n')) return `${header} ${single}`;
+    const indent = '  ';
+    return `${header}\n${indent}${formatMatrix(this, indent)}`;
   }
 }
 

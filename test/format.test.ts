@@ -37,4 +37,28 @@ describe('printing as the course prints', () => {
     assert.equal(inspect(M), 'Matrix(2, 2) [[ 1.   -0.5 ]\n              [ 0.25  2.  ]]');
     assert.equal(formatMatrix(M), '[[ 1.   -0.5 ]\n [ 0.25  2.  ]]');
   });
+
+  it('console.log({ W1 }): a nested matrix starts its rows on the next line, aligned whatever the key', () => {
+    const W1 = Matrix.fromRows([[1, -0.5], [0.25, 2]]);
+    const y = Matrix.fromRows([[0, 1, 1]]);
+    const rows = ['[[ 1.   -0.5 ]', ' [ 0.25  2.  ]]'];
+    const under = (indent: string) => rows.map((r) => indent + r).join('\n');
+    assert.equal(inspect({ W1 }), `{\n  W1: Matrix(2, 2)\n${under('    ')}\n}`);
+    assert.equal(inspect({ weightsOfLayer1: W1, y }), `{\n  weightsOfLayer1: Matrix(2, 2)\n${under('    ')},\n  y: Matrix(1, 3) [[0. 1. 1.]]\n}`);
+    assert.equal(inspect([W1]), `[\n  Matrix(2, 2)\n${under('    ')}\n]`);
+    assert.equal(inspect({ params: { W1 } }), `{\n  params: {\n    W1: Matrix(2, 2)\n${under('      ')}\n  }\n}`);
+    assert.equal(inspect(new Map([['W1', W1]])), `Map(1) {\n  'W1' => Matrix(2, 2)\n${under('    ')}\n}`);
+    // An unlimited depth hides the nesting level from the matrix: the nested layout, right at any level.
+    assert.equal(inspect({ a: { W1 } }, { depth: null }), `{\n  a: {\n    W1: Matrix(2, 2)\n${under('      ')}\n  }\n}`);
+    assert.equal(inspect(W1, { depth: Infinity }), `Matrix(2, 2)\n${under('  ')}`);
+    // Every row's '[' in the column of the first row's inner '[', in a summarized matrix too.
+    for (const text of [inspect({ W1 }), inspect({ key: Matrix.zeros(40, 40) }), inspect({ k: { W1: Matrix.zeros(2, 30) } })]) {
+      const lines = text.split('\n');
+      const first = lines.findIndex((l) => l.includes('[['));
+      const column = lines[first].indexOf('[[') + 1;
+      for (const l of lines.slice(first + 1)) {
+        if (l.trim().startsWith('[')) assert.equal(l.indexOf('['), column, `row ${JSON.stringify(l)} under the first row in\n${text}`);
+      }
+    }
+  });
 });
