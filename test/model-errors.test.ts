@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, DivergenceError, gradientCheckModel, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
+import { createWasmKernels, DataError, DivergenceError, gradientCheckModel, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
 
 type ErrorClass = typeof OptionError | typeof ShapeError | typeof DataError;
 
@@ -248,5 +248,23 @@ describe('float32 models: values float32 cannot hold', () => {
     throwsWith(() => model().fit(Matrix.zeros(2, 4), Matrix.from([1, 4], [0, -1e39, 0, 0]), opts), DataError, 'Model.fit: Y (1, 4) has -1e+39 at row 0, column 1', "float32's range");
     const spec = model().toSpec();
     throwsWith(() => Model.fromSpec(spec, [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 1e300, 0, 0, 0]), DataError, 'Model.fromSpec: parameter value 9 is 1e+300', "float32's range");
+  });
+});
+
+describe('Model.fromSpec given what is not a model', () => {
+  const spec = () => new Model({ inputSize: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1 }).toSpec();
+  it('a spec or values it rejects leave no kernel memory behind (the model it started is released)', () => {
+    const kernels = createWasmKernels('float64', { threads: 1 });
+    const before = kernels.runtime.bytesInUse();
+    for (let i = 0; i < 3; i++) {
+      assert.throws(() => Model.fromSpec(spec(), [1, 2], { kernels }), ShapeError);
+      assert.throws(() => Model.fromSpec({ ...spec(), parameterCount: 7 }, undefined, { kernels }), ShapeError);
+      assert.throws(() => Model.fromSpec(spec(), new Array(13).fill(NaN), { kernels }), DataError);
+    }
+    assert.equal(kernels.runtime.bytesInUse(), before);
+    const ok = Model.fromSpec(spec(), undefined, { kernels });
+    assert.ok(kernels.runtime.bytesInUse() > before);
+    ok.release();
+    assert.equal(kernels.runtime.bytesInUse(), before);
   });
 });

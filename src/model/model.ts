@@ -367,6 +367,18 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
       ...(options.kernels ? { kernels: options.kernels } : {}),
     });
+    try {
+      Model.loadSpec(fn, model, spec, parameterValues);
+    } catch (e) {
+      // The model never reaches the caller, who could not release it: give its kernel memory back now.
+      model.release();
+      throw e;
+    }
+    return model;
+  }
+
+  /** fromSpec's checks of the spec against the model made from it, then the values copied in. */
+  private static loadSpec<D extends DType>(fn: string, model: Model<D>, spec: ModelSpecInput<D>, parameterValues: ArrayLike<number> | undefined): void {
     if (spec.loss !== undefined && spec.loss !== model.loss) {
       throw new OptionError(`${fn}: spec.loss is ${JSON.stringify(spec.loss)} but its output layer (${model.layers[model.depth - 1].activation}) uses ${model.loss}`);
     }
@@ -394,7 +406,6 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (spec.training) model.info.training = structuredClone(spec.training);
     if (spec.metrics) model.info.metrics = structuredClone(spec.metrics);
-    return model;
   }
 
   /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed; give a copy back with `releaseCopy`). */
