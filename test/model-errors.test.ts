@@ -253,6 +253,20 @@ describe('float32 models: values float32 cannot hold', () => {
 
 describe('Model.fromSpec given what is not a model', () => {
   const spec = () => new Model({ inputSize: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1 }).toSpec();
+  it('another JSON file: an object without inputSize and layers, or an array, is named as not a model spec', () => {
+    throwsWith(() => Model.fromSpec(JSON.parse('{"name": "my-app", "version": "1.0.0"}')), OptionError,
+      'Model.fromSpec: spec has no inputSize and no layers, so it does not describe a model', 'its fields: name, version', 'Model.toSpec()');
+    throwsWith(() => Model.fromSpec({ layers: spec().layers } as never), OptionError, 'Model.fromSpec: spec has no inputSize,');
+    throwsWith(() => Model.fromSpec(JSON.parse('[1, 2, 3]')), OptionError, 'Model.fromSpec: spec is an array');
+  });
+  it('the parameters as raw bytes (a Uint8Array or an ArrayBuffer) are named as bytes, with the view to make', () => {
+    const values = new Float64Array(13).fill(0.5);
+    const bytes = new Uint8Array(values.buffer);
+    throwsWith(() => Model.fromSpec(spec(), bytes), ShapeError, '104 parameter values', 'which have 13', "the parameters' 104 bytes", 'new Float64Array(bytes.buffer, bytes.byteOffset, 13)');
+    throwsWith(() => Model.fromSpec(spec(), values.buffer as never), OptionError, 'an ArrayBuffer of 104 bytes', 'new Float64Array(buffer)');
+    throwsWith(() => Model.fromSpec({ ...spec(), dtype: 'float32' }, new Uint8Array(new Float32Array(13).buffer)), ShapeError, 'new Float32Array(bytes.buffer, bytes.byteOffset, 13)');
+    assert.equal(Model.fromSpec(spec(), new Float64Array(bytes.buffer)).predict(Matrix.fromRows([[1], [1]])).data.length, 1);
+  });
   it('a spec or values it rejects leave no kernel memory behind (the model it started is released)', () => {
     const kernels = createWasmKernels('float64', { threads: 1 });
     const before = kernels.runtime.bytesInUse();
