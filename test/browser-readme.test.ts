@@ -2,9 +2,10 @@
  * The README's "In your own web page" example, run as written in headless
  * Chromium: bundled by esbuild with `dnn/browser` resolved to src/browser.ts,
  * served with and without cross-origin isolation. It trains, predicts, saves
- * and loads back to the bit, with the cost the README gives; and a network
- * large enough to start the kernels' Web Workers trains to the same bits on
- * two threads (isolated) as on one (not isolated). Skipped when Chromium is
+ * (JSON + bytes, and a .dnn file) and loads back to the bit, with the cost
+ * the README gives; and a network large enough to start the kernels' Web
+ * Workers trains to the same bits on two threads (isolated) as on one (not
+ * isolated). Skipped when Chromium is
  * not installed (apt-get install chromium).
  */
 import assert from 'node:assert/strict';
@@ -39,6 +40,8 @@ self.result = {
   lastCost: costs[costs.length - 1],
   reloaded: bits(same.predict(X).data) === bits(P.data),
   bytes: bytes.length,
+  dnnFile: bits(again.predict(X).data) === bits(P.data) && header.parameterCount === 17,
+  notAFile: (() => { try { parseModelFile(new TextEncoder().encode(json), 'upload.json'); return 'parsed'; } catch (e) { return e.message; } })(),
   workers: kernelsFor_('float64').runtime?.pool?.workers ?? 0,
   big: bits(big.parameters.data) + '|' + bits(history.costs),
 };
@@ -96,6 +99,8 @@ describe("README's web page example in Chromium", { skip }, () => {
     assert.equal(a.lastCost, 0.44649214347913324, "the planar cost the README gives for Chromium");
     assert.equal(a.reloaded, true, 'fromSpec(JSON, bytes) predicts as the model');
     assert.equal(a.bytes, 17 * 8, '2-4-1: 17 float64 parameters');
+    assert.equal(a.dnnFile, true, 'modelFileBytes -> parseModelFile -> fromSpec predicts as the model');
+    assert.match(a.notAFile, /^upload\.json: not a dnn model file/);
     assert.equal(a.workers, 1, 'isolated: the large network started a Web Worker');
     assert.equal(b.workers, 0);
     assert.equal(b.lastCost, a.lastCost);
