@@ -1,5 +1,6 @@
 /**
- * dnn's browser-safe API (re-exports only): everything but the file loaders.
+ * dnn's browser-safe API (re-exports only): everything but the file loaders
+ * (model files are made and read as bytes here).
  * Bundlers building for the browser import this entry (`dnn/browser`); it
  * pulls in no Node built-in and no HDF5 reader. test/browser-entry.test.ts
  * walks its imports to keep it so.
@@ -56,6 +57,16 @@ export {
   type PlanarOptions,
   type TrainTestSplit,
 } from './io/planar.ts';
+
+// Model files as bytes (reading and writing files needs Node: readModelFile, writeModelFile)
+export {
+  parseModelFile,
+  modelFileBytes,
+  MODEL_FORMAT_VERSION,
+  PARAMETER_LAYOUT,
+  type ModelHeader,
+  type ModelFile,
+} from './io/modelformat.ts';
 
 // Training plots as SVG (the PNG writer needs Node)
 export { renderPlotSvg, type Series, type PlotOptions } from './plot/svg.ts';

@@ -14,14 +14,6 @@ export { loadCsv, type CsvOptions, type CsvTable } from './io/csv.ts';
 export { readNpyFile, readNpzFile, parseNpy, type NdArray } from './io/npy.ts';
 
 // Model files and plots
-export {
-  readModelFile,
-  writeModelFile,
-  parseModelFile,
-  MODEL_FORMAT_VERSION,
-  PARAMETER_LAYOUT,
-  type ModelHeader,
-  type ModelFile,
-} from './io/modelfile.ts';
+export { readModelFile, writeModelFile } from './io/modelfile.ts';
 export { writeFileAtomic } from './io/atomic.ts';
 export { renderPlotSvg, svgToPng, writePlot, type Series, type PlotOptions } from './plot/index.ts';

@@ -15,7 +15,7 @@ const NODE_ONLY = [
   'loadCatData', 'loadImage', 'loadH5Dataset',
   // datasets, model files and PNG plots read and write files
   'loadDataset', 'splitExamples', 'DATA_FORMATS', 'loadMnist', 'MNIST_CLASSES', 'loadCsv', 'readNpyFile', 'readNpzFile', 'parseNpy',
-  'readModelFile', 'writeModelFile', 'parseModelFile', 'MODEL_FORMAT_VERSION', 'PARAMETER_LAYOUT', 'writeFileAtomic', 'svgToPng', 'writePlot',
+  'readModelFile', 'writeModelFile', 'writeFileAtomic', 'svgToPng', 'writePlot',
 ];
 
 /** Every module specifier reachable from `entry`, with the file that imports it. */

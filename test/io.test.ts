@@ -3,6 +3,7 @@
  * atomic writes that survive a failure) and plot files.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -14,6 +15,8 @@ import { loadDataset, splitExamples } from '../src/io/dataset.ts';
 import { loadMnist } from '../src/io/mnist.ts';
 import { readNpzFile } from '../src/io/npy.ts';
 import { modelFileChunks, parseModelFile, readModelFile, writeModelFile, MODEL_FORMAT_VERSION, PARAMETER_LAYOUT, type ModelHeader } from '../src/io/modelfile.ts';
+import { modelFileBytes } from '../src/io/modelformat.ts';
+import { Sha256 } from '../src/io/sha256.ts';
 import { svgToPng, renderPlotSvg, niceTicks } from '../src/plot/index.ts';
 import { createWasmKernels, Matrix, Model, RandomState } from '../src/index.ts';
 import { tempDir, write } from './cli-helpers.ts';
@@ -180,6 +183,37 @@ describe('model files', () => {
       assert.deepEqual(back.header, header(dtype));
       assert.equal(readFileSync(path).length, 16 + readFileSync(path).readUInt32LE(12) + values.length * (dtype === 'float64' ? 8 : 4) + 32);
     }
+  });
+
+  test('in memory, without node:crypto (a page): modelFileBytes makes the bytes writeModelFile writes, parseModelFile reads and checks them', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const weights = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+      const path = join(tmp.dir, `bytes-${dtype}.dnn`);
+      writeModelFile(path, header(dtype), weights);
+      const bytes = modelFileBytes(header(dtype), weights);
+      assert.deepEqual(Buffer.from(bytes), readFileSync(path));
+      const back = parseModelFile(bytes, 'my.dnn');
+      assert.deepEqual(back.header, header(dtype));
+      assert.deepEqual(Array.from(back.weights), Array.from(weights));
+      const corrupted = bytes.slice();
+      corrupted[corrupted.length - 40] ^= 1;
+      assert.throws(() => parseModelFile(corrupted, 'my.dnn'), /my\.dnn: corrupted model file: the SHA-256 checksum does not match/);
+    }
+    assert.throws(() => parseModelFile(new TextEncoder().encode('{"format": "dnn-model"}'), 'upload.json'), /upload\.json: not a dnn model file/);
+    assert.throws(() => parseModelFile('\x89DNN' as never, 'my.dnn'), /my\.dnn is a string \(read the file as bytes, not text\)/);
+    assert.throws(() => parseModelFile(new ArrayBuffer(8) as never), /model file is an ArrayBuffer \(wrap it: new Uint8Array\(buffer\)\)/);
+    assert.throws(() => modelFileBytes(header('float64'), Float32Array.from(values)), /modelFileBytes: the parameters are a Float32Array but the header's dtype is "float64"/);
+  });
+
+  test('the checksum without node:crypto: Sha256 gives node:crypto\'s SHA-256 for every length up to three blocks and for a large input fed in pieces', () => {
+    for (let n = 0; n <= 200; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255);
+      assert.equal(Buffer.from(new Sha256().update(bytes).digest()).toString('hex'), createHash('sha256').update(bytes).digest('hex'), `length ${n}`);
+    }
+    const big = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 7 + (i >> 9)) & 255);
+    const hash = new Sha256();
+    for (let i = 0, step = 1; i < big.length; i += step, step = (step * 5 + 3) % 1000) hash.update(big.subarray(i, i + step));
+    assert.equal(Buffer.from(hash.digest()).toString('hex'), createHash('sha256').update(big).digest('hex'));
   });
 
   test('a Model saved with writeModelFile and rebuilt by Model.fromSpec(header, weights) predicts the same to the bit (both dtypes, other thread counts)', () => {

@@ -2,7 +2,8 @@
  * The WebAssembly kernels in a browser page (headless Chromium): with
  * cross-origin isolation they share memory with Web Workers (threads 2) and
  * use relaxed SIMD; without it they run on one thread with plain memory. In
- * both, a product agrees with the reference. The page loads the kernels
+ * both, a product agrees with the reference. Under a Content-Security-Policy
+ * that forbids WebAssembly, the error says what the page can change. The page loads the kernels
  * bundled by esbuild from src/. Skipped when Chromium is not installed
  * (apt-get install chromium).
  */
@@ -47,6 +48,7 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
   let port = 0;
   let bundle = '';
   let isolate = true;
+  let csp: string | undefined;
 
   before(async () => {
     const { build } = await import('esbuild');
@@ -54,6 +56,7 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
     bundle = out.outputFiles[0].text;
     server = http.createServer((req, res) => {
       const headers: Record<string, string> = isolate ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+      if (csp) headers['Content-Security-Policy'] = csp;
       if (req.url === '/kernels.js') res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(bundle);
       else if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end('<!doctype html><script type="module" src="/kernels.js"></script>');
       else res.writeHead(404).end();
@@ -96,5 +99,19 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
     assert.equal(r.shared, false);
     assert.equal(r.workers, 0);
     assert.ok(r.maxDiff <= 1e-12, `largest difference from the reference ${r.maxDiff}`);
+  });
+
+  it("a Content-Security-Policy without 'wasm-unsafe-eval': an error that says what to change, not the engine's CompileError alone", async () => {
+    isolate = false;
+    csp = "script-src 'self'";
+    try {
+      const r = await runPage();
+      console.log(`# page under CSP: ${JSON.stringify(r.error?.split('\n')[0])}`);
+      assert.match(r.error ?? '', /Content-Security-Policy does not allow WebAssembly/);
+      assert.match(r.error, /'wasm-unsafe-eval'/);
+      assert.match(r.error, /configureKernels\(\{ kernels: 'ref' \}\)/);
+    } finally {
+      csp = undefined;
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, DivergenceError, gradientCheckModel, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
+import { createWasmKernels, DataError, DivergenceError, gradientCheckModel, kernelsFor, Matrix, Model, OptionError, ShapeError, type FitOptions, type LayerSpec } from '../src/index.ts';
 
 type ErrorClass = typeof OptionError | typeof ShapeError | typeof DataError;
 
@@ -281,5 +281,37 @@ describe('float32 models: values float32 cannot hold', () => {
     throwsWith(() => model().fit(Matrix.zeros(2, 4), Matrix.from([1, 4], [0, -1e39, 0, 0]), opts), DataError, 'Model.fit: Y (1, 4) has -1e+39 at row 0, column 1', "float32's range");
     const spec = model().toSpec();
     throwsWith(() => Model.fromSpec(spec, [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 1e300, 0, 0, 0]), DataError, 'Model.fromSpec: parameter value 9 is 1e+300', "float32's range");
+  });
+});
+
+describe('Model.fromSpec given what is not a model', () => {
+  const spec = () => new Model({ inputSize: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1 }).toSpec();
+  it('another JSON file: an object without inputSize and layers, or an array, is named as not a model spec', () => {
+    throwsWith(() => Model.fromSpec(JSON.parse('{"name": "my-app", "version": "1.0.0"}')), OptionError,
+      'Model.fromSpec: spec has no inputSize and no layers, so it does not describe a model', 'its fields: name, version', 'Model.toSpec()');
+    throwsWith(() => Model.fromSpec({ layers: spec().layers } as never), OptionError, 'Model.fromSpec: spec has no inputSize,');
+    throwsWith(() => Model.fromSpec(JSON.parse('[1, 2, 3]')), OptionError, 'Model.fromSpec: spec is an array');
+  });
+  it('the parameters as raw bytes (a Uint8Array or an ArrayBuffer) are named as bytes, with the view to make', () => {
+    const values = new Float64Array(13).fill(0.5);
+    const bytes = new Uint8Array(values.buffer);
+    throwsWith(() => Model.fromSpec(spec(), bytes), ShapeError, '104 parameter values', 'which have 13', "the parameters' 104 bytes", 'new Float64Array(bytes.buffer, bytes.byteOffset, 13)');
+    throwsWith(() => Model.fromSpec(spec(), values.buffer as never), OptionError, 'an ArrayBuffer of 104 bytes', 'new Float64Array(buffer)');
+    throwsWith(() => Model.fromSpec({ ...spec(), dtype: 'float32' }, new Uint8Array(new Float32Array(13).buffer)), ShapeError, 'new Float32Array(bytes.buffer, bytes.byteOffset, 13)');
+    assert.equal(Model.fromSpec(spec(), new Float64Array(bytes.buffer)).predict(Matrix.fromRows([[1], [1]])).data.length, 1);
+  });
+  it('a spec or values it rejects leave no kernel memory behind (the model it started is released)', () => {
+    const kernels = createWasmKernels('float64', { threads: 1 });
+    const before = kernels.runtime.bytesInUse();
+    for (let i = 0; i < 3; i++) {
+      assert.throws(() => Model.fromSpec(spec(), [1, 2], { kernels }), ShapeError);
+      assert.throws(() => Model.fromSpec({ ...spec(), parameterCount: 7 }, undefined, { kernels }), ShapeError);
+      assert.throws(() => Model.fromSpec(spec(), new Array(13).fill(NaN), { kernels }), DataError);
+    }
+    assert.equal(kernels.runtime.bytesInUse(), before);
+    const ok = Model.fromSpec(spec(), undefined, { kernels });
+    assert.ok(kernels.runtime.bytesInUse() > before);
+    ok.release();
+    assert.equal(kernels.runtime.bytesInUse(), before);
   });
 });

@@ -357,10 +357,20 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
    */
   static fromSpec<D extends DType = DType>(spec: ModelSpecInput<D>, parameterValues?: ArrayLike<number>, options: { kernels?: Kernels<ArrayOf<D>> } = {}): Model<D> {
     const fn = 'Model.fromSpec';
-    if (spec === null || typeof spec !== 'object') throw new OptionError(`${fn}: spec must be an object as Model.toSpec() returns it`);
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      const what = spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec;
+      throw new OptionError(`${fn}: spec is ${what}; it must be an object as Model.toSpec() returns it (or a model file's header)`);
+    }
+    // An object that is no model's description at all (another JSON file): say so, not that one field is bad.
+    const missing = (['inputSize', 'layers'] as const).filter((key) => !(key in spec));
+    if (missing.length) {
+      const fields = Object.keys(spec);
+      throw new OptionError(`${fn}: spec has no ${missing.join(' and no ')}, so it does not describe a model (its fields: ${fields.length ? fields.slice(0, 8).join(', ') + (fields.length > 8 ? ', ...' : '') : 'none'}); give what Model.toSpec() returns (or a model file's header)`);
+    }
     checkOptionKeys(fn, options, ['kernels']);
     // The layers are checked here first, so that their errors name fromSpec.
     checkLayers(fn, spec.layers);
+    if (parameterValues !== undefined) checkValuesType(fn, parameterValues);
     const model = new Model<D>({
       inputSize: spec.inputSize,
       layers: spec.layers as readonly LayerSpec[],
@@ -369,6 +379,18 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
       ...(options.kernels ? { kernels: options.kernels } : {}),
     });
+    try {
+      Model.loadSpec(fn, model, spec, parameterValues);
+    } catch (e) {
+      // The model never reaches the caller, who could not release it: give its kernel memory back now.
+      model.release();
+      throw e;
+    }
+    return model;
+  }
+
+  /** fromSpec's checks of the spec against the model made from it, then the values copied in. */
+  private static loadSpec<D extends DType>(fn: string, model: Model<D>, spec: ModelSpecInput<D>, parameterValues: ArrayLike<number> | undefined): void {
     if (spec.loss !== undefined && spec.loss !== model.loss) {
       throw new OptionError(`${fn}: spec.loss is ${JSON.stringify(spec.loss)} but its output layer (${model.layers[model.depth - 1].activation}) uses ${model.loss}`);
     }
@@ -384,7 +406,11 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (parameterValues !== undefined) {
       if (parameterValues.length !== count) {
-        throw new ShapeError(`${fn}: ${parameterValues.length} parameter values for layers ${JSON.stringify(model.layerDims)}, which have ${count} (W1, b1, ..., W${model.depth}, b${model.depth})`);
+        const size = model.parameters.data.BYTES_PER_ELEMENT;
+        const bytes = parameterValues instanceof Uint8Array && parameterValues.length === count * size
+          ? `; these look like the parameters' ${parameterValues.length} bytes: view them as new ${model.parameters.data.constructor.name}(bytes.buffer, bytes.byteOffset, ${count})`
+          : '';
+        throw new ShapeError(`${fn}: ${parameterValues.length} parameter values for layers ${JSON.stringify(model.layerDims)}, which have ${count} (W1, b1, ..., W${model.depth}, b${model.depth})${bytes}`);
       }
       const data = model.parameters.data;
       for (let i = 0; i < count; i++) {
@@ -396,7 +422,6 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     }
     if (spec.training) model.info.training = structuredClone(spec.training);
     if (spec.metrics) model.info.metrics = structuredClone(spec.metrics);
-    return model;
   }
 
   /** X checked against n[0] and for NaN/Infinity, in the model's dtype and the kernels' memory (converted once if needed; give a copy back with `releaseCopy`). */
@@ -467,6 +492,16 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   private checkLayerIndex(what: string, l: number): number {
     if (!Number.isInteger(l) || l < 1 || l > this.depth) throw new OptionError(`Model.${what}: layer ${l} does not exist; layers are 1..${this.depth}`);
     return l;
+  }
+}
+
+/** fromSpec's parameter values are numbers in an array or typed array, not raw bytes in an ArrayBuffer. */
+function checkValuesType(fn: string, values: unknown): void {
+  if (values instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && values instanceof SharedArrayBuffer)) {
+    throw new OptionError(`${fn}: the parameter values are an ArrayBuffer of ${values.byteLength} bytes; give numbers: new Float64Array(buffer) (a float32 model's: new Float32Array(buffer))`);
+  }
+  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number') {
+    throw new OptionError(`${fn}: the parameter values are ${values === null ? 'null' : typeof values}; give W1, b1, ..., WL, bL as an array or typed array of numbers (parameters.data)`);
   }
 }
 

@@ -78,6 +78,28 @@ export function sharedMemorySupported(): boolean {
   }
 }
 
+/**
+ * Compiles the kernels' module. A page whose Content-Security-Policy does not
+ * allow WebAssembly refuses to compile it, though WebAssembly.validate (how
+ * support is detected) still accepts it: say what the page can do about it.
+ */
+function compileModule(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    if (/content.security|\bCSP\b|unsafe-eval/i.test(String((e as Error)?.message))) {
+      throw new Error(
+        "dnn's WebAssembly kernels cannot be compiled: the page's Content-Security-Policy does not allow WebAssembly. " +
+          "Add 'wasm-unsafe-eval' to its script-src (and blob: to worker-src for the kernels' Web Workers), " +
+          "or compute with the TypeScript kernels: configureKernels({ kernels: 'ref' }) before making models. " +
+          `(${(e as Error).message})`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
 function safeValidate(b64: string): boolean {
   try {
     return WebAssembly.validate(decodeBase64(b64));
@@ -142,7 +164,7 @@ export class WasmRuntime {
     this.relaxed = options.relaxed ?? wasmRelaxedSupported();
     this.shared = sharedMemorySupported();
     const name = (this.relaxed ? 'relaxed' : 'simd') + (this.shared ? '' : 'Unshared') as keyof typeof WASM_BINARIES;
-    this.module = new WebAssembly.Module(options.build?.bytes as Uint8Array<ArrayBuffer> ?? decodeBase64(WASM_BINARIES[name]));
+    this.module = compileModule(options.build?.bytes as Uint8Array<ArrayBuffer> ?? decodeBase64(WASM_BINARIES[name]));
     this.tile = options.build?.tile ?? TILE;
     // Plain memory detaches on growth: start big (reserved, not committed, until touched).
     const initial = this.shared ? 64 : 1024;
