@@ -9,13 +9,10 @@
  * not installed (apt-get install chromium).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { chromiumSkip as skip, runPage, servePage, type PageServer } from './browser-helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 const root = new URL('..', import.meta.url).pathname;
 
 /** The first ts block under the README's "### In your own web page". */
@@ -48,10 +45,7 @@ self.result = {
 `;
 
 describe("README's web page example in Chromium", { skip }, () => {
-  let server: http.Server;
-  let port = 0;
-  let bundle = '';
-  let isolate = true;
+  let server: PageServer;
 
   before(async () => {
     const { build } = await import('esbuild');
@@ -60,39 +54,15 @@ describe("README's web page example in Chromium", { skip }, () => {
       alias: { 'dnn/browser': `${root}src/browser.ts` },
       bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'error',
     });
-    bundle = out.outputFiles[0].text;
-    server = http.createServer((req, res) => {
-      const headers: Record<string, string> = isolate ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
-      if (req.url === '/page.js') res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(bundle);
-      else if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end('<!doctype html><script type="module" src="/page.js"></script>');
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    server = await servePage(out.outputFiles[0].text);
   });
   after(() => server?.close());
 
-  async function runPage(): Promise<any> {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      const failed = new Promise<void>((resolve) => page.on('pageerror', (e) => { errors.push(e.message); resolve(); }));
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await Promise.race([page.waitForFunction(() => (self as any).result !== undefined, null, { timeout: 60000 }), failed]);
-      assert.deepEqual(errors, []);
-      return await page.evaluate(() => (self as any).result);
-    } finally {
-      await browser.close();
-    }
-  }
-
   it('runs as written with and without isolation; the workers change no bit', async () => {
-    isolate = true;
-    const a = await runPage();
-    isolate = false;
-    const b = await runPage();
+    server.isolate = true;
+    const a = await runPage(server);
+    server.isolate = false;
+    const b = await runPage(server);
     console.log(`# isolated: cost ${a.lastCost}, ${a.workers} worker(s); not isolated: cost ${b.lastCost}, ${b.workers} worker(s)`);
     assert.equal(a.isolated, true);
     assert.equal(b.isolated, false);

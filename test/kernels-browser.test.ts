@@ -8,13 +8,9 @@
  * (apt-get install chromium).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { chromiumSkip as skip, runPage, servePage, type PageServer } from './browser-helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 const root = new URL('..', import.meta.url).pathname;
 
 const ENTRY = `
@@ -44,44 +40,18 @@ import { Matrix } from './src/matrix.ts';
 `;
 
 describe('WebAssembly kernels in Chromium', { skip }, () => {
-  let server: http.Server;
-  let port = 0;
-  let bundle = '';
-  let isolate = true;
-  let csp: string | undefined;
+  let server: PageServer;
 
   before(async () => {
     const { build } = await import('esbuild');
     const out = await build({ stdin: { contents: ENTRY, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'error' });
-    bundle = out.outputFiles[0].text;
-    server = http.createServer((req, res) => {
-      const headers: Record<string, string> = isolate ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
-      if (csp) headers['Content-Security-Policy'] = csp;
-      if (req.url === '/kernels.js') res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(bundle);
-      else if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end('<!doctype html><script type="module" src="/kernels.js"></script>');
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    server = await servePage(out.outputFiles[0].text);
   });
   after(() => server?.close());
 
-  async function runPage(): Promise<any> {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => (self as any).result !== undefined, null, { timeout: 60000 });
-      return await page.evaluate(() => (self as any).result);
-    } finally {
-      await browser.close();
-    }
-  }
-
   it('cross-origin isolated: Web Workers over shared memory, relaxed SIMD, same product as the reference', async () => {
-    isolate = true;
-    const r = await runPage();
+    server.isolate = true;
+    const r = await runPage(server);
     console.log(`# isolated page: ${JSON.stringify(r)}`);
     assert.equal(r.error, undefined);
     assert.equal(r.isolated, true);
@@ -91,8 +61,8 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
   });
 
   it('not isolated: one thread on plain memory, same product', async () => {
-    isolate = false;
-    const r = await runPage();
+    server.isolate = false;
+    const r = await runPage(server);
     console.log(`# plain page: ${JSON.stringify(r)}`);
     assert.equal(r.error, undefined);
     assert.equal(r.isolated, false);
@@ -102,16 +72,16 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
   });
 
   it("a Content-Security-Policy without 'wasm-unsafe-eval': an error that says what to change, not the engine's CompileError alone", async () => {
-    isolate = false;
-    csp = "script-src 'self'";
+    server.isolate = false;
+    server.csp = "script-src 'self'";
     try {
-      const r = await runPage();
+      const r = await runPage(server);
       console.log(`# page under CSP: ${JSON.stringify(r.error?.split('\n')[0])}`);
       assert.match(r.error ?? '', /Content-Security-Policy does not allow WebAssembly/);
       assert.match(r.error, /'wasm-unsafe-eval'/);
       assert.match(r.error, /configureKernels\(\{ kernels: 'ref' \}\)/);
     } finally {
-      csp = undefined;
+      server.csp = undefined;
     }
   });
 });
