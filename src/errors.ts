@@ -3,6 +3,16 @@
  * field, option) with its value and the rule it breaks, in the course's terms.
  */
 
+/** A value as a message shows it: a string in quotes (so "2" is not read as 2), anything else as String gives it. */
+export function showValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** A type's name with its article: "a Float64Array", "an Int32Array". */
+export function withArticle(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /** A matrix does not have the shape a function needs. The message names the function, the operands, their shapes and the rule. */
 export class ShapeError extends Error {
   constructor(message: string) {

@@ -13,7 +13,7 @@
  * view may be part of a larger array (a parameter arena, WebAssembly memory):
  * `data` always has exactly `rows * cols` elements.
  */
-import { DataError, ShapeError } from './errors.ts';
+import { DataError, ShapeError, showValue, withArticle } from './errors.ts';
 import { formatMatrix } from './format.ts';
 
 export type DType = 'float64' | 'float32';
@@ -32,7 +32,7 @@ export class Matrix<T extends FloatArray = Float64Array> {
     }
     if (!(data instanceof Float64Array) && !(data instanceof Float32Array)) {
       const kind = data === null || typeof data !== 'object' ? undefined : ((data as object).constructor?.name ?? 'object');
-      const what = kind === undefined ? String(data) : `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
+      const what = kind === undefined ? String(data) : withArticle(kind);
       throw new DataError(`Matrix: data is ${what}; it must be a Float64Array or a Float32Array (Matrix.from(shape, values) and Matrix.fromRows(rows) take ordinary arrays)`);
     }
     if (data.length !== rows * cols) {
@@ -197,7 +197,7 @@ function checkNumbers(what: string, values: ArrayLike<unknown>): void {
   if (ArrayBuffer.isView(values)) return;
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
-    if (typeof v !== 'number') throw new DataError(`${what} has ${typeof v === 'string' ? JSON.stringify(v) : String(v)} (${v === null ? 'null' : typeof v}) at index ${k}; data must be numbers`);
+    if (typeof v !== 'number') throw new DataError(`${what} has ${showValue(v)} (${v === null ? 'null' : typeof v}) at index ${k}; data must be numbers`);
   }
 }
 

@@ -14,7 +14,7 @@
  * calls by 1 ulp for a few percent of inputs, so a few percent of Gaussians
  * differ from NumPy's by 1–4 ulp.
  */
-import { ShapeError } from './errors.ts';
+import { ShapeError, showValue } from './errors.ts';
 import { Matrix, sizeHint } from './matrix.ts';
 
 const N = 624;
@@ -37,7 +37,7 @@ export class RandomState {
   /** `np.random.seed(seed)`: resets the state and the cached Gaussian. `seed` is an integer in [0, 2^32). */
   seed(seed: number): this {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`RandomState.seed: seed must be an integer between 0 and 2**32 - 1, got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}`);
+      throw new RangeError(`RandomState.seed: seed must be an integer between 0 and 2**32 - 1, got ${showValue(seed)}`);
     }
     const mt = this.mt;
     mt[0] = seed >>> 0;

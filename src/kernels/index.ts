@@ -11,7 +11,7 @@
  *     (and the float64 Models made afterwards).
  */
 import type { DType, FloatArray } from '../matrix.ts';
-import { OptionError } from '../errors.ts';
+import { OptionError, showValue } from '../errors.ts';
 import { createRefKernels, refKernels } from './ref/index.ts';
 import type { Kernels } from './types.ts';
 import { MAX_THREADS } from './threads/pool.ts';
@@ -65,8 +65,7 @@ export function configureKernels(choice: KernelChoice = {}): Kernels<Float64Arra
     if (key !== 'kernels' && key !== 'threads' && key !== 'relaxed') throw new OptionError(`${fn}: unknown option "${key}"; the options are kernels, threads, relaxed`);
   }
   if (choice.threads !== undefined && !(typeof choice.threads === 'number' && Number.isInteger(choice.threads) && choice.threads >= 1 && choice.threads <= MAX_THREADS)) {
-    const shown = typeof choice.threads === 'string' ? JSON.stringify(choice.threads) : String(choice.threads);
-    throw new OptionError(`${fn}: threads is ${shown}; it must be a whole number from 1 to ${MAX_THREADS}`);
+    throw new OptionError(`${fn}: threads is ${showValue(choice.threads)}; it must be a whole number from 1 to ${MAX_THREADS}`);
   }
   if (choice.kernels !== undefined && choice.kernels !== 'wasm' && choice.kernels !== 'ref') {
     throw new OptionError(`${fn}: kernels is ${JSON.stringify(choice.kernels)}; use "wasm" or "ref"`);

@@ -10,7 +10,7 @@
  * gathered batches, gradient and moment arenas once, and fit its history
  * arrays and validation workspace, before the first iteration.
  */
-import { DivergenceError, OptionError } from '../errors.ts';
+import { DivergenceError, OptionError, showValue } from '../errors.ts';
 import type { Arena } from '../parameters.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { ArrayOf, Model } from './model.ts';
@@ -347,7 +347,7 @@ function resolveFitOptions(fn: string, options: FitOptions, m: number, L: number
     const minDelta = es.minDelta ?? 0;
     // Infinity would make every epoch "no improvement": training would stop after `patience` epochs whatever the cost did.
     if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) {
-      throw new OptionError(`${fn}: earlyStopping.minDelta is ${typeof minDelta === 'string' ? JSON.stringify(minDelta) : String(minDelta)}; it must be a finite number ≥ 0 (the least drop of the validation cost that counts as improving)`);
+      throw new OptionError(`${fn}: earlyStopping.minDelta is ${showValue(minDelta)}; it must be a finite number ≥ 0 (the least drop of the validation cost that counts as improving)`);
     }
     const restoreBest = es.restoreBest ?? true;
     if (typeof restoreBest !== 'boolean') throw new OptionError(`${fn}: earlyStopping.restoreBest is ${JSON.stringify(restoreBest)}; use true (the default) or false`);

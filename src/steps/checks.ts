@@ -3,7 +3,7 @@
  * `fn: X is (r, c) but Y is (r, c); rule`, naming the function, the operands,
  * their shapes and the rule (the course's "核对矩阵的维数": check every shape).
  */
-import { ShapeError } from '../errors.ts';
+import { ShapeError, withArticle } from '../errors.ts';
 import { Matrix, type FloatArray } from '../matrix.ts';
 
 type Named = readonly [name: string, M: Matrix<FloatArray>];
@@ -34,7 +34,7 @@ function describeValue(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length} values`;
   if (typeof value === 'object') {
     const name = value.constructor?.name ?? 'Object';
-    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+    return withArticle(name);
   }
   return `${typeof value === 'number' ? 'the number' : `a ${typeof value}`} ${String(value)}`;
 }

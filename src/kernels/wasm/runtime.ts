@@ -12,7 +12,7 @@
  * other way goes dead. There the runtime also reserves a generous memory up
  * front, so that it rarely grows.
  */
-import { OptionError } from '../../errors.ts';
+import { OptionError, showValue } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { TILE, WASM_BINARIES } from './binary.ts';
 import { MAX_THREADS, Pool } from '../threads/pool.ts';
@@ -380,12 +380,11 @@ export class WasmRuntime {
  */
 export function checkRuntimeOptions(fn: string, options: { threads?: unknown; relaxed?: unknown }): void {
   const { threads, relaxed } = options;
-  const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
   if (threads !== undefined && !(typeof threads === 'number' && Number.isInteger(threads) && threads >= 1)) {
-    throw new OptionError(`${fn}: threads is ${show(threads)}; it must be a whole number of threads, 1 or more (at most ${MAX_THREADS} are used)`);
+    throw new OptionError(`${fn}: threads is ${showValue(threads)}; it must be a whole number of threads, 1 or more (at most ${MAX_THREADS} are used)`);
   }
   if (relaxed !== undefined && typeof relaxed !== 'boolean') {
-    throw new OptionError(`${fn}: relaxed is ${show(relaxed)}; use true or false (default: fused multiply-add where the engine has relaxed SIMD)`);
+    throw new OptionError(`${fn}: relaxed is ${showValue(relaxed)}; use true or false (default: fused multiply-add where the engine has relaxed SIMD)`);
   }
   if (relaxed === true && !wasmRelaxedSupported()) {
     throw new OptionError(`${fn}: relaxed SIMD was asked for but WebAssembly.validate rejects it here (Node 20 needs --experimental-wasm-relaxed-simd)`);
