@@ -10,10 +10,12 @@
  * (default 2500, about 40 s with the WebAssembly kernels; several minutes
  * with DNN_KERNELS=ref); below 2500 the accuracies are not checked.
  * The same training in float32 stays within TOLERANCE.float32Cost of the
- * float64 costs while training is smooth and ends with the course's
- * accuracies (DNN_MODEL_CAT_F32_ITERATIONS, default as above).
+ * float64 costs until float64 training itself turns on rounding of float32's
+ * size, then ends within what such runs of the course's NumPy code reach
+ * (test/fixtures/cat-sensitivity; DNN_MODEL_CAT_F32_ITERATIONS, default as above).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { appInitializeParametersDeep, lLayerModel, loadCatData, Model, type CatData, type LayerSpec } from '../src/index.ts';
 import { assertNumber, CAT_DIR, catDataOrSkipReason, readVectors, TOLERANCE } from './helpers.ts';
@@ -22,8 +24,8 @@ import { MODEL_TOLERANCE } from './model-helpers.ts';
 const ITERATIONS = Number(process.env.DNN_MODEL_CAT_ITERATIONS ?? process.env.DNN_CAT_ITERATIONS ?? 2500);
 const TUTORIAL_ITERATIONS = Math.min(ITERATIONS, 100);
 const F32_ITERATIONS = Number(process.env.DNN_MODEL_CAT_F32_ITERATIONS ?? ITERATIONS);
-/** Iterations before the L-layer costs start to oscillate (see the float32 test). */
-const SMOOTH_ITERATIONS = 250;
+/** NumPy's cat training, float64 with float32-size perturbations and float32 (make_sensitivity.py). */
+const SENSITIVITY = JSON.parse(readFileSync(new URL('./fixtures/cat-sensitivity/sensitivity.json', import.meta.url), 'utf8'));
 const DIMS = [12288, 20, 7, 5, 1];
 const LAYERS: LayerSpec[] = [
   { units: 20, activation: 'relu' },
@@ -74,26 +76,37 @@ describe('the cat application through the Model API', () => {
       }
     });
 
-    // The float64 costs are smooth for about 270 iterations, then oscillate from one
-    // iteration to the next (0.625, 0.638, 0.624, ...): there float32's rounding sends
-    // the trajectory elsewhere (costs differ by more than 1e-4 from about iteration
-    // 280), so the 1e-4 check covers the smooth phase; the rest is checked for where
-    // training ends: near the float64 cost, with the course's accuracies.
-    it(`float32: costs within ${TOLERANCE.float32Cost.abs} of float64 over the smooth phase, then the course's accuracies`, () => {
+    // Up to iteration 65 the float64 costs fall smoothly; at 66 the cost rises for the
+    // first time, and from there the training turns on rounding: the course's NumPy code
+    // in float64, its initial parameters changed by a relative 1e-7 (about one float32
+    // rounding), takes one of a few branches (cost differences of 6e-5 by iteration 70,
+    // 0.016 within 250 iterations, final costs 0.068-0.088), and so does NumPy in float32
+    // (test/fixtures/cat-sensitivity). Float32 follows float64 within 1e-4 until the first
+    // iteration where one of those runs departs by more than that; after it, which branch
+    // it takes depends on its summation order, and the check is that it trains as those
+    // runs do: the final cost and the accuracies within their span.
+    it(`float32: costs within ${TOLERANCE.float32Cost.abs} of float64 until float64 turns on float32-size rounding, then trains as such runs of the course's code do`, () => {
       const model = new Model({ inputSize: 12288, layers: LAYERS, init: 'lecun', seed: 1, dtype: 'float32' });
       const history = model.fit(data.trainX, data.trainY, { iterations: F32_ITERATIONS, learningRate: 0.0075 });
       const expected: number[] = trace.costs_every_iteration;
+      const until: number = SENSITIVITY.first_iteration_beyond_threshold;
+      assert.equal(SENSITIVITY.threshold, TOLERANCE.float32Cost.abs);
       let worst = 0;
-      for (let i = 0; i < Math.min(F32_ITERATIONS, SMOOTH_ITERATIONS); i++) {
+      for (let i = 0; i < Math.min(F32_ITERATIONS, until); i++) {
         assertNumber(history.costs[i], expected[i], `float32 iteration ${i}`, TOLERANCE.float32Cost);
         worst = Math.max(worst, Math.abs(history.costs[i] - expected[i]));
       }
       const last = F32_ITERATIONS - 1;
-      console.log(`# cat float32: largest difference from float64 over the first ${Math.min(F32_ITERATIONS, SMOOTH_ITERATIONS)} iterations ${worst.toExponential(2)}; cost at ${last} ${history.costs[last]} (float64 ${expected[last]})`);
+      console.log(`# cat float32: largest difference from float64 over the first ${Math.min(F32_ITERATIONS, until)} iterations ${worst.toExponential(2)}; cost at ${last} ${history.costs[last]} (float64 ${expected[last]}, perturbed NumPy runs ${SENSITIVITY.final_cost_range.join(' to ')})`);
       if (F32_ITERATIONS === 2500) {
-        assert.ok(Math.abs(history.costs[last] - expected[last]) < 0.01, `float32 final cost ${history.costs[last]}, float64 ${expected[last]}`);
-        assert.equal(Math.round(model.evaluate(data.trainX, data.trainY).accuracy! * 209), trace.train_n_correct, 'train predictions right');
-        assert.equal(Math.round(model.evaluate(data.testX, data.testY).accuracy! * 50), trace.test_n_correct, 'test predictions right');
+        const [lo, hi]: number[] = SENSITIVITY.final_cost_range;
+        assert.ok(history.costs[last] >= lo - 0.01 && history.costs[last] <= hi + 0.01, `float32 final cost ${history.costs[last]}, outside NumPy's ${lo} to ${hi} (± 0.01)`);
+        const train = Math.round(model.evaluate(data.trainX, data.trainY).accuracy! * 209);
+        const test = Math.round(model.evaluate(data.testX, data.testY).accuracy! * 50);
+        const [trainLo, trainHi]: number[] = SENSITIVITY.train_n_correct_range, [testLo, testHi]: number[] = SENSITIVITY.test_n_correct_range;
+        console.log(`# cat float32: ${train}/209 train, ${test}/50 test right (perturbed NumPy runs ${trainLo}-${trainHi}, ${testLo}-${testHi}; the course ${trace.train_n_correct}, ${trace.test_n_correct})`);
+        assert.ok(train >= trainLo && train <= trainHi, `float32: ${train} of 209 train pictures right, NumPy's runs ${trainLo} to ${trainHi}`);
+        assert.ok(test >= testLo && test <= testHi, `float32: ${test} of 50 test pictures right, NumPy's runs ${testLo} to ${testHi}`);
       }
     });
   });
