@@ -11,14 +11,16 @@
  * K-term dot product); elementwise kernels by a few eps relative. Stronger,
  * exact checks where the order of operations is the reference's:
  * - plain-SIMD float64 products are bit-identical to the float64 reference,
- *   except A·Bᵀ (dot products with one partial sum per lane);
+ *   except A·Bᵀ (dot products with one partial sum per lane) and W·X with few
+ *   rows over a long K (ascending sums over stretches of K, added pairwise: that
+ *   order is rebuilt from the reference and compared bit for bit);
  * - every wasm implementation gives bit-identical results for any thread count;
  * - float64 rowSum is NumPy's pairwise sum exactly.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACTIVATIONS, createRefKernels, Matrix, RandomState, type Activation, type FloatArray, type Kernels } from '../src/index.ts';
-import { createWasmKernels, type WasmKernels } from '../src/kernels/wasm/index.ts';
+import { createWasmKernels, rankPartStart, rankParts, type WasmKernels } from '../src/kernels/wasm/index.ts';
 import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import { KERNEL_EPS } from './helpers.ts';
 
@@ -105,6 +107,8 @@ type Shape = [M: number, N: number, K: number];
 const SHAPES: Shape[] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [2, 9, 4], [8, 8, 8], [17, 13, 9], [4, 33, 65], [33, 65, 129],
   [20, 209, 300], [65, 129, 17], [7, 5, 600], [130, 70, 40], [3, 43, 70],
+  // W·X over a long K, summed in 2, 4 and 8 parts (the second below the size that goes to the threads).
+  [3, 43, 2100], [1, 1, 4100], [7, 11, 9001],
 ];
 /** The cat L-layer model's large products: (1) W1·X, (8) dZ1·Xᵀ, (10) W1ᵀ·dZ1. */
 const CAT: [string, boolean, boolean, Shape][] = [
@@ -166,8 +170,10 @@ function runCase(impl: Impl, c: Case, inputs: { a: Float64Array; b: Float64Array
   const eps = KERNEL_EPS[k.dtype];
   const what = `${impl.label} gemm(${c.tA}, ${c.tB}) ${c.shape.join('x')} alpha ${c.alpha}${c.bias ? ' +bias' : ''}${c.activation ? ' ' + c.activation : ''}`;
   // Bit-identical where the order is the reference's: every form but A·Bᵀ, which the
-  // wasm kernels compute as dot products with one partial sum per SIMD lane.
-  const exact = impl.exact && k.dtype === 'float64' && (c.tA || !c.tB || impl.k === (ref64 as Kernels<FloatArray>));
+  // wasm kernels compute as dot products with one partial sum per SIMD lane, and W·X
+  // over a long K, summed in parts (its own test below).
+  const isRef = impl.k === (ref64 as Kernels<FloatArray>);
+  const exact = impl.exact && k.dtype === 'float64' && (isRef || ((c.tA || !c.tB) && !(!c.tA && !c.tB && rankParts(K) > 1)));
   const zBound = (i: number) => (exact ? 0 : eps * ((K + 2) * r!.absProd[i] * Math.abs(c.alpha) + (c.bias ? Math.abs(bias64.data[Math.floor(i / N)]) : 0)));
   compare(C.data, r.C.data, zBound, what + ' Z', `gemm ${c.tA ? 'T' : 'N'}${c.tB ? 'T' : 'N'} @ ${impl.label}`);
   if (out && r.out) {
@@ -216,6 +222,37 @@ describe('kernels conformance', () => {
         const inputs = { a: values(shape[0] * shape[2], 0.01), b: values(shape[2] * shape[1]), bias: values(shape[0]) };
         runEveryImpl(c, inputs, `cat ${name}`);
       });
+    }
+  });
+
+  it('W·X over a long K: each part is the reference\'s ascending sum, the parts are added pairwise, then alpha and bias (plain float64, bit for bit, any thread count)', () => {
+    const exactWasm = impls.filter((impl) => impl.exact && impl.family);
+    if (!exactWasm.length) return;
+    for (const [M, N, K] of [[20, 209, 12288], [3, 43, 2100], [1, 1, 4100], [7, 11, 9001]] as Shape[]) {
+      const parts = rankParts(K);
+      assert.ok(parts > 1, `${K} rows are summed in one part`);
+      const a = values(M * K), b = values(K * N), bias = values(M), alpha = 0.3;
+      const sums: Float64Array[] = [];
+      for (let p = 0; p < parts; p++) {
+        const k0 = rankPartStart(K, parts, p), k1 = rankPartStart(K, parts, p + 1);
+        const As = ref64.matrix(M, k1 - k0);
+        for (let i = 0; i < M; i++) As.data.set(a.subarray(i * K + k0, i * K + k1), i * (k1 - k0));
+        const S = ref64.matrix(M, N);
+        ref64.gemm(false, false, 1, As, new Matrix(k1 - k0, N, b.slice(k0 * N, k1 * N)), S);
+        sums.push(S.data);
+      }
+      for (let w = 1; w < parts; w *= 2) for (let p = 0; p + w < parts; p += 2 * w) for (let i = 0; i < M * N; i++) sums[p][i] += sums[p + w][i];
+      const want = sums[0].map((s, i) => alpha * s + bias[Math.floor(i / N)]);
+      for (const impl of exactWasm) {
+        const { k } = impl;
+        const [, A] = pair(k, M, K, a), [, B] = pair(k, K, N, b), [, bi] = pair(k, M, 1, bias);
+        const C = k.matrix(M, N);
+        k.gemm(false, false, alpha, A, B, C, { bias: bi });
+        for (let i = 0; i < M * N; i++) {
+          if (!Object.is(C.data[i], want[i])) assert.fail(`${impl.label} ${M}x${N}x${K} (${parts} parts): element ${i} is ${C.data[i]}, the parts added pairwise give ${want[i]}`);
+        }
+        for (const X of [A, B, bi, C]) k.release(X);
+      }
     }
   });
 

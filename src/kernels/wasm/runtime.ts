@@ -34,6 +34,9 @@ export interface KernelExports {
   jobr_f64(...args: number[]): void;
   jobr_f32(...args: number[]): void;
   jobd_f64(...args: number[]): void;
+  /** Sums the rank path's blocks of partial sums into C, then the epilogue (see scripts/wasm-source.mjs). */
+  sumr_f64(M: number, N: number, parts: number, s: number, lds: number, pst: number, c: number, ldc: number, alpha: number, bias: number, act: number, slope: number, out: number, ldo: number): void;
+  sumr_f32(M: number, N: number, parts: number, s: number, lds: number, pst: number, c: number, ldc: number, alpha: number, bias: number, act: number, slope: number, out: number, ldo: number): void;
   jobd_f32(...args: number[]): void;
   pack_f64(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   pack_f32(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
