@@ -107,7 +107,7 @@ type Shape = [M: number, N: number, K: number];
 const SHAPES: Shape[] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [2, 9, 4], [8, 8, 8], [17, 13, 9], [4, 33, 65], [33, 65, 129],
   [20, 209, 300], [65, 129, 17], [7, 5, 600], [130, 70, 40], [3, 43, 70],
-  // W·X over a long K, summed in 2, 4 and 8 parts (the second below the size that goes to the threads).
+  // W·X over a long K, summed in 2, 5 and 11 parts (the second below the size that goes to the threads).
   [3, 43, 2100], [1, 1, 4100], [7, 11, 9001],
 ];
 /** The cat L-layer model's large products: (1) W1·X, (8) dZ1·Xᵀ, (10) W1ᵀ·dZ1. */
