@@ -172,9 +172,9 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     return p;
   };
 
-  /** Runs the chunks in `jobs`: split between the threads when there are several. */
-  function runJobs(fn: number): void {
-    if (jobs.count > 1 && rt.pool) rt.pool.run(fn, jobs.count, chunk);
+  /** Runs the chunks in `jobs`: split between the threads when there are several and `parallel`. */
+  function runJobs(fn: number, parallel = true): void {
+    if (parallel && jobs.count > 1 && rt.pool) rt.pool.run(fn, jobs.count, chunk);
     else for (let c = 0; c < jobs.count; c++) chunk(fn, chunkAddress(c));
   }
 
@@ -209,8 +209,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
             jobs.add(M, N, k1 - k0, pa + k0 * es, lda, 0, pb + k0 * ldb, ldb, 0, ps + p * pst, lds,
               0, ps + p * pst, lds, 1, 0, 0, 0, 0, 0);
           }
-          if (rt.threads > 1 && M * N * K >= PARALLEL_MIN_MACS && rt.pool) rt.pool.run(fnRank, jobs.count, chunk);
-          else for (let c = 0; c < jobs.count; c++) chunk(fnRank, chunkAddress(c));
+          runJobs(fnRank, M * N * K >= PARALLEL_MIN_MACS);
           sumParts(M, N, parts, ps, lds, pst, pc, ldc, alpha, pbias, code, slope, pout, ldo);
           finish(C, pc, ep, code, pout, M, N);
           return;
