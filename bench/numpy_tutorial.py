@@ -154,12 +154,12 @@ class State:
     dtype = np.float64
 
 
-def load_cat(dtype):
+def load_cat(dtype, split='train'):
     here = os.path.dirname(os.path.abspath(__file__))
     d = os.path.join(here, '..', '..', 'shared', 'data', 'catvnoncat')
-    x = np.fromfile(os.path.join(d, 'train_set_x.u8'), dtype=np.uint8).reshape(209, -1)
     labels = json.load(open(os.path.join(d, 'labels.json')))
-    y = np.array(labels['train_set_y'], dtype=dtype).reshape(1, -1)
+    y = np.array(labels[f'{split}_set_y'], dtype=dtype).reshape(1, -1)
+    x = np.fromfile(os.path.join(d, f'{split}_set_x.u8'), dtype=np.uint8).reshape(y.shape[1], -1)
     return (x.T / 255.).astype(dtype), y
 
 
