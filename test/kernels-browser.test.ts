@@ -19,11 +19,13 @@ import { wasmRelaxedSupported, sharedMemorySupported } from './src/kernels/wasm/
 import { refKernels } from './src/kernels/ref/index.ts';
 import { Matrix } from './src/matrix.ts';
 (async () => {
-  const out = { isolated: self.crossOriginIsolated, relaxed: wasmRelaxedSupported(), shared: sharedMemorySupported() };
+  const out = { isolated: self.crossOriginIsolated, relaxed: wasmRelaxedSupported(), shared: sharedMemorySupported(), warnings: [] };
+  const warn = console.warn;
+  console.warn = (...a) => { out.warnings.push(a.join(' ')); warn(...a); };
   try {
     const k = createWasmKernels('float64', { threads: 2 });
     await k.runtime.ready();
-    out.name = k.name; out.workers = k.runtime.pool ? k.runtime.pool.workers : 0;
+    out.name = k.name; out.threads = k.threads; out.workers = k.runtime.pool ? k.runtime.pool.workers : 0;
     const M = 64, N = 300, K = 500;
     const A = k.matrix(M, K), B = k.matrix(K, N), C = k.matrix(M, N), R = refKernels.matrix(M, N);
     A.data.forEach((_, i) => (A.data[i] = Math.sin(i)));
@@ -57,6 +59,9 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
     assert.equal(r.isolated, true);
     assert.equal(r.shared, true);
     assert.equal(r.workers, 1, 'threads 2 = the page + one Web Worker');
+    assert.equal(r.threads, 2);
+    assert.match(r.name, /-2t$/);
+    assert.deepEqual(r.warnings, []);
     assert.ok(r.maxDiff <= 1e-12, `largest difference from the reference ${r.maxDiff}`);
   });
 
@@ -68,7 +73,29 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
     assert.equal(r.isolated, false);
     assert.equal(r.shared, false);
     assert.equal(r.workers, 0);
+    assert.equal(r.threads, 1);
     assert.ok(r.maxDiff <= 1e-12, `largest difference from the reference ${r.maxDiff}`);
+  });
+
+  it('isolated, but a Content-Security-Policy that refuses blob: workers: one thread, named so, a warning that says what to change, same product', async () => {
+    server.isolate = true;
+    server.csp = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'";
+    try {
+      const r = await runPage(server);
+      console.log(`# isolated page refusing blob: workers: ${JSON.stringify(r)}`);
+      assert.equal(r.error, undefined);
+      assert.equal(r.isolated, true);
+      assert.equal(r.shared, true);
+      assert.equal(r.workers, 0);
+      assert.equal(r.threads, 1);
+      assert.doesNotMatch(r.name, /-\d+t$/, `name ${r.name}`);
+      assert.equal(r.warnings.length, 1, JSON.stringify(r.warnings));
+      assert.match(r.warnings[0], /computed on 1 thread of the 2 asked for/);
+      assert.match(r.warnings[0], /blob: in worker-src/);
+      assert.ok(r.maxDiff <= 1e-12, `largest difference from the reference ${r.maxDiff}`);
+    } finally {
+      server.csp = undefined;
+    }
   });
 
   it("a Content-Security-Policy without 'wasm-unsafe-eval': an error that says what to change, not the engine's CompileError alone", async () => {

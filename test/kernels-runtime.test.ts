@@ -271,6 +271,25 @@ describe('WebAssembly runtime', { skip }, () => {
     k.runtime.shutdown();
   });
 
+  it('a worker that cannot start is reported and leaves the work to the others; ready() does not wait for it', async () => {
+    // A module the workers cannot instantiate: it imports env.f, which they do not give.
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 9, 1, 3, 101, 110, 118, 1, 102, 0, 0]);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+    const failures: [string, number][] = [];
+    const p = pool.Pool.create(new WebAssembly.Module(bytes), memory, 2, (e, running) => failures.push([String(e), running]));
+    assert.ok(p, 'both workers were started');
+    await p.ready(5000);
+    assert.equal(p.workers, 0);
+    assert.deepEqual(failures.map(([, running]) => running).sort(), [0, 1], 'each failure says how many workers still run');
+    for (const [message] of failures) assert.match(message, /LinkError|import/);
+    assert.ok(!p.isReady(1) && !p.isReady(2));
+    // With no worker left, a product's chunks all run on the caller.
+    let ran = 0;
+    p.run(FN_JOB_F64, 5, () => void ran++);
+    assert.equal(ran, 5);
+    p.shutdown();
+  });
+
   it('a pool with workers starts, runs products and shuts down', async () => {
     const k = createWasmKernels('float64', { threads: 3 });
     await k.runtime.ready();

@@ -154,52 +154,82 @@ export class JobTable {
 }
 
 export class Pool {
-  readonly workers: number;
   private readonly i32: Int32Array;
-  private readonly handles: WorkerHandle[];
+  private readonly handles: WorkerHandle[] = [];
+  /** failed[w]: worker w could not start or stopped; it takes no more chunks. */
+  private readonly failed: boolean[] = [];
+  private readonly onFail: (error: unknown, running: number) => void;
   /** Generation of the last product (16 bits, in the claim word's high half). */
   private seq = 0;
   private canBlock: boolean;
 
-  private constructor(memory: WebAssembly.Memory, handles: WorkerHandle[]) {
-    this.workers = handles.length;
-    this.handles = handles;
+  private constructor(memory: WebAssembly.Memory, onFail: (error: unknown, running: number) => void) {
     this.i32 = new Int32Array(memory.buffer, 0, 16384);
     this.canBlock = canAtomicsWait(this.i32);
+    this.onFail = onFail;
   }
 
-  /** Starts `workers` workers (at most MAX_WORKERS), or returns undefined where workers cannot share memory. */
-  static create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Pool | undefined {
+  /** Workers started and not failed. */
+  get workers(): number {
+    let n = 0;
+    for (let w = 1; w <= this.handles.length; w++) if (!this.failed[w]) n++;
+    return n;
+  }
+
+  /**
+   * Starts `workers` workers (at most MAX_WORKERS), or returns undefined where
+   * workers cannot share memory or none could start. A worker that cannot
+   * start (a page's Content-Security-Policy may refuse blob: workers), at once
+   * or later, is reported to `onFail` (with the number still running) and leaves the others the work.
+   */
+  static create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, onFail: (error: unknown, running: number) => void = () => {}): Pool | undefined {
     const n = Math.min(MAX_WORKERS, workers);
-    const handles: WorkerHandle[] = [];
+    const pool = new Pool(memory, onFail);
     const threads = (globalThis as any).process?.getBuiltinModule?.('node:worker_threads');
     for (let w = 1; w <= n; w++) {
       const data = { module, memory, index: w };
-      if (threads) {
-        const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: data, stdout: false, stderr: false });
-        worker.unref();
-        handles.push(worker);
-      } else if (typeof Worker === 'function' && (globalThis as any).crossOriginIsolated) {
-        const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-        const worker = new Worker(url);
-        worker.postMessage(data);
-        handles.push(worker);
-      } else {
+      try {
+        if (threads) {
+          const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: data, stdout: false, stderr: false });
+          worker.on('error', (e: unknown) => pool.fail(w, e));
+          worker.unref();
+          pool.handles.push(worker);
+        } else if (typeof Worker === 'function' && (globalThis as any).crossOriginIsolated) {
+          const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+          const worker = new Worker(url);
+          worker.addEventListener('error', (e: ErrorEvent) => {
+            e.preventDefault();
+            pool.fail(w, e.message || 'the worker could not load its script');
+          });
+          worker.postMessage(data);
+          pool.handles.push(worker);
+        } else {
+          break;
+        }
+      } catch (e) {
+        onFail(e, pool.workers);
         break;
       }
     }
-    return handles.length ? new Pool(memory, handles) : undefined;
+    return pool.workers ? pool : undefined;
+  }
+
+  private fail(w: number, error: unknown): void {
+    if (this.failed[w]) return;
+    this.failed[w] = true;
+    this.onFail(error, this.workers);
   }
 
   /** Workers that have started and can take a job now. */
   isReady(w: number): boolean {
-    return Atomics.load(this.i32, w * SLOT_WORDS + 2) === 1;
+    return !this.failed[w] && Atomics.load(this.i32, w * SLOT_WORDS + 2) === 1;
   }
 
+  /** Resolves when every worker is running or has failed. */
   async ready(timeoutMs = 10000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    for (let w = 1; w <= this.workers; w++) {
-      while (!this.isReady(w)) {
+    for (let w = 1; w <= this.handles.length; w++) {
+      while (!this.isReady(w) && !this.failed[w]) {
         if (Date.now() > until) throw new Error(`Pool: worker ${w} did not start within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -218,7 +248,7 @@ export class Pool {
     Atomics.store(this.i32, 2, count);
     Atomics.store(this.i32, 3, fn);
     Atomics.store(this.i32, 0, gen << 16);
-    for (let w = 1; w <= this.workers; w++) {
+    for (let w = 1; w <= this.handles.length; w++) {
       if (!this.isReady(w)) continue;
       const base = w * SLOT_WORDS;
       Atomics.store(this.i32, base, gen);
@@ -247,7 +277,7 @@ export class Pool {
   }
 
   shutdown(): void {
-    for (let w = 1; w <= this.workers; w++) {
+    for (let w = 1; w <= this.handles.length; w++) {
       const base = w * SLOT_WORDS;
       this.i32[base + 3] = FN_EXIT;
       Atomics.store(this.i32, base, (Atomics.load(this.i32, base) + 1) & 0xffff);

@@ -89,7 +89,7 @@ const ACT_CODE: Partial<Record<Activation, number>> = { relu: 1, leakyRelu: 2, l
 
 export interface WasmKernels<T extends FloatArray> extends Kernels<T> {
   readonly runtime: WasmRuntime;
-  /** Threads a large product is split between (the caller's included). */
+  /** Threads a large product is split between (the caller's included; fewer once started if a worker could not start). */
   readonly threads: number;
 }
 
@@ -391,10 +391,15 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   }
 
   return {
-    name: `wasm-${rt.relaxed ? 'relaxed-simd' : 'simd'}${rt.threads > 1 ? `-${rt.threads}t` : ''}`,
+    // Getters: a worker that cannot start (a page's Content-Security-Policy) lowers the threads.
+    get name() {
+      return `wasm-${rt.relaxed ? 'relaxed-simd' : 'simd'}${rt.threads > 1 ? `-${rt.threads}t` : ''}`;
+    },
     dtype,
     runtime: rt,
-    threads: rt.threads,
+    get threads() {
+      return rt.threads;
+    },
     matrix: (rows, cols) => rt.matrix(Store as any, rows, cols, (data: FloatArray) => new Matrix<FloatArray>(rows, cols, data)),
     release: (M) => rt.release(M),
     owns: (M) => rt.owns(M.data),

@@ -141,8 +141,9 @@ export class WasmRuntime {
   readonly exports: KernelExports;
   readonly shared: boolean;
   readonly relaxed: boolean;
-  /** Threads including the caller's. */
-  readonly threads: number;
+  /** Threads asked for, the caller's included (1 where workers cannot share memory). */
+  private readonly requested: number;
+  /** null until the first product large enough to split; undefined with no worker running. */
   private workers: Pool | undefined | null = null;
   /** Register tiles of this build's micro-kernels. */
   readonly tile: Tiles;
@@ -182,7 +183,16 @@ export class WasmRuntime {
     // The machine's cores by default; never more than the pool and a product's chunk table serve.
     const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? defaultThreads())));
     const canShare = this.shared && (typeof (globalThis as any).process?.getBuiltinModule === 'function' || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
-    this.threads = canShare ? threads : 1;
+    this.requested = canShare ? threads : 1;
+  }
+
+  /**
+   * Threads including the caller's: those asked for until the pool starts,
+   * then the caller and the workers running (fewer where some could not start).
+   */
+  get threads(): number {
+    const pool = this.workers;
+    return pool === null ? this.requested : 1 + (pool?.workers ?? 0);
   }
 
   /**
@@ -359,8 +369,25 @@ export class WasmRuntime {
    * model of small layers never starts one); undefined with one thread.
    */
   get pool(): Pool | undefined {
-    if (this.workers === null) this.workers = this.threads > 1 ? Pool.create(this.module, this.memory, this.threads - 1) : undefined;
+    if (this.workers === null) {
+      this.workers = this.requested > 1 ? Pool.create(this.module, this.memory, this.requested - 1, (e, running) => this.workerFailed(e, running)) : undefined;
+    }
     return this.workers;
+  }
+
+  private workerFailed(error: unknown, running: number): void {
+    const reason = String((error as Error)?.message ?? error).split('\n')[0];
+    const page = typeof (globalThis as any).process?.getBuiltinModule !== 'function';
+    const left = 1 + running;
+    console.warn(
+      `dnn: a worker for the WebAssembly kernels could not run (${reason}); products are computed on ${left} thread${left === 1 ? '' : 's'} ` +
+        `of the ${this.requested} asked for, with the same results.` +
+        (page ? ' A page\'s Content-Security-Policy must allow blob: in worker-src for the workers.' : ''),
+    );
+    if (this.workers && this.workers.workers === 0) {
+      this.workers.shutdown();
+      this.workers = undefined;
+    }
   }
 
   /** Starts the workers if need be and resolves when every one is running (tests use it to be sure threads take part). */
