@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { configureKernels, createRefKernels, getKernels, kernelsFor, Matrix, Model, OptionError, RandomState, refKernels, useKernels, type WasmKernels } from '../src/index.ts';
-import { createWasmKernels, splitAligned } from '../src/kernels/wasm/index.ts';
+import { createWasmKernels, splitAligned, spreadOrder } from '../src/kernels/wasm/index.ts';
 import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
 import * as pool from '../src/kernels/threads/pool.ts';
 import { chunkAddress, FN_JOB_F64, JobTable } from '../src/kernels/threads/pool.ts';
@@ -327,6 +327,33 @@ describe('splitting a dimension between threads', () => {
           assert.equal(b[i][0] % 8, 0, `${n} in ${parts}: block ${i} starts at ${b[i][0]}`);
           if (i > 0) assert.equal(b[i][0], b[i - 1][1], `${n} in ${parts}: gap or overlap before block ${i}`);
           if (n >= 8 * parts) assert.ok(Math.abs(b[i][1] - b[i][0] - n / parts) <= 8, `${n} in ${parts}: block ${i} has ${b[i][1] - b[i][0]}`);
+        }
+      }
+    }
+  });
+});
+
+describe('the order threads take the parts of W·X in', () => {
+  const orderOf = (n: number, threads: number) => {
+    const out = new Int32Array(n);
+    spreadOrder(n, threads, out);
+    return Array.from(out);
+  };
+
+  it("the cat model's 16 parts on two threads: a part of each half in turn", () => {
+    assert.deepEqual(orderOf(16, 2), [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15]);
+    assert.deepEqual(orderOf(16, 1), [...Array(16).keys()]);
+  });
+
+  it('every part once, and parts taken one after another at least n / threads − 1 apart', () => {
+    for (const threads of [1, 2, 3, 4, 7, 16]) {
+      for (const n of [1, 2, 3, 5, 15, 16, 17, 64]) {
+        const order = orderOf(n, threads);
+        assert.deepEqual(order.slice().sort((a, b) => a - b), [...Array(n).keys()], `${n} parts, ${threads} threads: ${order}`);
+        const t = Math.min(threads, n);
+        for (let q = 1; q < n; q++) {
+          if (q % t === 0) continue; // the next turn starts again at the first run
+          assert.ok(Math.abs(order[q] - order[q - 1]) >= Math.floor(n / threads) - 1, `${n} parts, ${threads} threads: ${order}`);
         }
       }
     }
