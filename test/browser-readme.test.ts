@@ -66,7 +66,9 @@ describe("README's web page example in Chromium", { skip }, () => {
     console.log(`# isolated: cost ${a.lastCost}, ${a.workers} worker(s); not isolated: cost ${b.lastCost}, ${b.workers} worker(s)`);
     assert.equal(a.isolated, true);
     assert.equal(b.isolated, false);
-    assert.equal(a.lastCost, 0.44649214347913324, "the planar cost the README gives for Chromium");
+    // The README's two figures: Node 20 and Chromium 150 give the second, other Chromium versions
+    // the first (an engine's Math.exp and Math.log round in their own ways).
+    assert.ok([0.44649214347913324, 0.4464921434791333].includes(a.lastCost), `the planar cost ${a.lastCost} is not one the README gives`);
     assert.equal(a.reloaded, true, 'fromSpec(JSON, bytes) predicts as the model');
     assert.equal(a.bytes, 17 * 8, '2-4-1: 17 float64 parameters');
     assert.equal(a.dnnFile, true, 'modelFileBytes -> parseModelFile -> fromSpec predicts as the model');
