@@ -390,7 +390,7 @@ export class WasmRuntime {
     }
   }
 
-  /** Starts the workers if need be and resolves when every one is running (tests use it to be sure threads take part). */
+  /** Starts the workers if need be and resolves when every one is running or has failed (tests use it to be sure threads take part). */
   async ready(): Promise<void> {
     await this.pool?.ready();
   }
