@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { blobsCsv, dnn, events, tempDir, threeClassCsv, write } from './cli-helpers.ts';
-import { RandomState } from '../src/index.ts';
+import { OptionError, RandomState } from '../src/index.ts';
+import { tooLarge } from '../src/cli/train.ts';
 import { modelFileChunks, readModelFile, type ModelHeader } from '../src/io/modelfile.ts';
 import { ROOT } from './cli-helpers.ts';
 
@@ -469,6 +470,16 @@ describe('bad input: one line on stderr, exit code 2, no stack trace, no file wr
     fails(['--data', csv, '--layers', '2,4,1', '--iterations', '5', '--lr', '0b1'], /--lr is 0b1; it must be a positive number/);
     fails(['--data', csv, '--layers', '2,1', '--iterations', '5', '--keep-prob', '0.5'], /--keep-prob 0\.5: --layers 2,1 has no hidden layer; dropout applies to hidden units/);
     fails(['--data', csv, '--layers', '2,1', '--iterations', '5', '--hidden', 'tanh'], /--hidden tanh: --layers 2,1 has no hidden layer/);
+  });
+
+  test('parameters that fit but a training that does not: the error says what training adds, and other errors pass through', () => {
+    // What model.fit throws when the gradients and Adam's state of 784-400000-10 do not fit beside its parameters.
+    const grow = () => { throw new RangeError('WasmRuntime: cannot grow WebAssembly memory by 2508800000 bytes of scratch'); };
+    assert.throws(() => tooLarge([784, 400000, 10], 'float64', grow, true), (e: Error) => e instanceof OptionError
+      && /^--layers 784,400000,10: the 318000010 parameters \(3 GB in float64\) fit, but not what training adds to them: their gradients, the optimizer's state \(adam keeps two more copies, momentum and rmsprop one\) and the activations \(WasmRuntime: cannot grow WebAssembly memory by 2508800000 bytes of scratch\); use smaller layers, a smaller --batch-size or another --optimizer$/.test(e.message));
+    assert.throws(() => tooLarge([784, 400000, 10], 'float32', grow), /--layers 784,400000,10: 318000010 parameters \(1 GB in float32\) do not fit in memory/);
+    const other = new RangeError('Invalid time value');
+    assert.throws(() => tooLarge([2, 1], 'float64', () => { throw other; }, true), (e: unknown) => e === other);
   });
 
   test('layers too large for memory are a flag error naming the parameter count, and the only output (no plan before it)', () => {

@@ -204,7 +204,7 @@ export async function train(args: string[], output: Output): Promise<void> {
     },
   };
   try {
-    tooLarge(layers, s.dtype, () => model.fit(X, Y, fit));
+    tooLarge(layers, s.dtype, () => model.fit(X, Y, fit), true);
   } catch (e) {
     // The Model stops when the cost is no longer finite; say it in the command's terms.
     if (e instanceof DivergenceError) throw diverged(e.cost, e.iteration);
@@ -272,15 +272,20 @@ export async function train(args: string[], output: Output): Promise<void> {
 /**
  * Runs `f`; a failure to allocate (typed array length, array buffer, WebAssembly memory) is
  * the layer sizes' fault, so it becomes an OptionError naming them rather than an unexpected error.
+ * `training`: `f` trains a model whose parameters were made, so what did not fit is what training
+ * adds to them (gradients, the optimizer's state, activations).
  */
-function tooLarge<T>(layers: number[], dtype: DType, f: () => T): T {
+export function tooLarge<T>(layers: number[], dtype: DType, f: () => T, training = false): T {
   try {
     return f();
   } catch (e) {
     if (!(e instanceof RangeError) || !/typed array length|array buffer allocation|WebAssembly memory|invalid array length/i.test(e.message)) throw e;
     const count = parameterCount(layers);
     const gb = (count * (dtype === 'float32' ? 4 : 8)) / 1e9;
-    throw new OptionError(`--layers ${layers.join(',')}: ${count} parameters (${gb >= 1 ? `${Math.round(gb)} GB` : `${Math.round(gb * 1000)} MB`} in ${dtype}) do not fit in memory (${e.message}); use smaller layers`);
+    const size = `${count} parameters (${gb >= 1 ? `${Math.round(gb)} GB` : `${Math.round(gb * 1000)} MB`} in ${dtype})`;
+    throw new OptionError(training
+      ? `--layers ${layers.join(',')}: the ${size} fit, but not what training adds to them: their gradients, the optimizer's state (adam keeps two more copies, momentum and rmsprop one) and the activations (${e.message}); use smaller layers, a smaller --batch-size or another --optimizer`
+      : `--layers ${layers.join(',')}: ${size} do not fit in memory (${e.message}); use smaller layers`);
   }
 }
 
