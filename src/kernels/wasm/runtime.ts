@@ -34,10 +34,10 @@ export interface KernelExports {
   jobr_f64(...args: number[]): void;
   jobr_f32(...args: number[]): void;
   jobd_f64(...args: number[]): void;
+  jobd_f32(...args: number[]): void;
   /** Sums the rank path's blocks of partial sums into C, then the epilogue (see scripts/wasm-source.mjs). */
   sumr_f64(M: number, N: number, parts: number, s: number, lds: number, pst: number, c: number, ldc: number, alpha: number, bias: number, act: number, slope: number, out: number, ldo: number): void;
   sumr_f32(M: number, N: number, parts: number, s: number, lds: number, pst: number, c: number, ldc: number, alpha: number, bias: number, act: number, slope: number, out: number, ldo: number): void;
-  jobd_f32(...args: number[]): void;
   pack_f64(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   pack_f32(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
   relub_f64(da: number, z: number, dz: number, n: number): void;
@@ -182,7 +182,7 @@ export class WasmRuntime {
     this.registry = new FinalizationRegistry((block) => this.freeBlock(block));
     // The machine's cores by default; never more than the pool and a product's chunk table serve.
     const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? defaultThreads())));
-    const canShare = this.shared && (typeof (globalThis as any).process?.getBuiltinModule === 'function' || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
+    const canShare = this.shared && (inNode() || (typeof Worker === 'function' && !!(globalThis as any).crossOriginIsolated));
     this.requested = canShare ? threads : 1;
   }
 
@@ -377,12 +377,11 @@ export class WasmRuntime {
 
   private workerFailed(error: unknown, running: number): void {
     const reason = String((error as Error)?.message ?? error).split('\n')[0];
-    const page = typeof (globalThis as any).process?.getBuiltinModule !== 'function';
     const left = 1 + running;
     console.warn(
       `dnn: a worker for the WebAssembly kernels could not run (${reason}); products are computed on ${left} thread${left === 1 ? '' : 's'} ` +
         `of the ${this.requested} asked for, with the same results.` +
-        (page ? ' A page\'s Content-Security-Policy must allow blob: in worker-src for the workers.' : ''),
+        (inNode() ? '' : ' A page\'s Content-Security-Policy must allow blob: in worker-src for the workers.'),
     );
     if (this.workers && this.workers.workers === 0) {
       this.workers.shutdown();
@@ -419,6 +418,11 @@ export function checkRuntimeOptions(fn: string, options: { threads?: unknown; re
   if (relaxed === true && !wasmRelaxedSupported()) {
     throw new OptionError(`${fn}: relaxed SIMD was asked for but WebAssembly.validate rejects it here (Node 20 needs --experimental-wasm-relaxed-simd)`);
   }
+}
+
+/** True in Node (worker_threads), false in a browser page (Web Workers). */
+function inNode(): boolean {
+  return typeof (globalThis as any).process?.getBuiltinModule === 'function';
 }
 
 /** The machine's cores: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser. */
