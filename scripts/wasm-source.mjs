@@ -27,7 +27,7 @@ export const TYPES = {
  * 3–22% faster than one in float64 and 15–18% in float32; eight another
  * 4–8% in float64 and up to 3% in float32 (one run of four 0.5% slower).
  */
-export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 8, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16 };
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 8, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16, FUSE_ROWS: 64 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 /** WAT for min(size, end − at): the length of the block that starts at local `at` (end and at are local names). */
@@ -264,7 +264,18 @@ function rank(t, relaxed) {
   const { RANK_MR: MR, RANK_U: U, RANK_V } = OPTIONS;
   const V = vt(t);
   const L = [];
-  L.push(`  (func $rank_${t} (export "rank_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)`);
+  // rank_T: C = 0, then rankacc_T; rankacc_T goes on adding to C as it is, so
+  // a K cut into stretches summed one after the other gives the same sums.
+  L.push(`  (func $rank_${t} (export "rank_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
+    (local $i i32)
+    (block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
+      (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $zl)))
+    (call $rankacc_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $lda) (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc))
+  )`);
+  L.push(`  (func $rankacc_${t} (export "rankacc_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)`);
   const locals = ['(local $i i32) (local $j i32) (local $k i32) (local $mr i32) (local $u i32) (local $pc i32) (local $pb i32) (local $pa i32) (local $x v128)'];
   for (let r = 0; r < MR; r++) {
     locals.push(`(local $c${r} v128)`);
@@ -272,13 +283,6 @@ function rank(t, relaxed) {
   }
   for (let u = 0; u < U; u++) locals.push(`(local $x${u} v128)`);
   L.push('    ' + locals.join(' '));
-  // C = 0 first (the sums start from +0, as the reference's).
-  L.push(`    (local.set $i (i32.const 0))
-    (block $zd (loop $zl
-      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
-      (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $zl)))`);
   // One (mr rows) × (u k-steps) block over all of C's columns; mr ≤ MR, u ≤ U fixed at generation.
   const block = (mr, u, ind) => {
     const out = [];
@@ -605,7 +609,7 @@ function reluBackward(t) {
 function axpy(t) {
   const { es, lanes } = TYPES[t];
   const V = vt(t);
-  return `  (func (export "axpy_${t}") (param $alpha ${t}) (param $x i32) (param $y i32) (param $n i32)
+  return `  (func $axpy_${t} (export "axpy_${t}") (param $alpha ${t}) (param $x i32) (param $y i32) (param $n i32)
     (local $i i32) (local $va v128)
     (local.set $va (${V}.splat (local.get $alpha)))
     (block $vd (loop $vl
@@ -714,6 +718,82 @@ function optimizerUpdates(t) {
 }
 
 /**
+ * jobf_T: one part of the first layer's fused step (full-batch training; see
+ * `firstLayerStep` in index.ts). For each stretch of FUSE_ROWS rows r of X in
+ * the part (X (K, N) from x; W, dW (M, ·) from w, dw, both ldw bytes a row):
+ *   dW[:, r] = alpha · dZ · X[r, :]ᵀ     dot_T, then the epilogue's scaling (jobd_T's order)
+ *   dW[:, r] += l2c · W[:, r]            axpy_T, when l2 is set (the backward pass's L2 term)
+ *   W[:, r] updated from dW[:, r]        the optimizer's step, row by row (opt 0 gd: axpy_T
+ *                                        with −lr; 1 mom_T, 2 rms_T, 3 adam_T, moments at v, sq)
+ *   S += W[:, r] · X[r, :]               rankacc_T: the next forward's sums of this part
+ * with S = 0 first; the optimizer's scalars are float64s at h (h[0..7], as the
+ * kernels' update calls pass them; h[8] l2c). Every step is element by element
+ * or per element the same sum as the separate calls, so every dW, W and S
+ * element is what they give it; the stretch of X is read from memory once,
+ * where the separate calls read X twice. Before its dot products the stretch
+ * is touched, one load per 64 bytes in order (summed into $acc, checked at the
+ * end so no engine drops the loads): its lines then stream in at the memory's
+ * full speed instead of arriving as the dot kernel's two rows at a time ask
+ * for them. On the cat model's step (one process, alternating, AMD EPYC) the
+ * touch took one thread from 12.85 to 9.5 ms and two from 5.17 to 4.9–5.1 ms;
+ * one load per 128 or 256 bytes was slower than per 64.
+ */
+function fused(t) {
+  const { es } = TYPES[t];
+  const R = OPTIONS.FUSE_ROWS;
+  const h = (i) => `(f64.load offset=${8 * i} (local.get $h))`;
+  const ht = (i) => (t === 'f32' ? `(f32.demote_f64 ${h(i)})` : h(i));
+  const seg = (base) => `(i32.add (local.get ${base}) (local.get $o))`;
+  return `  (func $jobf_${t} (export "jobf_${t}") (param $M i32) (param $N i32) (param $K i32) (param $dz i32) (param $ldz i32) (param $x i32) (param $ldx i32)
+      (param $s i32) (param $lds i32) (param $dw i32) (param $w i32) (param $ldw i32) (param $alpha ${t}) (param $opt i32) (param $v i32) (param $sq i32) (param $h i32) (param $l2 i32)
+    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32) (local $q i32) (local $qe i32) (local $acc i64)
+    (block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
+      (memory.fill (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $lds))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $zl)))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $K)))
+      (local.set $nr ${`(select (i32.const ${R}) (i32.sub (local.get $K) (local.get $r)) (i32.ge_u (i32.sub (local.get $K) (local.get $r)) (i32.const ${R})))`})
+      (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ldx))))
+      ;; The stretch's cache lines, in order (see above).
+      (local.set $q (local.get $px))
+      (local.set $qe (i32.add (local.get $px) (i32.mul (local.get $nr) (local.get $ldx))))
+      (block $td (loop $tl
+        (br_if $td (i32.ge_u (local.get $q) (local.get $qe)))
+        (local.set $acc (i64.add (local.get $acc) (i64.load (local.get $q))))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (br $tl)))
+      (call $dot_${t} (local.get $M) (local.get $nr) (local.get $N) (local.get $dz) (local.get $ldz) (local.get $px) (local.get $ldx)
+        (i32.add (local.get $dw) (i32.mul (local.get $r) (i32.const ${es}))) (local.get $ldw))
+      (if (${t}.ne (local.get $alpha) (${t}.const 1))
+        (then (call $epi_${t} (i32.add (local.get $dw) (i32.mul (local.get $r) (i32.const ${es}))) (local.get $ldw) (i32.const 0) (i32.const 0) (i32.const 0)
+          (local.get $M) (local.get $nr) (local.get $alpha) (i32.const 0) (i32.const 0) (${t}.const 0) (i32.const 0) (i32.const 0))))
+      (local.set $i (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $o (i32.add (i32.mul (local.get $i) (local.get $ldw)) (i32.mul (local.get $r) (i32.const ${es}))))
+        (if (local.get $l2) (then (call $axpy_${t} ${ht(8)} ${seg('$w')} ${seg('$dw')} (local.get $nr))))
+        (block $done (block $adam (block $rms (block $mom (block $gd
+          (br_table $gd $mom $rms $adam (local.get $opt)))
+          (call $axpy_${t} ${ht(0)} ${seg('$dw')} ${seg('$w')} (local.get $nr))
+          (br $done))
+          (call $mom_${t} ${h(0)} ${h(1)} ${h(2)} ${seg('$dw')} ${seg('$v')} ${seg('$w')} (local.get $nr))
+          (br $done))
+          (call $rms_${t} ${h(0)} ${h(1)} ${h(2)} ${h(3)} ${seg('$dw')} ${seg('$sq')} ${seg('$w')} (local.get $nr))
+          (br $done))
+          (call $adam_${t} ${[0, 1, 2, 3, 4, 5, 6, 7].map(h).join(' ')} ${seg('$dw')} ${seg('$v')} ${seg('$sq')} ${seg('$w')} (local.get $nr)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il)))
+      (call $rankacc_${t} (local.get $M) (local.get $N) (local.get $nr) (i32.add (local.get $w) (i32.mul (local.get $r) (i32.const ${es}))) (local.get $ldw)
+        (local.get $px) (local.get $ldx) (local.get $s) (local.get $lds))
+      (local.set $r (i32.add (local.get $r) (local.get $nr)))
+      (br $rl)))
+    (if (i64.eq (local.get $acc) (i64.const 0x7ff8dead0000beef)) (then unreachable))
+  )`;
+}
+
+/**
  * The functions a thread runs a product's chunks with, by number (the pool's
  * FN_ constants), and their parameter types.
  */
@@ -723,6 +803,7 @@ const OPTIMIZER_PARAMS = {
   rms: [...Array(4).fill('f64'), ...Array(4).fill('i32')],
   adam: [...Array(8).fill('f64'), ...Array(5).fill('i32')],
 };
+const FUSED_PARAMS = (t) => Array.from({ length: 18 }, (_, i) => (i === 12 ? t : 'i32'));
 const JOB_PARAMS = (t) => Array.from({ length: 20 }, (_, i) => (i === 14 || i === 17 ? t : 'i32'));
 export const CHUNK_FUNCTIONS = [
   ['job_f64', JOB_PARAMS('f64')], ['job_f32', JOB_PARAMS('f32')],
@@ -730,6 +811,7 @@ export const CHUNK_FUNCTIONS = [
   ['jobd_f64', JOB_PARAMS('f64')], ['jobd_f32', JOB_PARAMS('f32')],
   ['pack_f64', Array(6).fill('i32')], ['pack_f32', Array(6).fill('i32')],
   ...['mom', 'rms', 'adam'].flatMap((name) => ['f64', 'f32'].map((t) => [`${name}_${t}`, OPTIMIZER_PARAMS[name]])),
+  ['jobf_f64', FUSED_PARAMS('f64')], ['jobf_f32', FUSED_PARAMS('f32')],
 ];
 
 /**
@@ -780,7 +862,7 @@ export function generateWat(relaxed) {
     for (let mr = 1; mr <= OPTIONS.DOT_MR; mr++) for (let nr = 1; nr <= OPTIONS.DOT_NR; nr++) table[base + (mr - 1) * OPTIONS.DOT_NR + nr - 1] = `$dk_${t}_${mr}_${nr}`;
     base += OPTIONS.DOT_MR * OPTIONS.DOT_NR;
   }
-  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), sumParts(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t), reluBackward(t), optimizerUpdates(t));
+  for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), sumParts(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t), reluBackward(t), optimizerUpdates(t), fused(t));
   parts.push(chunk());
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
 ;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.

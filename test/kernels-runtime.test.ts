@@ -181,7 +181,7 @@ describe('WebAssembly runtime', { skip }, () => {
     assert.equal(Object.keys(byName).length, expected.length);
     for (const [constant, fn] of Object.entries(byName)) {
       const [, kind, t] = /^FN_(\w+)_(F\d\d)$/.exec(constant)!;
-      const prefix = { JOB: 'job', RANK: 'jobr', DOT: 'jobd', PACK: 'pack', MOM: 'mom', RMS: 'rms', ADAM: 'adam' }[kind];
+      const prefix = { JOB: 'job', RANK: 'jobr', DOT: 'jobd', PACK: 'pack', MOM: 'mom', RMS: 'rms', ADAM: 'adam', FUSED: 'jobf' }[kind];
       assert.equal(expected[fn as number], `${prefix}_${t.toLowerCase()}`, constant);
     }
   });

@@ -124,4 +124,45 @@ export interface Kernels<T extends FloatArray = FloatArray> {
    *   p = p − α·v̂ / (√ŝ + ε)
    */
   adamUpdate(learningRate: number, beta1: number, beta2: number, epsilon: number, t: number, g: T, v: T, s: T, p: T): void;
+
+  /**
+   * Full-batch training's first layer across an update, with X read once
+   * instead of twice (optional; undefined when these kernels or these shapes
+   * have no fused form): see `FirstLayerStep`.
+   * @param W - (n1, n0) the first layer's weights
+   * @param X - (n0, m) the inputs every update trains on
+   */
+  firstLayerStep?(W: Matrix<T>, X: Matrix<T>): FirstLayerStep<T> | undefined;
+}
+
+/**
+ * The optimizer of a `FirstLayerStep.step`, by code, with the scalars it takes in `hyper`:
+ *   0 gradient descent  [−α]
+ *   1 momentum          [α, β, 1 − β]
+ *   2 RMSprop           [α, β, 1 − β, ε]
+ *   3 Adam              [α, β1, 1 − β1, β2, 1 − β2, ε, 1 − β1^t, 1 − β2^t]
+ */
+export type FusedOptimizer = 0 | 1 | 2 | 3;
+
+/**
+ * The first layer's weight gradient, its update and the next forward pass's
+ * product, in one pass over X: full-batch training reads X (n0, m) twice an
+ * update otherwise, for dW1 = 1/m·dZ1·Xᵀ and for the next Z1 = W1·X, and on a
+ * wide input (the cat model's 12288) that is most of its memory traffic.
+ * Every element comes out as the separate calls make it.
+ */
+export interface FirstLayerStep<T extends FloatArray = FloatArray> {
+  /** The optimizer's scalars for the next `step` (see FusedOptimizer), written by the caller. */
+  readonly hyper: Float64Array;
+  /**
+   * What these calls do, in one pass over X:
+   *   gemm(false, true, alpha, dZ, X, dW); l2 > 0: axpy(l2, W, dW);
+   *   W's update from dW (`optimizer`, `hyper`; v and s the moments of W's shape);
+   *   and the sums of gemm(false, false, 1, W, X, ·) for the next `forward`.
+   */
+  step(alpha: number, dZ: Matrix<T>, dW: Matrix<T>, l2: number, optimizer: FusedOptimizer, v?: T, s?: T): void;
+  /** Z = W·X + bias with the epilogue, from the sums of the last `step`: what gemm(false, false, 1, W, X, Z, epilogue) gives. */
+  forward(Z: Matrix<T>, epilogue?: Epilogue<T>): void;
+  /** Gives the kernel memory back; the object is not used afterwards. */
+  release(): void;
 }

@@ -50,10 +50,13 @@ export interface FitSettings extends TrainerOptions {
   /**
    * After every iteration. Returning "stop" ends training after it; any
    * other return (nothing, undefined, false) goes on, so
-   * `({ cost }) => cost < 0.1 && 'stop'` is a stopping rule.
+   * `({ cost }) => cost < 0.1 && 'stop'` is a stopping rule. Callbacks may
+   * read the model (predict, evaluate, save it) but not change its parameters
+   * or the training data in place: full-batch training computes the next
+   * update's first product ahead of it.
    */
   onIteration?: (event: IterationEvent) => CallbackResult;
-  /** After every epoch (and its validation). Returning "stop" ends training; nothing, undefined or false goes on. */
+  /** After every epoch (and its validation). Returning "stop" ends training; nothing, undefined or false goes on. As onIteration, it may read the model, not change it. */
   onEpoch?: (event: EpochEvent) => CallbackResult;
   /**
    * Stop when the validation cost has not improved (by more than `minDelta`,
@@ -162,7 +165,8 @@ function train<D extends DType>(fn: string, model: Model<D>, trainer: Trainer<D>
     // The epoch's updates, until it ends, the iterations run out or a callback stops.
     let lr: number;
     do {
-      const event = trainer.step();
+      // Another update follows unless this is the last one fit makes (a callback or early stopping may still end it sooner).
+      const event = trainer.update(trainer.iteration + 1 < o.iterations && (epoch + 1 < o.epochs || !trainer.endsEpoch));
       costs.set(event.iteration, event.cost);
       lr = event.learningRate;
       if (options.onIteration?.(event) === 'stop') {

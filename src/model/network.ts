@@ -17,7 +17,7 @@
  * use); nothing here allocates. A `Workspace` holds every Z, A, dZ, dA and
  * dropout mask for one batch size and is made once per (model, batch size).
  */
-import type { Epilogue, Kernels } from '../kernels/types.ts';
+import type { Epilogue, FirstLayerStep, Kernels } from '../kernels/types.ts';
 import type { FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import type { RandomState } from '../random.ts';
@@ -118,8 +118,9 @@ export class Workspace<T extends FloatArray = FloatArray> {
  * each hidden layer's mask is drawn after its A[l] is computed, in layer
  * order, as the course's `D1 = np.random.rand(A1.shape[0], A1.shape[1]) < keep_prob`.
  * @param X - (n[0], m) inputs
+ * @param first - layer 1's product from the sums the last update made ahead (W1 and X unchanged since)
  */
-export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>, X: Matrix<T>, dropout?: DropoutPlan): void {
+export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>, X: Matrix<T>, dropout?: DropoutPlan, first?: FirstLayerStep<T>): void {
   const k = net.kernels, L = net.layers.length, params = net.parameters.entries;
   let APrev = X;
   for (let l = 1; l <= L; l++) {
@@ -127,7 +128,8 @@ export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>,
     const W = params[2 * (l - 1)];
     const Z = ws.Z[l - 1], A = ws.A[l - 1];
     // (1) Z = W · A_prev + b; the epilogue also writes (2) A = g(Z) for the elementwise activations.
-    k.gemm(false, false, 1, W, APrev, Z, ws.epilogues[l - 1]);
+    if (l === 1 && first) first.forward(Z, ws.epilogues[0]);
+    else k.gemm(false, false, 1, W, APrev, Z, ws.epilogues[l - 1]);
     if (layer.activation === 'softmax') layerForward(k, layer, Z, A); // (2)
     const D = l < L ? ws.D[l - 1] : undefined;
     if (dropout && D) {
@@ -146,8 +148,9 @@ export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>,
  * @param Y - (n[L], m) labels
  * @param l2 - λ of the L2 term, 0 for none
  * @param dropout - the plan of the forward pass (its masks are in `ws`)
+ * @param withoutDW1 - leave dW[1] (and its L2 term) to the caller (a `FirstLayerStep`)
  */
-export function backward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>, X: Matrix<T>, Y: Matrix<T>, gradients: Arena<T>, l2: number, dropout?: DropoutPlan): void {
+export function backward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>, X: Matrix<T>, Y: Matrix<T>, gradients: Arena<T>, l2: number, dropout?: DropoutPlan, withoutDW1 = false): void {
   const k = net.kernels, L = net.layers.length, m = ws.m;
   const params = net.parameters.entries, grads = gradients.entries;
   k.outputGradient(ws.A[L - 1], Y, ws.dZ[L - 1]);
@@ -155,9 +158,10 @@ export function backward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>
     const dZ = ws.dZ[l - 1];
     const APrev = l === 1 ? X : ws.A[l - 2];
     const W = params[2 * (l - 1)], dW = grads[2 * (l - 1)], db = grads[2 * (l - 1) + 1];
-    k.gemm(false, true, 1 / m, dZ, APrev, dW); // (8)
+    const ownDW = l > 1 || !withoutDW1;
+    if (ownDW) k.gemm(false, true, 1 / m, dZ, APrev, dW); // (8)
     k.rowSum(dZ, 1 / m, db); // (9)
-    if (l2 > 0) k.axpy(l2 / m, W.data, dW.data); // dW += λ/m · W
+    if (ownDW && l2 > 0) k.axpy(l2 / m, W.data, dW.data); // dW += λ/m · W
     if (l > 1) {
       const dAPrev = ws.dA[l - 2];
       k.gemm(true, false, 1, W, dZ, dAPrev); // (10)

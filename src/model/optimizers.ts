@@ -14,7 +14,7 @@
  * as the course's `t = t + 1` before each update. v and s start at zero.
  */
 import { OptionError } from '../errors.ts';
-import type { Kernels } from '../kernels/types.ts';
+import type { FusedOptimizer, Kernels } from '../kernels/types.ts';
 import type { FloatArray } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 
@@ -117,22 +117,60 @@ export class Optimizer<T extends FloatArray = FloatArray> {
    * @param gradients - dθ, the layout of `parameters`
    * @param parameters - θ
    */
-  step(learningRate: number, gradients: Arena<T>, parameters: Arena<T>): void {
-    const k = this.kernels, c = this.config, g = gradients.data, p = parameters.data;
+  step(learningRate: number, gradients: Arena<T>, parameters: Arena<T>, from = 0): void {
+    const k = this.kernels, c = this.config;
+    // Element by element: the parameters from `from` on are updated as in a step over all of them.
+    const part = (role: number, a: T) => (from === 0 ? a : this.tail(role, a, from));
+    const g = part(0, gradients.data), p = part(1, parameters.data);
     this.t++;
     switch (c.type) {
       case 'gd':
         k.axpy(-learningRate, g, p);
         return;
       case 'momentum':
-        k.momentumUpdate(learningRate, c.beta, g, this.v!.data, p);
+        k.momentumUpdate(learningRate, c.beta, g, part(2, this.v!.data), p);
         return;
       case 'rmsprop':
-        k.rmspropUpdate(learningRate, c.beta, c.epsilon, g, this.s!.data, p);
+        k.rmspropUpdate(learningRate, c.beta, c.epsilon, g, part(3, this.s!.data), p);
         return;
       case 'adam':
-        k.adamUpdate(learningRate, c.beta1, c.beta2, c.epsilon, this.t, g, this.v!.data, this.s!.data, p);
+        k.adamUpdate(learningRate, c.beta1, c.beta2, c.epsilon, this.t, g, part(2, this.v!.data), part(3, this.s!.data), p);
         return;
+    }
+  }
+
+  /** The views `step` updates from an element on (gradients, parameters, v, s), made again only when an array or the element changes. */
+  private readonly tails: { of: T; from: number; view: T }[] = [];
+
+  private tail(role: number, a: T, from: number): T {
+    const t = this.tails[role];
+    if (t && t.of === a && t.from === from) return t.view;
+    const view = a.subarray(from) as T;
+    this.tails[role] = { of: a, from, view };
+    return view;
+  }
+
+  /**
+   * The scalars of the update `step` just made, for the first layer's fused
+   * step (`FirstLayerStep.hyper`, as the kernels' update calls take them);
+   * returns the optimizer's code.
+   */
+  fusedScalars(learningRate: number, hyper: Float64Array): FusedOptimizer {
+    const c = this.config;
+    switch (c.type) {
+      case 'gd':
+        hyper[0] = -learningRate;
+        return 0;
+      case 'momentum':
+        hyper[0] = learningRate; hyper[1] = c.beta; hyper[2] = 1 - c.beta;
+        return 1;
+      case 'rmsprop':
+        hyper[0] = learningRate; hyper[1] = c.beta; hyper[2] = 1 - c.beta; hyper[3] = c.epsilon;
+        return 2;
+      case 'adam':
+        hyper[0] = learningRate; hyper[1] = c.beta1; hyper[2] = 1 - c.beta1; hyper[3] = c.beta2; hyper[4] = 1 - c.beta2;
+        hyper[5] = c.epsilon; hyper[6] = 1 - Math.pow(c.beta1, this.t); hyper[7] = 1 - Math.pow(c.beta2, this.t);
+        return 3;
     }
   }
 }

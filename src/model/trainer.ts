@@ -29,6 +29,7 @@
  * of it back to the kernels when the training is over.
  */
 import { DivergenceError, OptionError } from '../errors.ts';
+import type { FirstLayerStep } from '../kernels/types.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import { RandomState } from '../random.ts';
@@ -180,6 +181,14 @@ export class Trainer<D extends DType = 'float64'> {
   /** dW1, db1, ..., dWL, dbL of the last step. */
   private readonly grads: Arena<ArrayOf<D>>;
   private readonly hasAccuracy: boolean;
+  /**
+   * The first layer's fused step (full-batch training on X as it is, with
+   * kernels that have one): made by the first update that can use it; null
+   * when there is none.
+   */
+  private fused?: FirstLayerStep<ArrayOf<D>> | null;
+  /** Whether `fused` holds the sums of the next forward pass, made by the last update for the one right after it. */
+  private ahead = false;
 
   private t = 0;
   private e = 0;
@@ -243,6 +252,11 @@ export class Trainer<D extends DType = 'float64'> {
     return this.b === 0 && this.t > 0;
   }
 
+  /** Whether the next step is the last batch of its epoch. */
+  get endsEpoch(): boolean {
+    return this.b + 1 >= this.plan.batches;
+  }
+
   /** Batches per epoch, ⌈m / batchSize⌉. */
   get batchesPerEpoch(): number {
     return this.plan.batches;
@@ -269,6 +283,18 @@ export class Trainer<D extends DType = 'float64'> {
    * diverged).
    */
   step(): IterationEvent {
+    return this.update(false);
+  }
+
+  /**
+   * `step()`, told whether another update follows right after this one, with
+   * nothing in between that changes the parameters or X (fit's loop, `run`).
+   * Full-batch training then computes the first layer's weight gradient, its
+   * update and the next update's first product in one pass over X (see
+   * `FirstLayerStep`), with the same results.
+   * @internal
+   */
+  update(more: boolean): IterationEvent {
     if (this.released) throw new OptionError(`${this.fn}: this trainer was released and has no buffers left to train with; make a new one with model.trainer(X, Y, options)`);
     if (this.model.isReleased) throw new OptionError(`${this.fn}: the model was released and its parameters given back; this trainer cannot update them`);
     const p = this.plan, model = this.model, m = this.examples;
@@ -285,7 +311,9 @@ export class Trainer<D extends DType = 'float64'> {
       A0 = ws.X!;
       Yb = ws.Y!;
     }
-    forward(model, ws, A0, this.dropout);
+    const first = this.ahead ? this.fused! : undefined;
+    this.ahead = false;
+    forward(model, ws, A0, this.dropout, first);
     const J = cost(model, ws, Yb, p.l2);
     if (!Number.isFinite(J)) {
       // Before the first update the learning rate has done nothing yet: the data is too large for the network.
@@ -296,8 +324,18 @@ export class Trainer<D extends DType = 'float64'> {
     }
     const right = this.hasAccuracy ? correct(model, ws, Yb) : 0;
     const total = countLabels(model.loss, ws.output.rows, mb);
-    backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout);
-    this.optimizer.step(lr, this.grads, model.parameters);
+    const fused = more && !this.rows ? this.firstLayerStep() : undefined;
+    backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout, fused !== undefined);
+    if (fused) {
+      // Every parameter but W1 as usual, then W1 with its gradient and the next Z1's sums.
+      const W1 = model.parameters.entries[0];
+      this.optimizer.step(lr, this.grads, model.parameters, W1.data.length);
+      const code = this.optimizer.fusedScalars(lr, fused.hyper);
+      fused.step(1 / mb, ws.dZ[0], this.grads.entries[0], p.l2 > 0 ? p.l2 / mb : 0, code, this.optimizer.v?.entries[0].data, this.optimizer.s?.entries[0].data);
+      this.ahead = true;
+    } else {
+      this.optimizer.step(lr, this.grads, model.parameters);
+    }
     this.costSum += J * mb;
     this.seen += mb;
     this.hits += right;
@@ -322,8 +360,17 @@ export class Trainer<D extends DType = 'float64'> {
   run(count: number): IterationEvent | undefined {
     if (!Number.isInteger(count) || count < 0) throw new OptionError(`${this.fn}: run(count) got ${String(count)}; count must be an integer ≥ 0 (the number of updates)`);
     let event: IterationEvent | undefined;
-    for (let i = 0; i < count; i++) event = this.step();
+    for (let i = 0; i < count; i++) event = this.update(i + 1 < count);
     return event;
+  }
+
+  /** The first layer's fused step, made once (undefined when these kernels or shapes have none). */
+  private firstLayerStep(): FirstLayerStep<ArrayOf<D>> | undefined {
+    if (this.fused === undefined) {
+      const k = this.model.kernels;
+      this.fused = k.firstLayerStep?.(this.model.parameters.entries[0], this.X!) ?? null;
+    }
+    return this.fused ?? undefined;
   }
 
   /**
@@ -344,6 +391,7 @@ export class Trainer<D extends DType = 'float64'> {
     k.release(this.Y);
     k.release(this.grads.storage);
     this.optimizer.release();
+    this.fused?.release();
   }
 
   /** Epoch e begins: its learning rate, the generator seeded with seed + e, the permutation. */

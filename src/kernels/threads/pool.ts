@@ -64,6 +64,8 @@ export const FN_RMS_F64 = 10;
 export const FN_RMS_F32 = 11;
 export const FN_ADAM_F64 = 12;
 export const FN_ADAM_F32 = 13;
+export const FN_FUSED_F64 = 14;
+export const FN_FUSED_F32 = 15;
 const FN_EXIT = 2;
 
 /** Runs in each worker; a string so it loads the same way from tsx, dist/ and a page. */
