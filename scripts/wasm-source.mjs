@@ -27,7 +27,7 @@ export const TYPES = {
  * 3–22% faster than one in float64 and 15–18% in float32; eight another
  * 4–8% in float64 and up to 3% in float32 (one run of four 0.5% slower).
  */
-export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 8, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16, FUSE_ROWS: 64 };
+export const OPTIONS = { MC: 64, UNROLL: 1, RANK_MR: 2, RANK_U: 4, RANK_V: 8, DOT_MR: 4, DOT_NR: 2, PACK_KB: 16, FUSE_ROWS: 64, TOUCH_ROWS: 64 };
 
 const vt = (t) => `${t}x${TYPES[t].lanes}`;
 /** WAT for min(size, end − at): the length of the block that starts at local `at` (end and at are local names). */
@@ -267,13 +267,22 @@ function rank(t, relaxed) {
   // rank_T: C = 0, then rankacc_T; rankacc_T goes on adding to C as it is, so
   // a K cut into stretches summed one after the other gives the same sums.
   L.push(`  (func $rank_${t} (export "rank_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
-    (local $i i32)
+    (local $i i32) (local $n i32)
     (block $zd (loop $zl
       (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
       (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $zl)))
-    (call $rankacc_${t} (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $lda) (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc))
+    ;; Stretches of TOUCH_ROWS rows of B, each touched first (see touch).
+    (local.set $i (i32.const 0))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $K)))
+      (local.set $n (select (i32.const ${OPTIONS.TOUCH_ROWS}) (i32.sub (local.get $K) (local.get $i)) (i32.ge_u (i32.sub (local.get $K) (local.get $i)) (i32.const ${OPTIONS.TOUCH_ROWS}))))
+      (call $touch (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $n) (i32.mul (local.get $N) (i32.const ${es})) (local.get $ldb))
+      (call $rankacc_${t} (local.get $M) (local.get $N) (local.get $n) (i32.add (local.get $a) (i32.mul (local.get $i) (i32.const ${es}))) (local.get $lda)
+        (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $ldb) (local.get $c) (local.get $ldc))
+      (local.set $i (i32.add (local.get $i) (local.get $n)))
+      (br $sl)))
   )`);
   L.push(`  (func $rankacc_${t} (export "rankacc_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)`);
   const locals = ['(local $i i32) (local $j i32) (local $k i32) (local $mr i32) (local $u i32) (local $pc i32) (local $pb i32) (local $pa i32) (local $x v128)'];
@@ -479,6 +488,10 @@ function dot(t, relaxed) {
     (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
     (block $jd (loop $jl
       (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+      ;; A new stretch of TOUCH_ROWS rows of B: touched first (see touch).
+      (if (i32.eqz (i32.rem_u (local.get $j) (i32.const ${OPTIONS.TOUCH_ROWS})))
+        (then (call $touch (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb)))
+          ${rest(OPTIONS.TOUCH_ROWS, 'N', 'j')} (i32.mul (local.get $K) (i32.const ${TYPES[t].es})) (local.get $ldb))))
       (local.set $nr ${rest(NR, 'N', 'j')})
       (local.set $i (i32.const 0))
       (block $id (loop $il
@@ -730,12 +743,9 @@ function optimizerUpdates(t) {
  * kernels' update calls pass them; h[8] l2c). Every step is element by element
  * or per element the same sum as the separate calls, so every dW, W and S
  * element is what they give it; the stretch of X is read from memory once,
- * where the separate calls read X twice. Before its dot products the stretch
- * is touched, one load per 64 bytes in order (summed into $acc, checked at the
- * end so no engine drops the loads): its lines then stream in at the memory's
- * full speed instead of arriving as the dot kernel's two rows at a time ask
- * for them. On the cat model's step (one process, alternating, AMD EPYC) the
- * touch took one thread from 12.85 to 9.5 ms and two from 5.17 to 4.9–5.1 ms;
+ * where the separate calls read X twice. dot_T touches the stretch first
+ * (see touch): on the cat model's step (one process, alternating, AMD EPYC)
+ * that took one thread from 12.85 to 9.5 ms and two from 5.17 to 4.9–5.1 ms;
  * one load per 128 or 256 bytes was slower than per 64.
  */
 function fused(t) {
@@ -746,7 +756,7 @@ function fused(t) {
   const seg = (base) => `(i32.add (local.get ${base}) (local.get $o))`;
   return `  (func $jobf_${t} (export "jobf_${t}") (param $M i32) (param $N i32) (param $K i32) (param $dz i32) (param $ldz i32) (param $x i32) (param $ldx i32)
       (param $s i32) (param $lds i32) (param $dw i32) (param $w i32) (param $ldw i32) (param $alpha ${t}) (param $opt i32) (param $v i32) (param $sq i32) (param $h i32) (param $l2 i32)
-    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32) (local $q i32) (local $qe i32) (local $acc i64)
+    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32)
     (block $zd (loop $zl
       (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
       (memory.fill (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $lds))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
@@ -756,14 +766,6 @@ function fused(t) {
       (br_if $rd (i32.ge_u (local.get $r) (local.get $K)))
       (local.set $nr ${`(select (i32.const ${R}) (i32.sub (local.get $K) (local.get $r)) (i32.ge_u (i32.sub (local.get $K) (local.get $r)) (i32.const ${R})))`})
       (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ldx))))
-      ;; The stretch's cache lines, in order (see above).
-      (local.set $q (local.get $px))
-      (local.set $qe (i32.add (local.get $px) (i32.mul (local.get $nr) (local.get $ldx))))
-      (block $td (loop $tl
-        (br_if $td (i32.ge_u (local.get $q) (local.get $qe)))
-        (local.set $acc (i64.add (local.get $acc) (i64.load (local.get $q))))
-        (local.set $q (i32.add (local.get $q) (i32.const 64)))
-        (br $tl)))
       (call $dot_${t} (local.get $M) (local.get $nr) (local.get $N) (local.get $dz) (local.get $ldz) (local.get $px) (local.get $ldx)
         (i32.add (local.get $dw) (i32.mul (local.get $r) (i32.const ${es}))) (local.get $ldw))
       (if (${t}.ne (local.get $alpha) (${t}.const 1))
@@ -789,7 +791,34 @@ function fused(t) {
         (local.get $px) (local.get $ldx) (local.get $s) (local.get $lds))
       (local.set $r (i32.add (local.get $r) (local.get $nr)))
       (br $rl)))
-    (if (i64.eq (local.get $acc) (i64.const 0x7ff8dead0000beef)) (then unreachable))
+  )`;
+}
+
+/**
+ * touch(p, rows, bytes, stride): loads one word per 64 bytes of `rows` rows of
+ * `bytes` bytes each, `stride` bytes apart, in order, so that their cache
+ * lines stream in at the memory's full speed before a kernel computes on
+ * them (the words are summed and the sum checked, so no engine drops the
+ * loads). The kernels that stream a large operand (rank_T's B, dot_T's B and
+ * jobf_T's X) touch each stretch of TOUCH_ROWS rows just before using it:
+ * waiting for the lines as a kernel asks for them, two or four rows at a
+ * time, cost more than this pass.
+ */
+function touch() {
+  return `  (func $touch (param $p i32) (param $rows i32) (param $bytes i32) (param $stride i32)
+    (local $q i32) (local $qe i32) (local $acc i64)
+    (block $rd (loop $rl
+      (br_if $rd (i32.eqz (local.get $rows)))
+      (local.set $q (local.get $p))
+      (local.set $qe (i32.add (local.get $p) (local.get $bytes)))
+      (block $td (loop $tl
+        (br_if $td (i32.ge_u (local.get $q) (local.get $qe)))
+        (local.set $acc (i64.add (local.get $acc) (i64.load (local.get $q))))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (br $tl)))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $rl)))
   )`;
 }
 
@@ -863,7 +892,7 @@ export function generateWat(relaxed) {
     base += OPTIONS.DOT_MR * OPTIONS.DOT_NR;
   }
   for (const t of Object.keys(TYPES)) parts.push(driver(t, bases[t]), epilogue(t), job(t), rank(t, relaxed), jobRank(t), sumParts(t), dot(t, relaxed).replace(`DOTBASE_${t}`, String(dotBases[t])), pack(t), axpy(t), reluBackward(t), optimizerUpdates(t), fused(t));
-  parts.push(chunk());
+  parts.push(touch(), chunk());
   return `;; Generated by scripts/build-wasm.mjs from scripts/wasm-source.mjs; do not edit.
 ;; dnn kernels, ${relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD (multiply, then add)'}.
 (module

@@ -2879,13 +2879,22 @@
           (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))))
   )
   (func $rank_f64 (export "rank_f64") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
-    (local $i i32)
+    (local $i i32) (local $n i32)
     (block $zd (loop $zl
       (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
       (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const 8)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $zl)))
-    (call $rankacc_f64 (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $lda) (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc))
+    ;; Stretches of TOUCH_ROWS rows of B, each touched first (see touch).
+    (local.set $i (i32.const 0))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $K)))
+      (local.set $n (select (i32.const 64) (i32.sub (local.get $K) (local.get $i)) (i32.ge_u (i32.sub (local.get $K) (local.get $i)) (i32.const 64))))
+      (call $touch (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $n) (i32.mul (local.get $N) (i32.const 8)) (local.get $ldb))
+      (call $rankacc_f64 (local.get $M) (local.get $N) (local.get $n) (i32.add (local.get $a) (i32.mul (local.get $i) (i32.const 8))) (local.get $lda)
+        (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $ldb) (local.get $c) (local.get $ldc))
+      (local.set $i (i32.add (local.get $i) (local.get $n)))
+      (br $sl)))
   )
   (func $rankacc_f64 (export "rankacc_f64") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (local $i i32) (local $j i32) (local $k i32) (local $mr i32) (local $u i32) (local $pc i32) (local $pb i32) (local $pa i32) (local $x v128) (local $c0 v128) (local $s0_0 v128) (local $s0_1 v128) (local $s0_2 v128) (local $s0_3 v128) (local $c1 v128) (local $s1_0 v128) (local $s1_1 v128) (local $s1_2 v128) (local $s1_3 v128) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
@@ -3702,6 +3711,10 @@
     (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
     (block $jd (loop $jl
       (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+      ;; A new stretch of TOUCH_ROWS rows of B: touched first (see touch).
+      (if (i32.eqz (i32.rem_u (local.get $j) (i32.const 64)))
+        (then (call $touch (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb)))
+          (select (i32.const 64) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 64))) (i32.mul (local.get $K) (i32.const 8)) (local.get $ldb))))
       (local.set $nr (select (i32.const 2) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 2))))
       (local.set $i (i32.const 0))
       (block $id (loop $il
@@ -3925,7 +3938,7 @@
   )
   (func $jobf_f64 (export "jobf_f64") (param $M i32) (param $N i32) (param $K i32) (param $dz i32) (param $ldz i32) (param $x i32) (param $ldx i32)
       (param $s i32) (param $lds i32) (param $dw i32) (param $w i32) (param $ldw i32) (param $alpha f64) (param $opt i32) (param $v i32) (param $sq i32) (param $h i32) (param $l2 i32)
-    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32) (local $q i32) (local $qe i32) (local $acc i64)
+    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32)
     (block $zd (loop $zl
       (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
       (memory.fill (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $lds))) (i32.const 0) (i32.mul (local.get $N) (i32.const 8)))
@@ -3935,14 +3948,6 @@
       (br_if $rd (i32.ge_u (local.get $r) (local.get $K)))
       (local.set $nr (select (i32.const 64) (i32.sub (local.get $K) (local.get $r)) (i32.ge_u (i32.sub (local.get $K) (local.get $r)) (i32.const 64))))
       (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ldx))))
-      ;; The stretch's cache lines, in order (see above).
-      (local.set $q (local.get $px))
-      (local.set $qe (i32.add (local.get $px) (i32.mul (local.get $nr) (local.get $ldx))))
-      (block $td (loop $tl
-        (br_if $td (i32.ge_u (local.get $q) (local.get $qe)))
-        (local.set $acc (i64.add (local.get $acc) (i64.load (local.get $q))))
-        (local.set $q (i32.add (local.get $q) (i32.const 64)))
-        (br $tl)))
       (call $dot_f64 (local.get $M) (local.get $nr) (local.get $N) (local.get $dz) (local.get $ldz) (local.get $px) (local.get $ldx)
         (i32.add (local.get $dw) (i32.mul (local.get $r) (i32.const 8))) (local.get $ldw))
       (if (f64.ne (local.get $alpha) (f64.const 1))
@@ -3968,7 +3973,6 @@
         (local.get $px) (local.get $ldx) (local.get $s) (local.get $lds))
       (local.set $r (i32.add (local.get $r) (local.get $nr)))
       (br $rl)))
-    (if (i64.eq (local.get $acc) (i64.const 0x7ff8dead0000beef)) (then unreachable))
   )
   (func $gemm_f32 (export "gemm_f32") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32) (param $pst i32) (param $c i32) (param $ldc i32)
     (local $i0 i32) (local $mc i32) (local $k0 i32) (local $kcn i32) (local $first i32) (local $ak i32) (local $bk i32) (local $j i32) (local $i i32) (local $mr i32) (local $nv i32) (local $tb i32)
@@ -4101,13 +4105,22 @@
           (local.get $alpha) (local.get $bias) (local.get $act) (local.get $slope) (local.get $out) (local.get $ldo))))))
   )
   (func $rank_f32 (export "rank_f32") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
-    (local $i i32)
+    (local $i i32) (local $n i32)
     (block $zd (loop $zl
       (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
       (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const 4)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $zl)))
-    (call $rankacc_f32 (local.get $M) (local.get $N) (local.get $K) (local.get $a) (local.get $lda) (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc))
+    ;; Stretches of TOUCH_ROWS rows of B, each touched first (see touch).
+    (local.set $i (i32.const 0))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $K)))
+      (local.set $n (select (i32.const 64) (i32.sub (local.get $K) (local.get $i)) (i32.ge_u (i32.sub (local.get $K) (local.get $i)) (i32.const 64))))
+      (call $touch (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $n) (i32.mul (local.get $N) (i32.const 4)) (local.get $ldb))
+      (call $rankacc_f32 (local.get $M) (local.get $N) (local.get $n) (i32.add (local.get $a) (i32.mul (local.get $i) (i32.const 4))) (local.get $lda)
+        (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $ldb) (local.get $c) (local.get $ldc))
+      (local.set $i (i32.add (local.get $i) (local.get $n)))
+      (br $sl)))
   )
   (func $rankacc_f32 (export "rankacc_f32") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (local $i i32) (local $j i32) (local $k i32) (local $mr i32) (local $u i32) (local $pc i32) (local $pb i32) (local $pa i32) (local $x v128) (local $c0 v128) (local $s0_0 v128) (local $s0_1 v128) (local $s0_2 v128) (local $s0_3 v128) (local $c1 v128) (local $s1_0 v128) (local $s1_1 v128) (local $s1_2 v128) (local $s1_3 v128) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
@@ -4984,6 +4997,10 @@
     (local $i i32) (local $j i32) (local $mr i32) (local $nr i32)
     (block $jd (loop $jl
       (br_if $jd (i32.ge_u (local.get $j) (local.get $N)))
+      ;; A new stretch of TOUCH_ROWS rows of B: touched first (see touch).
+      (if (i32.eqz (i32.rem_u (local.get $j) (i32.const 64)))
+        (then (call $touch (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb)))
+          (select (i32.const 64) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 64))) (i32.mul (local.get $K) (i32.const 4)) (local.get $ldb))))
       (local.set $nr (select (i32.const 2) (i32.sub (local.get $N) (local.get $j)) (i32.ge_u (i32.sub (local.get $N) (local.get $j)) (i32.const 2))))
       (local.set $i (i32.const 0))
       (block $id (loop $il
@@ -5207,7 +5224,7 @@
   )
   (func $jobf_f32 (export "jobf_f32") (param $M i32) (param $N i32) (param $K i32) (param $dz i32) (param $ldz i32) (param $x i32) (param $ldx i32)
       (param $s i32) (param $lds i32) (param $dw i32) (param $w i32) (param $ldw i32) (param $alpha f32) (param $opt i32) (param $v i32) (param $sq i32) (param $h i32) (param $l2 i32)
-    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32) (local $q i32) (local $qe i32) (local $acc i64)
+    (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32)
     (block $zd (loop $zl
       (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
       (memory.fill (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $lds))) (i32.const 0) (i32.mul (local.get $N) (i32.const 4)))
@@ -5217,14 +5234,6 @@
       (br_if $rd (i32.ge_u (local.get $r) (local.get $K)))
       (local.set $nr (select (i32.const 64) (i32.sub (local.get $K) (local.get $r)) (i32.ge_u (i32.sub (local.get $K) (local.get $r)) (i32.const 64))))
       (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ldx))))
-      ;; The stretch's cache lines, in order (see above).
-      (local.set $q (local.get $px))
-      (local.set $qe (i32.add (local.get $px) (i32.mul (local.get $nr) (local.get $ldx))))
-      (block $td (loop $tl
-        (br_if $td (i32.ge_u (local.get $q) (local.get $qe)))
-        (local.set $acc (i64.add (local.get $acc) (i64.load (local.get $q))))
-        (local.set $q (i32.add (local.get $q) (i32.const 64)))
-        (br $tl)))
       (call $dot_f32 (local.get $M) (local.get $nr) (local.get $N) (local.get $dz) (local.get $ldz) (local.get $px) (local.get $ldx)
         (i32.add (local.get $dw) (i32.mul (local.get $r) (i32.const 4))) (local.get $ldw))
       (if (f32.ne (local.get $alpha) (f32.const 1))
@@ -5250,7 +5259,21 @@
         (local.get $px) (local.get $ldx) (local.get $s) (local.get $lds))
       (local.set $r (i32.add (local.get $r) (local.get $nr)))
       (br $rl)))
-    (if (i64.eq (local.get $acc) (i64.const 0x7ff8dead0000beef)) (then unreachable))
+  )
+  (func $touch (param $p i32) (param $rows i32) (param $bytes i32) (param $stride i32)
+    (local $q i32) (local $qe i32) (local $acc i64)
+    (block $rd (loop $rl
+      (br_if $rd (i32.eqz (local.get $rows)))
+      (local.set $q (local.get $p))
+      (local.set $qe (i32.add (local.get $p) (local.get $bytes)))
+      (block $td (loop $tl
+        (br_if $td (i32.ge_u (local.get $q) (local.get $qe)))
+        (local.set $acc (i64.add (local.get $acc) (i64.load (local.get $q))))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (br $tl)))
+      (local.set $p (i32.add (local.get $p) (local.get $stride)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $rl)))
   )
   (func (export "chunk") (param $fn i32) (param $at i32)
     (block $bad (block $c15 (block $c14 (block $c13 (block $c12 (block $c11 (block $c10 (block $c9 (block $c8 (block $c7 (block $c6 (block $c5 (block $c4 (block $c3 (block $c2 (block $c1 (block $c0 (br_table $c0 $c1 $c2 $c3 $c4 $c5 $c6 $c7 $c8 $c9 $c10 $c11 $c12 $c13 $c14 $c15 $bad (local.get $fn)))
