@@ -33,6 +33,13 @@ const vt = (t) => `${t}x${TYPES[t].lanes}`;
 /** WAT for min(size, end − at): the length of the block that starts at local `at` (end and at are local names). */
 const rest = (size, end, at) => `(select (i32.const ${size}) (i32.sub (local.get $${end}) (local.get $${at})) (i32.ge_u (i32.sub (local.get $${end}) (local.get $${at})) (i32.const ${size})))`;
 
+/** WAT that sets rows 0 .. M−1 of the block at local `c` (rows `ldc` bytes apart) to +0 over N elements of `es` bytes; counts with local $i. */
+const zeroRows = (c, ldc, es) => `(block $zd (loop $zl
+      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
+      (memory.fill (i32.add (local.get $${c}) (i32.mul (local.get $i) (local.get $${ldc}))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $zl)))`;
+
 /** c + a·b: fused (one rounding) in the relaxed variant, multiply then add otherwise. */
 function madd(t, relaxed, a, b, c) {
   return relaxed ? `(${vt(t)}.relaxed_madd ${a} ${b} ${c})` : `(${vt(t)}.add ${c} (${vt(t)}.mul ${a} ${b}))`;
@@ -268,16 +275,12 @@ function rank(t, relaxed) {
   // a K cut into stretches summed one after the other gives the same sums.
   L.push(`  (func $rank_${t} (export "rank_${t}") (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (local $i i32) (local $n i32)
-    (block $zd (loop $zl
-      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
-      (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $zl)))
+    ${zeroRows('c', 'ldc', es)}
     ;; Stretches of TOUCH_ROWS rows of B, each touched first (see touch).
     (local.set $i (i32.const 0))
     (block $sd (loop $sl
       (br_if $sd (i32.ge_u (local.get $i) (local.get $K)))
-      (local.set $n (select (i32.const ${OPTIONS.TOUCH_ROWS}) (i32.sub (local.get $K) (local.get $i)) (i32.ge_u (i32.sub (local.get $K) (local.get $i)) (i32.const ${OPTIONS.TOUCH_ROWS}))))
+      (local.set $n ${rest(OPTIONS.TOUCH_ROWS, 'K', 'i')})
       (call $touch (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $n) (i32.mul (local.get $N) (i32.const ${es})) (local.get $ldb))
       (call $rankacc_${t} (local.get $M) (local.get $N) (local.get $n) (i32.add (local.get $a) (i32.mul (local.get $i) (i32.const ${es}))) (local.get $lda)
         (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $ldb))) (local.get $ldb) (local.get $c) (local.get $ldc))
@@ -757,14 +760,10 @@ function fused(t) {
   return `  (func $jobf_${t} (export "jobf_${t}") (param $M i32) (param $N i32) (param $K i32) (param $dz i32) (param $ldz i32) (param $x i32) (param $ldx i32)
       (param $s i32) (param $lds i32) (param $dw i32) (param $w i32) (param $ldw i32) (param $alpha ${t}) (param $opt i32) (param $v i32) (param $sq i32) (param $h i32) (param $l2 i32)
     (local $r i32) (local $nr i32) (local $i i32) (local $o i32) (local $px i32)
-    (block $zd (loop $zl
-      (br_if $zd (i32.ge_u (local.get $i) (local.get $M)))
-      (memory.fill (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $lds))) (i32.const 0) (i32.mul (local.get $N) (i32.const ${es})))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $zl)))
+    ${zeroRows('s', 'lds', es)}
     (block $rd (loop $rl
       (br_if $rd (i32.ge_u (local.get $r) (local.get $K)))
-      (local.set $nr ${`(select (i32.const ${R}) (i32.sub (local.get $K) (local.get $r)) (i32.ge_u (i32.sub (local.get $K) (local.get $r)) (i32.const ${R})))`})
+      (local.set $nr ${rest(R, 'K', 'r')})
       (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ldx))))
       (call $dot_${t} (local.get $M) (local.get $nr) (local.get $N) (local.get $dz) (local.get $ldz) (local.get $px) (local.get $ldx)
         (i32.add (local.get $dw) (i32.mul (local.get $r) (i32.const ${es}))) (local.get $ldw))

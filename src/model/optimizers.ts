@@ -120,21 +120,20 @@ export class Optimizer<T extends FloatArray = FloatArray> {
   step(learningRate: number, gradients: Arena<T>, parameters: Arena<T>, from = 0): void {
     const k = this.kernels, c = this.config;
     // Element by element: the parameters from `from` on are updated as in a step over all of them.
-    const part = (role: number, a: T) => (from === 0 ? a : this.tail(role, a, from));
-    const g = part(0, gradients.data), p = part(1, parameters.data);
+    const g = this.tail(0, gradients.data, from), p = this.tail(1, parameters.data, from);
     this.t++;
     switch (c.type) {
       case 'gd':
         k.axpy(-learningRate, g, p);
         return;
       case 'momentum':
-        k.momentumUpdate(learningRate, c.beta, g, part(2, this.v!.data), p);
+        k.momentumUpdate(learningRate, c.beta, g, this.tail(2, this.v!.data, from), p);
         return;
       case 'rmsprop':
-        k.rmspropUpdate(learningRate, c.beta, c.epsilon, g, part(3, this.s!.data), p);
+        k.rmspropUpdate(learningRate, c.beta, c.epsilon, g, this.tail(3, this.s!.data, from), p);
         return;
       case 'adam':
-        k.adamUpdate(learningRate, c.beta1, c.beta2, c.epsilon, this.t, g, part(2, this.v!.data), part(3, this.s!.data), p);
+        k.adamUpdate(learningRate, c.beta1, c.beta2, c.epsilon, this.t, g, this.tail(2, this.v!.data, from), this.tail(3, this.s!.data, from), p);
         return;
     }
   }
@@ -142,7 +141,9 @@ export class Optimizer<T extends FloatArray = FloatArray> {
   /** The views `step` updates from an element on (gradients, parameters, v, s), made again only when an array or the element changes. */
   private readonly tails: { of: T; from: number; view: T }[] = [];
 
+  /** a from element `from` on (a itself for 0); `role` names the array among the views kept. */
   private tail(role: number, a: T, from: number): T {
+    if (from === 0) return a;
     const t = this.tails[role];
     if (t && t.of === a && t.from === from) return t.view;
     const view = a.subarray(from) as T;

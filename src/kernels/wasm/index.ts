@@ -188,6 +188,11 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     scratchCount++;
     return p;
   };
+  /** Gives back the current call's scratch blocks, last taken first. */
+  const freeScratch = (): void => {
+    for (let i = scratchCount - 1; i >= 0; i--) rt.freeScratch(scratch[2 * i], scratch[2 * i + 1]);
+    scratchCount = 0;
+  };
   const view = (ptr: number, n: number) => new Store(rt.buffer, ptr, n) as FloatArray;
   /** Address of M's values: in place when M lives in this memory, else a scratch copy. */
   const addr = (M: Matrix<FloatArray>, copyIn = true): number => {
@@ -338,8 +343,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       runJobs(fnId);
       finish(C, pc, ep, code, pout, M, N);
     } finally {
-      for (let i = scratchCount - 1; i >= 0; i--) rt.freeScratch(scratch[2 * i], scratch[2 * i + 1]);
-      scratchCount = 0;
+      freeScratch();
     }
   }
 
@@ -491,8 +495,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
         sumParts(M, N, this.parts, this.sums.data.byteOffset, this.lds, this.pst, pc, N * es, 1, pbias, code, ep?.slope ?? 0, pout, N * es);
         finish(Z, pc, ep, code, pout, M, N);
       } finally {
-        for (let i = scratchCount - 1; i >= 0; i--) rt.freeScratch(scratch[2 * i], scratch[2 * i + 1]);
-        scratchCount = 0;
+        freeScratch();
       }
     }
 
