@@ -2,7 +2,8 @@
  * The WebAssembly kernels in a browser page (headless Chromium): with
  * cross-origin isolation they share memory with Web Workers (threads 2) and
  * use relaxed SIMD; without it they run on one thread with plain memory. In
- * both, a product agrees with the reference. Under a Content-Security-Policy
+ * both, a product agrees with the reference and the first layer's fused step
+ * with the separate calls. Under a Content-Security-Policy
  * that forbids WebAssembly, the error says what the page can change. The page loads the kernels
  * bundled by esbuild from src/. Skipped when Chromium is not installed
  * (apt-get install chromium).
@@ -35,6 +36,23 @@ import { Matrix } from './src/matrix.ts';
     let d = 0;
     for (let i = 0; i < M * N; i++) d = Math.max(d, Math.abs(C.data[i] - R.data[i]));
     out.maxDiff = d;
+    // The first layer's fused step against the separate calls (gradient descent with L2), bit for bit.
+    const n = 7, n0 = 1600, m = 37, fill = (Q, f) => { Q.data.forEach((_, i) => (Q.data[i] = f(i))); return Q; };
+    const X = fill(k.matrix(n0, m), (i) => Math.cos(i * 0.37) * 0.5 + 0.5), dZ = fill(k.matrix(n, m), (i) => Math.sin(i * 1.3));
+    const b = fill(k.matrix(n, 1), (i) => 0.01 * i - 0.03);
+    const side = () => ({ W: fill(k.matrix(n, n0), (i) => Math.sin(i * 0.01) * 0.01), dW: k.matrix(n, n0), Z: k.matrix(n, m), A: k.matrix(n, m) });
+    const sep = side(), fus = side(), f = k.firstLayerStep(fus.W, X);
+    for (let t = 0; t < 2; t++) {
+      k.gemm(false, true, 1 / m, dZ, X, sep.dW);
+      k.axpy(0.03, sep.W.data, sep.dW.data);
+      k.axpy(-0.01, sep.dW.data, sep.W.data);
+      k.gemm(false, false, 1, sep.W, X, sep.Z, { bias: b, activation: 'relu', out: sep.A });
+      f.hyper[0] = -0.01;
+      f.step(1 / m, dZ, fus.dW, 0.03, 0);
+      f.forward(fus.Z, { bias: b, activation: 'relu', out: fus.A });
+    }
+    out.fusedDiffer = 0;
+    for (const key of ['W', 'dW', 'Z', 'A']) sep[key].data.forEach((v, i) => { if (!Object.is(v, fus[key].data[i])) out.fusedDiffer++; });
     k.runtime.shutdown();
   } catch (e) { out.error = String(e && e.stack || e); }
   self.result = out;
@@ -63,6 +81,7 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
     assert.match(r.name, /-2t$/);
     assert.deepEqual(r.warnings, []);
     assert.ok(r.maxDiff <= 1e-12, `largest difference from the reference ${r.maxDiff}`);
+    assert.equal(r.fusedDiffer, 0, 'the fused first-layer step gives what the separate calls give');
   });
 
   it('not isolated: one thread on plain memory, same product', async () => {
@@ -75,6 +94,7 @@ describe('WebAssembly kernels in Chromium', { skip }, () => {
     assert.equal(r.workers, 0);
     assert.equal(r.threads, 1);
     assert.ok(r.maxDiff <= 1e-12, `largest difference from the reference ${r.maxDiff}`);
+    assert.equal(r.fusedDiffer, 0, 'the fused first-layer step gives what the separate calls give');
   });
 
   it('isolated, but a Content-Security-Policy that refuses blob: workers: one thread, named so, a warning that says what to change, same product', async () => {
