@@ -8,7 +8,8 @@
  *     made once), then a heap-stability check: heapIterations more
  *     iterations, JS heap and WebAssembly memory after a forced GC at
  *     iteration 100 and at the end.
- *   mode "steps": the course's step functions (lLayerModel; computes dA0).
+ *   mode "steps": the course's lLayerModel (its step functions, each
+ *     iteration's matrices allocated and released; no dA0, which it does not read).
  *
  * The training set is read from the raw uint8 copy (train_set_x.u8,
  * labels.json) an image at a time straight into the kernels' memory, flattened and scaled as
@@ -77,10 +78,10 @@ const Y = new Matrix(1, m, Float64Array.from(labels));
 const dims = [12288, 20, 7, 5, 1];
 
 // What the training needs, in float64: X, parameters and their gradients, and
-// per layer Z, A, dZ and dA (m columns each); the step functions also form dA0 (X's shape).
+// per layer Z, A, dZ and dA (m columns each).
 let params = 0, acts = 0;
 for (let l = 1; l < dims.length; l++) { params += dims[l] * (dims[l - 1] + 1); acts += dims[l] * m; }
-const neededBytes = 8 * (n * m + 2 * params + 4 * acts + (mode === 'steps' ? n * m : 0));
+const neededBytes = 8 * (n * m + 2 * params + 4 * acts);
 
 const layers = [{ units: 20, activation: 'relu' }, { units: 7, activation: 'relu' }, { units: 5, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] as const;
 const fitOptions = { batchSize: m, optimizer: 'gd', learningRate: 0.0075, shuffle: false } as const;

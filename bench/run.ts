@@ -323,7 +323,7 @@ async function trainingRows(np: NumPy[]) {
   await settle();
   const steps = child('steps');
   rows.push({ group, system: `dnn float64, ${cores} threads (Model.fit)`, value: model.seconds, unit: 's' });
-  rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions, with dA0)`, value: steps.seconds, unit: 's' });
+  rows.push({ group, system: `dnn float64, ${cores} threads (lLayerModel, step functions)`, value: steps.seconds, unit: 's' });
   for (const p of np) {
     await settle();
     await p.ask('setup_cat float64');
@@ -338,7 +338,7 @@ async function trainingRows(np: NumPy[]) {
     rows.push({
       group: 'memory', system: `dnn cat training peak RSS (${name}, ${r.threads} thread${r.threads > 1 ? 's' : ''})`, value: r.peakRss / 2 ** 20, unit: 'MB',
       note: `Node alone ${mb(r.baselineRss)} MB, above it ${mb(above)} MB; kernel memory at its peak ${mb(r.kernelHighWater)} MB `
-        + `(X ${mb(r.xBytes)} MB, parameters, gradients, activations${name === 'Model.fit' ? '' : ', dA0'}, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
+        + `(X ${mb(r.xBytes)} MB, parameters, gradients, activations, workspaces; the arrays alone ${mb(r.neededBytes)} MB): `
         + `above Node ${(above / r.kernelHighWater).toFixed(2)}× the kernel memory, whole process ${(r.peakRss / r.kernelHighWater).toFixed(2)}×`
         + (r.endAnon === undefined ? '' : `; after training, the process's own (anonymous) pages were ${mb(r.endAnon - r.baselineAnon)} MB above Node's, `
           + `${((r.endAnon - r.baselineAnon) / r.kernelHighWater).toFixed(2)}× the kernel memory (the rest of the resident set is Node's executable, mapped from its file)`),

@@ -28,6 +28,8 @@ import {
   softmax,
   tanh,
   twoLayerModel,
+  appInitializeParametersDeep,
+  random,
   updateParameters,
   useKernels,
   type WasmKernels,
@@ -101,6 +103,45 @@ describe('the step functions in a loop of the caller', () => {
         for (const M of [...Object.values(two.parameters), ...Object.values(deep.parameters)]) assert.equal(k.owns!(M), false);
       }
       assert.equal(k.runtime.bytesInUse(), inUse);
+    });
+  });
+
+  it("twoLayerModel and lLayerModel leave out the course's dA0 (X's size), and train to the parameters of the course's own loop, bit for bit", () => {
+    onOwnKernels((k) => {
+      const { X, Y } = data(6, 10, 4);
+      // The products that give a gradient with respect to X: Wᵀ·dZ with X's shape.
+      let inputGradients = 0, products = 0;
+      const counting: WasmKernels<Float64Array> = Object.create(k);
+      counting.gemm = (transA, transB, alpha, A, B, C, epilogue) => {
+        products++;
+        if (transA && C.rows === X.rows && C.cols === X.cols) inputGradients++;
+        return k.gemm(transA, transB, alpha, A, B, C, epilogue);
+      };
+      const previous = useKernels(counting);
+      try {
+        // The course's L_layer_model, written with the step functions: its lModelBackward forms dA1 (X's shape).
+        random.seed(1);
+        let parameters = appInitializeParametersDeep([6, 4, 3, 1]);
+        const costs: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const [AL, caches] = lModelForward(X, parameters);
+          costs.push(computeCost(AL, Y));
+          const grads = lModelBackward(AL, Y, caches);
+          assert.equal(grads.dA1.rows, X.rows);
+          parameters = updateParameters(parameters, grads, 0.1);
+        }
+        assert.equal(inputGradients, 15, 'lModelBackward still returns dA1');
+        inputGradients = products = 0;
+        const deep = lLayerModel(X, Y, [6, 4, 3, 1], { numIterations: 15, learningRate: 0.1, onIteration: (i, c) => assert.ok(Object.is(c, costs[i]), `cost ${i}`) });
+        assert.equal(inputGradients, 0, 'lLayerModel computes no dA for X');
+        assert.equal(products, 15 * (3 + 2 + 2 + 1), 'each iteration: 3 forward products, dW and dA_prev for layers 3 and 2, dW for layer 1');
+        for (const key of Object.keys(parameters)) assert.deepEqual(deep.parameters[key].data, parameters[key].data, key);
+        inputGradients = 0;
+        twoLayerModel(X, Y, [6, 4, 1], { numIterations: 5, learningRate: 0.1 });
+        assert.equal(inputGradients, 0, 'twoLayerModel computes no dA0');
+      } finally {
+        useKernels(previous);
+      }
     });
   });
 });

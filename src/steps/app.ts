@@ -13,8 +13,8 @@ import { random } from '../random.ts';
 import { expectMatrix, mismatch } from './checks.ts';
 import { allocateParameters, appInitializeParameters, appInitializeParametersDeep } from './initialize.ts';
 import { inKernelMemory } from './memory.ts';
-import { linearActivationBackward, linearActivationForward } from './linear.ts';
-import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelBackward, lModelForward, releaseIteration, updateParameters } from './model.ts';
+import { layerGradients, linearActivationBackward, linearActivationForward } from './linear.ts';
+import { checkLayers, computeCost, crossEntropyDA, layerCount, lModelForward, modelGradients, releaseIteration, updateParameters } from './model.ts';
 import { getKernels } from '../kernels/index.ts';
 
 export interface TrainOptions {
@@ -56,9 +56,10 @@ export function twoLayerModel(X: Matrix, Y: Matrix, layersDims: readonly [number
     const cost = computeCost(A2, Y);
     const dA2 = crossEntropyDA(A2, Y);
     const [dA1, dW2, db2] = linearActivationBackward(dA2, cache2, 'sigmoid');
-    const [dA0, dW1, db1] = linearActivationBackward(dA1, cache1, 'relu');
+    // The course's dA0 (X's size) is left out: the update does not read it.
+    const [, dW1, db1] = layerGradients(fn, dA1, cache1, 'relu', undefined, false);
     updateParameters(parameters, { dW1, db1, dW2, db2 }, learningRate);
-    releaseIteration([cache1, cache2], A2, { dA2, dA1, dA0, dW1, db1, dW2, db2 });
+    releaseIteration([cache1, cache2], A2, { dA2, dA1, dW1, db1, dW2, db2 });
     return cost;
   });
 }
@@ -85,7 +86,7 @@ export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[],
       releaseIteration(caches, AL, {});
       return cost;
     }
-    const grads = lModelBackward(AL, Y, caches);
+    const grads = modelGradients(fn, AL, Y, caches, 'relu', false); // lModelBackward without dA1 (X's size), which the update does not read
     updateParameters(parameters, grads, learningRate);
     releaseIteration(caches, AL, grads);
     return cost;
@@ -98,7 +99,10 @@ export function lLayerModel(X: Matrix, Y: Matrix, layersDims: readonly number[],
  * A cost that is not finite (the sigmoid saturated against a label, or the
  * parameters diverged) stops it with a DivergenceError: NumPy would go on
  * with NaN parameters.
- * The parameters, X and every iteration live in kernel memory, where the
+ * Every iteration computes what the course's loop computes but for the
+ * gradient with respect to X (the course's dA0, X's size), which the update
+ * never reads: on the cat data it is a third of the arithmetic. The
+ * parameters, X and every iteration live in kernel memory, where the
  * products read and write in place; the callbacks run outside it, and the
  * parameters are returned as ordinary arrays, so the call leaves no kernel
  * memory behind (see memory.ts).

@@ -47,7 +47,16 @@ export function linearForward(A: Matrix, W: Matrix, b: Matrix): [Z: Matrix, cach
  * @returns `[dA_prev, dW, db]` with the shapes of A_prev, W and b
  */
 export function linearBackward(dZ: Matrix, cache: LinearCache, into?: { dW?: Matrix; db?: Matrix }): [dA_prev: Matrix, dW: Matrix, db: Matrix] {
-  const fn = 'linearBackward';
+  return linearGradients('linearBackward', dZ, cache, into, true) as [Matrix, Matrix, Matrix];
+}
+
+/**
+ * `linearBackward`'s work; without `inputGradient` it leaves out (10) and
+ * returns null for dA_prev. A training loop needs no dA_prev from its first
+ * layer: that would be the gradient with respect to X, X's size, which the
+ * update never reads. @internal
+ */
+export function linearGradients(fn: string, dZ: Matrix, cache: LinearCache, into: { dW?: Matrix; db?: Matrix } | undefined, inputGradient: boolean): [dA_prev: Matrix | null, dW: Matrix, db: Matrix] {
   const [APrev, W, b] = checkLinearCache(fn, cache);
   expectMatrix(fn, 'dZ', dZ);
   if (dZ.rows !== W.rows) throw mismatch(fn, ['dZ', dZ], ['W', W], "dZ's rows must equal W's rows (n[l])");
@@ -58,8 +67,11 @@ export function linearBackward(dZ: Matrix, cache: LinearCache, into?: { dW?: Mat
   const db = into?.db ?? stepMatrix(b.rows, 1);
   if (into?.dW) expectSameShape(fn, ['dW', dW], ['W', W]);
   if (into?.db) expectSameShape(fn, ['db', db], ['b', b]);
-  const dAPrev = stepMatrix(APrev.rows, APrev.cols);
-  k.gemm(true, false, 1, W, dZ, dAPrev); // (10)
+  let dAPrev: Matrix | null = null;
+  if (inputGradient) {
+    dAPrev = stepMatrix(APrev.rows, APrev.cols);
+    k.gemm(true, false, 1, W, dZ, dAPrev); // (10)
+  }
   k.gemm(false, true, 1 / m, dZ, APrev, dW); // (8)
   k.rowSum(dZ, 1 / m, db); // (9)
   return [dAPrev, dW, db];
@@ -92,7 +104,11 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
  * @returns `[dA_prev, dW, db]`
  */
 export function linearActivationBackward(dA: Matrix, cache: LayerCache, activation: Activation, into?: { dW?: Matrix; db?: Matrix }): [dA_prev: Matrix, dW: Matrix, db: Matrix] {
-  const fn = 'linearActivationBackward';
+  return layerGradients('linearActivationBackward', dA, cache, activation, into, true) as [Matrix, Matrix, Matrix];
+}
+
+/** `linearActivationBackward`'s work; dA_prev only with `inputGradient` (see `linearGradients`). @internal */
+export function layerGradients(fn: string, dA: Matrix, cache: LayerCache, activation: Activation, into: { dW?: Matrix; db?: Matrix } | undefined, inputGradient: boolean): [dA_prev: Matrix | null, dW: Matrix, db: Matrix] {
   checkActivation(fn, activation);
   if (!Array.isArray(cache) || cache.length !== 2) {
     throw new OptionError(`${fn}: cache must be [linear_cache, activation_cache] as linearActivationForward returns it${cacheHint(cache, 'layer')}`);
@@ -106,7 +122,7 @@ export function linearActivationBackward(dA: Matrix, cache: LayerCache, activati
   const k = getKernels();
   const dZ = stepMatrix(Z.rows, Z.cols);
   k.activationBackward(activation, dA, Z, dZ, LEAKY_RELU_SLOPE); // (7)
-  const grads = linearBackward(dZ, linearCache, into);
+  const grads = linearGradients(fn, dZ, linearCache, into, inputGradient);
   k.release(dZ); // a temporary: the kernels may hold it in their own memory
   return grads;
 }

@@ -11,7 +11,7 @@ import { pairwiseSum } from '../kernels/pairwise.ts';
 import { Matrix } from '../matrix.ts';
 import { Arena, layerEntries, type Grads, type Parameters } from '../parameters.ts';
 import { checkLinear, expectMatrix, expectSameShape, mismatch } from './checks.ts';
-import { linearActivationBackward, linearActivationForward, type LayerCache } from './linear.ts';
+import { layerGradients, linearActivationForward, type LayerCache } from './linear.ts';
 import { stepMatrix, stepMemory } from './memory.ts';
 import type { Activation } from '../kernels/types.ts';
 
@@ -53,7 +53,17 @@ export function lModelForward(X: Matrix, parameters: Parameters, hidden: Activat
  * @returns grads with dA1..dAL, dW1..dWL, db1..dbL
  */
 export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidden: Activation = 'relu'): Grads {
-  const fn = 'lModelBackward';
+  return modelGradients('lModelBackward', AL, Y, caches, hidden, true);
+}
+
+/**
+ * `lModelBackward`'s work; without `inputGradient` it leaves out the first
+ * layer's dA_prev (grads.dA1, the gradient with respect to X: X's size, and a
+ * product as large as the one for dW1), which a training loop never reads.
+ * The course's loops (`twoLayerModel`, `lLayerModel`) train with it left out;
+ * everything else they compute is the same. @internal
+ */
+export function modelGradients(fn: string, AL: Matrix, Y: Matrix, caches: LayerCache[], hidden: Activation, inputGradient: boolean): Grads {
   expectMatrix(fn, 'AL', AL);
   expectMatrix(fn, 'Y', Y);
   if (Y.size !== AL.size) throw mismatch(fn, ['Y', Y], ['AL', AL], 'Y must have as many labels as AL has columns (m)');
@@ -66,17 +76,19 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], hidd
   const arena = Arena.of(caches.flatMap(([[, W, b]]) => [W, b]));
   const gradArena = arena?.twin(stepMemory);
   const into = (l: number) => gradArena && { dW: gradArena.entries[2 * (l - 1)], db: gradArena.entries[2 * (l - 1) + 1] };
+  // Layer l's dA_prev is grads.dA<l>; layer 1's only with inputGradient.
+  const layer = (l: number, dA: Matrix, activation: Activation) => {
+    const [dAPrev, dW, db] = layerGradients(fn, dA, caches[l - 1], activation, into(l), inputGradient || l > 1);
+    if (dAPrev) grads['dA' + l] = dAPrev;
+    grads['dW' + l] = dW;
+    grads['db' + l] = db;
+  };
 
   const dAL = crossEntropyDA(AL, Y);
   checkDAL(fn, dAL, AL, Y);
-  [grads['dA' + L], grads['dW' + L], grads['db' + L]] = linearActivationBackward(dAL, caches[L - 1], 'sigmoid', into(L));
+  layer(L, dAL, 'sigmoid');
   getKernels().release(dAL);
-  for (let i = L - 2; i >= 0; i--) {
-    const [dAPrev, dW, db] = linearActivationBackward(grads['dA' + (i + 2)], caches[i], hidden, into(i + 1));
-    grads['dA' + (i + 1)] = dAPrev;
-    grads['dW' + (i + 1)] = dW;
-    grads['db' + (i + 1)] = db;
-  }
+  for (let l = L - 1; l >= 1; l--) layer(l, grads['dA' + (l + 1)], hidden);
   return grads;
 }
 

@@ -51,6 +51,8 @@ export interface KernelExports {
   rms_f32(lr: number, beta: number, omb: number, eps: number, g: number, s: number, p: number, n: number): void;
   adam_f64(lr: number, b1: number, omb1: number, b2: number, omb2: number, eps: number, c1: number, c2: number, g: number, v: number, s: number, p: number, n: number): void;
   adam_f32(lr: number, b1: number, omb1: number, b2: number, omb2: number, eps: number, c1: number, c2: number, g: number, v: number, s: number, p: number, n: number): void;
+  /** Sets `bytes` bytes from `p` to zero. */
+  zero(p: number, bytes: number): void;
   /** Runs one chunk of a product: function fn (the pool's FN_ numbers) with its arguments at `at`. */
   chunk(fn: number, at: number): void;
 }
@@ -302,8 +304,8 @@ export class WasmRuntime {
     const n = rows * cols;
     const ptr = n === 0 ? -1 : this.alloc(n * Ctor.BYTES_PER_ELEMENT);
     if (ptr < 0) return make(new Ctor(n));
+    this.exports.zero(ptr, n * Ctor.BYTES_PER_ELEMENT);
     const data = new Ctor(this.memory.buffer, ptr, n);
-    data.fill(0);
     const M = make(data);
     const block = { ptr, bytes: n * Ctor.BYTES_PER_ELEMENT };
     this.blocks.set(M, block);
