@@ -144,4 +144,21 @@ describe('the step functions in a loop of the caller', () => {
       }
     });
   });
+
+  it('lLayerModel reads an X that lives in kernel memory in place: no second copy, X left as it was', () => {
+    onOwnKernels((k) => {
+      const { X, Y } = data(300, 50, 5);
+      const Xk = k.matrix(X.rows, X.cols);
+      Xk.data.set(X.data);
+      const reach = k.runtime.highWaterBytes();
+      const inPlace = lLayerModel(Xk, Y, [300, 4, 3, 1], { numIterations: 10, learningRate: 0.1 });
+      const grown = k.runtime.highWaterBytes() - reach;
+      assert.ok(grown < Xk.data.byteLength, `training took ${grown} bytes more kernel memory, X is ${Xk.data.byteLength}`);
+      assert.equal(k.owns!(Xk), true);
+      assert.deepEqual(Xk.data, X.data);
+      const copied = lLayerModel(X, Y, [300, 4, 3, 1], { numIterations: 10, learningRate: 0.1 });
+      for (const key of Object.keys(copied.parameters)) assert.deepEqual(inPlace.parameters[key].data, copied.parameters[key].data, key);
+      k.release(Xk);
+    });
+  });
 });

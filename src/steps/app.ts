@@ -113,7 +113,8 @@ function train(fn: string, X: Matrix, layersDims: readonly number[], numIteratio
   const L = layersDims.length - 1;
   const parameters = inKernelMemory(initialize);
   const arena = Arena.of(layerEntries(parameters, L))!;
-  const Xk = intoKernels(X);
+  const inPlace = k.owns?.(X) ?? false;
+  const Xk = inPlace ? X : intoKernels(X);
   try {
     const costs: number[] = [];
     for (let i = 0; i < numIterations; i++) {
@@ -130,7 +131,7 @@ function train(fn: string, X: Matrix, layersDims: readonly number[], numIteratio
     Arena.of(layerEntries(result, L))!.data.set(arena.data);
     return { parameters: result, costs };
   } finally {
-    k.release(Xk);
+    if (!inPlace) k.release(Xk);
     k.release(arena.storage);
   }
 }
@@ -171,7 +172,7 @@ export function predict(X: Matrix, y: Matrix, parameters: Parameters): Predictio
   return { p, probas, accuracy: pairwiseSum(hits) };
 }
 
-/** X copied once into the kernels' memory, where the products read it in place every iteration. */
+/** X copied once into the kernels' memory (unless it lives there already), where the products read it in place every iteration. */
 function intoKernels(X: Matrix): Matrix {
   const Xk = getKernels().matrix(X.rows, X.cols);
   Xk.data.set(X.data);
