@@ -124,7 +124,7 @@ describe('full-batch training with the fused first layer', () => {
         const k = createWasmKernels(dtype, { threads: 2 }) as K;
         const Store = dtype === 'float32' ? Float32Array : Float64Array;
         const X = new Matrix(n0, m, Store.from(x)), Y = new Matrix(1, m, Store.from(y));
-        const options = { learningRate: 0.05, optimizer, l2 };
+        const options = { learningRate: 0.05, optimizer, l2, gram: false }; // the fused step, not the Gram form (test/gram.test.ts)
         const make = (kernels: Kernels<FloatArray>) => new Model({ inputSize: n0, layers, seed: 5, dtype, kernels: kernels as Kernels<Float64Array> });
 
         const stepped = make(k);

@@ -166,7 +166,7 @@ function train<D extends DType>(fn: string, model: Model<D>, trainer: Trainer<D>
     let lr: number;
     do {
       // Another update follows unless this is the last one fit makes (a callback or early stopping may still end it sooner).
-      const event = trainer.update(trainer.iteration + 1 < o.iterations && (epoch + 1 < o.epochs || !trainer.endsEpoch));
+      const event = trainer.update(trainer.iteration + 1 < o.iterations && (epoch + 1 < o.epochs || !trainer.endsEpoch) ? o.iterations - trainer.iteration - 1 : 0);
       costs.set(event.iteration, event.cost);
       lr = event.learningRate;
       if (options.onIteration?.(event) === 'stop') {

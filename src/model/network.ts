@@ -118,9 +118,9 @@ export class Workspace<T extends FloatArray = FloatArray> {
  * each hidden layer's mask is drawn after its A[l] is computed, in layer
  * order, as the course's `D1 = np.random.rand(A1.shape[0], A1.shape[1]) < keep_prob`.
  * @param X - (n[0], m) inputs
- * @param first - layer 1's product from the sums the last update made ahead (W1 and X unchanged since)
+ * @param first - layer 1's product from the sums the last update made ahead (W1 and X unchanged since): a `FirstLayerStep` or the Gram form
  */
-export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>, X: Matrix<T>, dropout?: DropoutPlan, first?: FirstLayerStep<T>): void {
+export function forward<T extends FloatArray>(net: Network<T>, ws: Workspace<T>, X: Matrix<T>, dropout?: DropoutPlan, first?: Pick<FirstLayerStep<T>, 'forward'>): void {
   const k = net.kernels, L = net.layers.length, params = net.parameters.entries;
   let APrev = X;
   for (let l = 1; l <= L; l++) {

@@ -27,12 +27,19 @@
  * same updates as one `fit` over as many iterations, and nothing is
  * allocated per step but the small event it returns. `release()` gives all
  * of it back to the kernels when the training is over.
+ *
+ * Bit for bit, except where full-batch gradient descent or momentum on more
+ * features than examples takes the Gram form (the `gram` option, gram.ts):
+ * fit and `run` then compute each next Z1 from XᵀX, which `step()`, not
+ * knowing that another update follows, does not; the two agree to rounding.
+ * With `gram: false` they agree bit for bit.
  */
 import { DivergenceError, OptionError } from '../errors.ts';
 import type { FirstLayerStep } from '../kernels/types.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import { RandomState } from '../random.ts';
+import { GramFirstLayer, gramPays, hasGramForm } from './gram.ts';
 import { countLabels } from './losses.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { backward, correct, cost, exampleRows, forward, gatherColumns, gatherRows, Workspace, type DropoutPlan } from './network.ts';
@@ -57,10 +64,18 @@ export interface TrainerOptions {
   keepProb?: number | readonly number[];
   /** Seed of the shuffling and the dropout masks (default 0); epoch e uses seed + e. */
   seed?: number;
+  /**
+   * Full-batch gradient descent or momentum on more features than examples
+   * (m ≤ n[0] / 2): compute each next Z1 from the Gram matrix XᵀX (m, m),
+   * without a second pass over X (gram.ts), where it pays for the updates
+   * that follow (default true). The results equal those of W1·X to rounding,
+   * not bit for bit; false computes W1·X every update.
+   */
+  gram?: boolean;
 }
 
 /** The names of `TrainerOptions`, for the unknown-option checks. */
-export const TRAINER_OPTIONS: readonly (keyof TrainerOptions)[] = ['batchSize', 'shuffle', 'optimizer', 'learningRate', 'decay', 'l2', 'keepProb', 'seed'];
+export const TRAINER_OPTIONS: readonly (keyof TrainerOptions)[] = ['batchSize', 'shuffle', 'optimizer', 'learningRate', 'decay', 'l2', 'keepProb', 'seed', 'gram'];
 
 /** What one update did. */
 export interface IterationEvent {
@@ -91,6 +106,8 @@ export interface TrainingPlan {
   /** keep_prob of each hidden layer. */
   keep: number[];
   seed: number;
+  /** Whether full-batch updates may use the Gram form. */
+  gram: boolean;
 }
 
 /** Whether a plan trains on batches gathered from the data set (shuffled, or several per epoch) rather than on X as it is. */
@@ -115,6 +132,8 @@ export function resolveTrainerOptions(fn: string, options: TrainerOptions, m: nu
   if (typeof shuffle !== 'boolean') throw new OptionError(`${fn}: shuffle is ${String(options.shuffle)}; use true or false`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new OptionError(`${fn}: seed is ${seed}; it must be an integer between 0 and 2**32 - 1`);
+  const gram = options.gram ?? true;
+  if (typeof gram !== 'boolean') throw new OptionError(`${fn}: gram is ${String(options.gram)}; use true (the default) or false`);
   const plan: TrainingPlan = {
     batchSize: size,
     batches: Math.ceil(m / size),
@@ -124,6 +143,7 @@ export function resolveTrainerOptions(fn: string, options: TrainerOptions, m: nu
     l2: checkL2(fn, options.l2),
     keep: checkKeepProb(fn, options.keepProb, L),
     seed,
+    gram,
   };
   const decay = checkDecay(fn, options.decay);
   if (decay) plan.decay = decay;
@@ -187,8 +207,15 @@ export class Trainer<D extends DType = 'float64'> {
    * when there is none.
    */
   private fused?: FirstLayerStep<ArrayOf<D>> | null;
-  /** Whether `fused` holds the sums of the next forward pass, made by the last update for the one right after it. */
-  private ahead = false;
+  /**
+   * The first layer's Gram form (full-batch gradient descent or momentum on
+   * more features than examples): made by the first update whose following
+   * updates pay for it, its G computed again for each run of updates (fit,
+   * `run`: X may change between them); null when the plan or the shapes have none.
+   */
+  private gram?: GramFirstLayer<ArrayOf<D>> | null;
+  /** The first layer's sums of the next forward pass, made by the last update for the one right after it. */
+  private ahead?: Pick<FirstLayerStep<ArrayOf<D>>, 'forward'>;
 
   private t = 0;
   private e = 0;
@@ -283,18 +310,20 @@ export class Trainer<D extends DType = 'float64'> {
    * diverged).
    */
   step(): IterationEvent {
-    return this.update(false);
+    return this.update(0);
   }
 
   /**
-   * `step()`, told whether another update follows right after this one, with
+   * `step()`, told how many updates follow right after this one, with
    * nothing in between that changes the parameters or X (fit's loop, `run`).
-   * Full-batch training then computes the first layer's weight gradient, its
-   * update and the next update's first product in one pass over X (see
-   * `FirstLayerStep`), with the same results.
+   * Full-batch training then makes the next update's first product ahead:
+   * from the Gram matrix (`gram`, gradient descent and momentum, where the
+   * following updates pay for it; equal to rounding), or else in the same
+   * pass over X as the first layer's weight gradient and update (see
+   * `FirstLayerStep`; bit for bit).
    * @internal
    */
-  update(more: boolean): IterationEvent {
+  update(following: number): IterationEvent {
     if (this.released) throw new OptionError(`${this.fn}: this trainer was released and has no buffers left to train with; make a new one with model.trainer(X, Y, options)`);
     if (this.model.isReleased) throw new OptionError(`${this.fn}: the model was released and its parameters given back; this trainer cannot update them`);
     const p = this.plan, model = this.model, m = this.examples;
@@ -311,8 +340,9 @@ export class Trainer<D extends DType = 'float64'> {
       A0 = ws.X!;
       Yb = ws.Y!;
     }
-    const first = this.ahead ? this.fused! : undefined;
-    this.ahead = false;
+    const first = this.ahead;
+    this.ahead = undefined;
+    if (!first) this.gram?.invalidate();
     forward(model, ws, A0, this.dropout, first);
     const J = cost(model, ws, Yb, p.l2);
     if (!Number.isFinite(J)) {
@@ -324,15 +354,20 @@ export class Trainer<D extends DType = 'float64'> {
     }
     const right = this.hasAccuracy ? correct(model, ws, Yb) : 0;
     const total = countLabels(model.loss, ws.output.rows, mb);
-    const fused = more && !this.rows ? this.firstLayerStep() : undefined;
+    const gram = following > 0 && !this.rows ? this.gramForm(following) : undefined;
+    const fused = following > 0 && !this.rows && !gram ? this.firstLayerStep() : undefined;
     backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout, fused !== undefined);
-    if (fused) {
+    if (gram) {
+      this.optimizer.step(lr, this.grads, model.parameters);
+      gram.advance(1 / mb, ws.dZ[0], p.l2 > 0 ? p.l2 / mb : 0, lr, p.optimizer, model.parameters.entries[0], this.optimizer.v?.entries[0]);
+      this.ahead = gram;
+    } else if (fused) {
       // Every parameter but W1 as usual, then W1 with its gradient and the next Z1's sums.
       const W1 = model.parameters.entries[0];
       this.optimizer.step(lr, this.grads, model.parameters, W1.data.length);
       const code = this.optimizer.fusedScalars(lr, fused.hyper);
       fused.step(1 / mb, ws.dZ[0], this.grads.entries[0], p.l2 > 0 ? p.l2 / mb : 0, code, this.optimizer.v?.entries[0].data, this.optimizer.s?.entries[0].data);
-      this.ahead = true;
+      this.ahead = fused;
     } else {
       this.optimizer.step(lr, this.grads, model.parameters);
     }
@@ -360,8 +395,29 @@ export class Trainer<D extends DType = 'float64'> {
   run(count: number): IterationEvent | undefined {
     if (!Number.isInteger(count) || count < 0) throw new OptionError(`${this.fn}: run(count) got ${String(count)}; count must be an integer ≥ 0 (the number of updates)`);
     let event: IterationEvent | undefined;
-    for (let i = 0; i < count; i++) event = this.update(i + 1 < count);
+    for (let i = 0; i < count; i++) event = this.update(count - i - 1);
     return event;
+  }
+
+  /**
+   * The first layer's Gram form, with G computed for this run of updates
+   * when the following ones pay for it (undefined when there is none, or it
+   * does not pay). Its buffers are made once.
+   */
+  private gramForm(following: number): GramFirstLayer<ArrayOf<D>> | undefined {
+    const dims = this.model.layerDims, m = this.examples;
+    if (this.gram === undefined) {
+      const applies = this.plan.gram && hasGramForm(this.plan.optimizer) && 2 * m <= dims[0];
+      if (!applies) this.gram = null;
+      else if (gramPays(dims[0], dims[1], m, following)) this.gram = new GramFirstLayer(this.model.kernels, this.X!, dims[1], this.plan.optimizer.type === 'momentum');
+    }
+    const gram = this.gram;
+    if (!gram) return undefined;
+    if (!gram.ready) {
+      if (!gramPays(dims[0], dims[1], m, following)) return undefined;
+      gram.prepare();
+    }
+    return gram;
   }
 
   /** The first layer's fused step, made once (undefined when these kernels or shapes have none). */
@@ -392,6 +448,7 @@ export class Trainer<D extends DType = 'float64'> {
     k.release(this.grads.storage);
     this.optimizer.release();
     this.fused?.release();
+    this.gram?.release();
   }
 
   /** Epoch e begins: its learning rate, the generator seeded with seed + e, the permutation. */
