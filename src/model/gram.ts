@@ -57,8 +57,9 @@ export function gramMatrix<T extends FloatArray>(k: Kernels<T>, X: Matrix<T>, G:
   const n0 = X.rows, m = X.cols;
   const block = k.matrix(m, BLOCK), part = k.matrix(m, m);
   try {
-    const x = X.data, t = block.data;
     for (let r0 = 0; r0 < n0; r0 += BLOCK) {
+      // Read for each block: a product may grow the kernels' memory, which moves a plain memory's arrays.
+      const x = X.data, t = block.data;
       const rows = Math.min(BLOCK, n0 - r0);
       if (rows < BLOCK) t.fill(0);
       for (let i = 0; i < rows; i++) {
