@@ -357,11 +357,7 @@ export class Trainer<D extends DType = 'float64'> {
     const gram = following > 0 && !this.rows ? this.gramForm(following) : undefined;
     const fused = following > 0 && !this.rows && !gram ? this.firstLayerStep() : undefined;
     backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout, fused !== undefined);
-    if (gram) {
-      this.optimizer.step(lr, this.grads, model.parameters);
-      gram.advance(1 / mb, ws.dZ[0], p.l2 > 0 ? p.l2 / mb : 0, lr, p.optimizer, model.parameters.entries[0], this.optimizer.v?.entries[0]);
-      this.ahead = gram;
-    } else if (fused) {
+    if (fused) {
       // Every parameter but W1 as usual, then W1 with its gradient and the next Z1's sums.
       const W1 = model.parameters.entries[0];
       this.optimizer.step(lr, this.grads, model.parameters, W1.data.length);
@@ -370,6 +366,11 @@ export class Trainer<D extends DType = 'float64'> {
       this.ahead = fused;
     } else {
       this.optimizer.step(lr, this.grads, model.parameters);
+      if (gram) {
+        // The next Z1's sums from this update's, through G.
+        gram.advance(1 / mb, ws.dZ[0], p.l2 > 0 ? p.l2 / mb : 0, lr, p.optimizer, model.parameters.entries[0], this.optimizer.v?.entries[0]);
+        this.ahead = gram;
+      }
     }
     this.costSum += J * mb;
     this.seen += mb;
