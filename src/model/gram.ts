@@ -29,18 +29,21 @@ import type { OptimizerConfig } from './optimizers.ts';
 export const RESYNC = 64;
 
 /**
- * Whether the Gram form pays for `following` more updates of a first layer
- * (n1, n0) on m examples: G costs n0·m² multiply-adds once, and about as much
- * again in copying X's blocks (`gramMatrix`; m ≤ n0 / 2 keeps it under half
- * of X's memory); each update saves n1·m·(n0 − m).
+ * Whether training with this optimizer on m examples of n0 features has a
+ * Gram form: an update of W linear in dW (gradient descent, momentum), and
+ * m ≤ n0 / 2, which keeps G under half of X's memory.
  */
-export function gramPays(n0: number, n1: number, m: number, following: number): boolean {
-  return 2 * m <= n0 && following * n1 * (n0 - m) >= 2 * n0 * m;
+export function hasGramForm(optimizer: OptimizerConfig, n0: number, m: number): boolean {
+  return (optimizer.type === 'gd' || optimizer.type === 'momentum') && 2 * m <= n0;
 }
 
-/** The optimizers that have a Gram form: those whose update of W is linear in dW. */
-export function hasGramForm(optimizer: OptimizerConfig): boolean {
-  return optimizer.type === 'gd' || optimizer.type === 'momentum';
+/**
+ * Whether the Gram form pays for `following` more updates of a first layer
+ * (n1, n0) on m examples: G costs n0·m² multiply-adds once, and about as much
+ * again in copying X's blocks (`gramMatrix`); each update saves n1·m·(n0 − m).
+ */
+export function gramPays(n0: number, n1: number, m: number, following: number): boolean {
+  return following * n1 * (n0 - m) >= 2 * n0 * m;
 }
 
 /** Rows of X per block of `gramMatrix`. */

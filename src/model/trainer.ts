@@ -407,19 +407,16 @@ export class Trainer<D extends DType = 'float64'> {
    */
   private gramForm(following: number): GramFirstLayer<ArrayOf<D>> | undefined {
     const dims = this.model.layerDims, m = this.examples;
-    if (this.gram === undefined) {
-      const applies = this.plan.gram && hasGramForm(this.plan.optimizer) && 2 * m <= dims[0];
-      if (!applies) this.gram = null;
-      else if (gramPays(dims[0], dims[1], m, following)) this.gram = new GramFirstLayer(this.model.kernels, this.X!, dims[1], this.plan.optimizer.type === 'momentum');
-    }
-    const gram = this.gram;
-    if (!gram) return undefined;
-    if (!gram.ready) {
+    if (this.gram === undefined && !(this.plan.gram && hasGramForm(this.plan.optimizer, dims[0], m))) this.gram = null;
+    if (this.gram === null) return undefined;
+    if (!this.gram?.ready) {
       if (!gramPays(dims[0], dims[1], m, following)) return undefined;
-      gram.prepare();
+      this.gram ??= new GramFirstLayer(this.model.kernels, this.X!, dims[1], this.plan.optimizer.type === 'momentum');
+      this.gram.prepare();
     }
-    return gram;
+    return this.gram;
   }
+
 
   /** The first layer's fused step, made once (undefined when these kernels or shapes have none). */
   private firstLayerStep(): FirstLayerStep<ArrayOf<D>> | undefined {
