@@ -199,7 +199,6 @@ function modelSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix,
   };
 }
 
-
 async function tfSystems(X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax'): Promise<System[]> {
   if (args.has('--no-tfjs')) return [];
   const tf = await loadTfjs();

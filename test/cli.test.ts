@@ -607,7 +607,6 @@ describe('other commands', () => {
   });
 });
 
-
 describe('the command line before a command', () => {
   test('an unknown command ends stdout with an error event in JSON mode, like any other failure', () => {
     const r = dnn(['fit', '--json']);

@@ -417,7 +417,6 @@ export class Trainer<D extends DType = 'float64'> {
     return this.gram;
   }
 
-
   /** The first layer's fused step, made once (undefined when these kernels or shapes have none). */
   private firstLayerStep(): FirstLayerStep<ArrayOf<D>> | undefined {
     if (this.fused === undefined) {
