@@ -359,22 +359,24 @@ function table(): string {
   const lines: string[] = [];
   const groups = [...new Set(rows.map((r) => r.group))];
   const fixed = (v: number) => v.toFixed(2);
+  /** A ratio rounded down, so that a printed 1.80× is at least 1.80× (1.796 prints as 1.79). */
+  const ratio = (v: number, digits = 2) => (Math.floor(v * 10 ** digits + 1e-9) / 10 ** digits).toFixed(digits);
   for (const g of groups) {
     const rs = rows.filter((r) => r.group === g);
     const numpy = rs.filter((r) => r.system.startsWith('NumPy float64') && r.unit === 'ms').sort((a, b) => a.value - b.value)[0];
     const tfWasm = rs.find((r) => r.system.startsWith('TensorFlow.js wasm'));
     /** " (r× by rounds)": the same ratio taken round by round (see pairedRatio). */
-    const paired = (slow: Row, fast: Row, digits = 2) => slow.rounds && fast.rounds ? ` (${pairedRatio(slow.rounds, fast.rounds).toFixed(digits)}× by rounds)` : '';
+    const paired = (slow: Row, fast: Row, digits = 2) => slow.rounds && fast.rounds ? ` (${ratio(pairedRatio(slow.rounds, fast.rounds), digits)}× by rounds)` : '';
     lines.push(`| ${g} | median | fastest | | |`, '|---|---:|---:|---:|---|');
     for (const r of rs) {
-      let ratio = '';
-      if (r.unit === 'ms' && numpy && r.system.startsWith('dnn float64')) ratio = `${(numpy.value / r.value).toFixed(2)}× NumPy's best${paired(numpy, r)}`;
-      if (r.unit === 'ms' && tfWasm && r.system.startsWith('dnn float32')) ratio = `${(tfWasm.value / r.value).toFixed(1)}× TF.js wasm${paired(tfWasm, r, 1)}`;
+      let against = '';
+      if (r.unit === 'ms' && numpy && r.system.startsWith('dnn float64')) against = `${ratio(numpy.value / r.value)}× NumPy's best${paired(numpy, r)}`;
+      if (r.unit === 'ms' && tfWasm && r.system.startsWith('dnn float32')) against = `${ratio(tfWasm.value / r.value, 1)}× TF.js wasm${paired(tfWasm, r, 1)}`;
       // GEMM: the speed-up of all cores over one thread, same dtype.
       const one = r.unit === 'GFLOP/s' && / \d+ threads$/.test(r.system) ? rs.find((o) => o.system === r.system.replace(/ \d+ threads$/, ' 1 thread')) : undefined;
-      if (one) ratio = `${(r.value / one.value).toFixed(2)}× 1 thread${paired(one, r)}`;
+      if (one) against = `${ratio(r.value / one.value)}× 1 thread${paired(one, r)}`;
       const value = r.unit === 'text' ? r.text! : `${fixed(r.value)} ${r.unit}`;
-      lines.push(`| ${r.system} | ${value} | ${r.fastest === undefined ? '' : `${fixed(r.fastest)} ${r.unit}`} | ${ratio} | ${r.note ?? ''} |`);
+      lines.push(`| ${r.system} | ${value} | ${r.fastest === undefined ? '' : `${fixed(r.fastest)} ${r.unit}`} | ${against} | ${r.note ?? ''} |`);
     }
     lines.push('');
   }
