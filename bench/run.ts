@@ -383,7 +383,14 @@ function table(): string {
   return lines.join('\n');
 }
 
+/** The 1, 5 and 15 minute load averages, as the header prints them. */
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main() {
+  // Taken before anything of the benchmark runs: whether the machine was quiet. The
+  // load average at the end is mostly the benchmark's own (it keeps both cores busy).
+  const started = new Date(), loadAtStart = loadAverage();
+  if (os.loadavg()[0] > 0.5) console.error(`bench: the load average is ${loadAtStart} (1, 5, 15 min): other work is running, and the timings will show it`);
   const npSkip = numpyAvailable();
   const np = npSkip ? [] : [new NumPy(1), new NumPy(2)];
   const rt1 = new WasmRuntime({ threads: 1 });
@@ -406,7 +413,7 @@ async function main() {
     const numpyVersion = np[0] ? (await np[0].ask('info')).numpy : undefined;
     const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
       `WebAssembly ${rt1.relaxed ? 'relaxed SIMD (FMA)' : `SIMD (relaxed SIMD ${wasmRelaxedSupported() ? 'available' : 'off'})`}; NumPy ${numpyVersion ?? `(${npSkip})`}; ` +
-      `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+      `load average (1, 5, 15 min) ${loadAtStart} at the start (${started.toISOString()}), ${loadAverage()} at the end`;
     const header = `## ${new Date().toISOString()}${quick ? ' (--quick smoke run: few samples, not a result)' : ''}\n\n${machine}\n\nSamples: ${ROUNDS}×${BATCH} per system after ${WARMUP} warm-up, systems alternating; GEMM ${GEMM_ROUNDS}×${GEMM_BATCH} after ${GEMM_WARMUP} warm-up; ${SETTLE_MS} ms pause between systems, then ${WARM_MS} ms of untimed runs before each batch.${catSkip ? ` Cat rows skipped: ${catSkip}.` : ''}${npSkip ? ` NumPy ${npSkip}.` : ''}\n\n`;
     const text = header + table();
     console.log(text);
