@@ -208,6 +208,9 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     else for (let c = 0; c < jobs.count; c++) chunk(fn, chunkAddress(c));
   }
 
+  /** The current product's scale and epilogue (bias, activation and its output, by address), for its path function. */
+  const epi = { alpha: 1, bias: 0, code: 0, slope: 0, out: 0, ldo: 0 };
+
   /** Whether C (M, N) = A·B takes the rank path (1) over K in parts. */
   const rankInParts = (M: number, N: number, K: number) => M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64 && rankParts(K) > 1;
   /** Whether C (M, ·) = A·Bᵀ with A (M, K) takes the dot path (8). */
@@ -221,130 +224,143 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     try {
       const pa = addr(A), pb = addr(B);
       const pc = addr(C, false);
-      const pbias = ep?.bias ? addr(ep.bias) : 0;
+      epi.alpha = alpha;
+      epi.bias = ep?.bias ? addr(ep.bias) : 0;
       const code = act ? ACT_CODE[act] ?? 0 : 0;
-      const pout = code ? addr(ep!.out!, false) : 0;
-      const slope = ep?.slope ?? 0;
-      const lda = A.cols * es, ldb = B.cols * es, ldc = N * es, ldo = N * es;
+      epi.code = code;
+      epi.out = code ? addr(ep!.out!, false) : 0;
+      epi.slope = ep?.slope ?? 0;
+      epi.ldo = N * es;
+      const lda = A.cols * es, ldb = B.cols * es, ldc = N * es;
       jobs.clear();
-      if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) {
-        // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
-        // streams through row by row. A long K is summed in parts, each into a
-        // block of its own (rows padded to whole cache lines), and the threads
-        // claim parts: each reads whole rows of a contiguous stretch of B (X, the
-        // big operand), which the hardware prefetches best, far from the other
-        // threads' stretches (spreadOrder); the blocks are then added pairwise
-        // into C (sumr). Float32 W1·X on two threads ran at 1.7–1.8
-        // times one thread's speed this way, 1.4–1.5 with the column split below.
-        const parts = rankParts(K);
-        if (parts > 1) {
-          const lds = roundUp(N * es, 64), pst = M * lds;
-          const ps = take(parts * pst);
-          const parallel = M * N * K >= PARALLEL_MIN_MACS && rt.threads > 1;
-          spreadOrder(parts, parallel ? rt.threads : 1, order);
-          for (let q = 0; q < parts; q++) {
-            const p = order[q], k0 = rankPartStart(K, parts, p), k1 = rankPartStart(K, parts, p + 1);
-            jobs.add(M, N, k1 - k0, pa + k0 * es, lda, 0, pb + k0 * ldb, ldb, 0, ps + p * pst, lds,
-              0, ps + p * pst, lds, 1, 0, 0, 0, 0, 0);
-          }
-          runJobs(fnRank, parallel);
-          sumParts(M, N, parts, ps, lds, pst, pc, ldc, alpha, pbias, code, slope, pout, ldo);
-          finish(C, pc, ep, code, pout, M, N);
-          return;
-        }
-        // A shorter K: threads take column blocks of C. The rank kernel rewrites
-        // every element of its C once per few k, so two threads writing the same
-        // rows would share a cache line at every block boundary and pass it back
-        // and forth: each thread sums into a block of its own, rows padded to
-        // whole cache lines, and copies it into C once at the end.
-        const n = splitColumns(M, N, K, rt.threads);
-        let ps = pc, lds = ldc;
-        if (n > 1) {
-          let bytes = 0;
-          for (let b = 0; b < n; b++) bytes += M * roundUp((bounds[2 * b + 1] - bounds[2 * b]) * es, 64);
-          ps = take(bytes);
-        }
-        for (let b = 0; b < n; b++) {
-          const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
-          if (n > 1) lds = roundUp((j1 - j0) * es, 64);
-          jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * es, ldb, 0, ps, lds,
-            0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
-          if (n > 1) ps += M * lds;
-        }
-        runJobs(fnRank);
-        finish(C, pc, ep, code, pout, M, N);
-        return;
-      }
-      if (!transA && transB && dotPath(M, K)) {
-        // (8) dW = dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ
-        // in L1 while A_prev streams through; threads take column blocks of C
-        // (rows of A_prev).
-        for (let b = 0, n = splitColumns(M, N, K, chunksFor(M * N * K)); b < n; b++) {
-          const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
-          jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * ldb, ldb, 0, pc + j0 * es, ldc,
-            0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
-        }
-        runJobs(fnDot);
-        finish(C, pc, ep, code, pout, M, N);
-        return;
-      }
-      // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
-      let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
-      let ps = pc, lds = ldc, trans = 0;
-      if (!transB) {
-        // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
-        Mc = M; Nc = N;
-        psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
-        if (M >= PACK_MIN_ROWS) {
-          // Many row tiles read every panel of B: pack B once into contiguous NR-wide
-          // panels, so a panel's rows are not a row stride apart (a power-of-two stride,
-          // as m = 1024, puts them all in one cache set).
-          pbs = take(K * roundUp(N, NR) * es);
-          packPanels(pb, ldb, es, K, N, pbs);
-          ldbs = NR * es; pst = K * NR * es;
-        } else {
-          pbs = pb; ldbs = ldb; pst = NR * es;
-        }
-      } else if (transA || M <= N) {
-        // C = op(A) · Bᵀ computed as Cᵀ = B · op(A)ᵀ, so B (the larger) is read by scalars
-        // along its rows; op(A)ᵀ is A itself (transA) or A packed into panels.
-        Mc = N; Nc = M;
-        psa = pb; ars = ldb; acs = es;
-        if (transA) { pbs = pa; ldbs = lda; pst = NR * es; }
-        else {
-          pbs = take(K * roundUp(M, NR) * es);
-          packPanels(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
-          ldbs = NR * es; pst = K * NR * es;
-        }
-        trans = 1;
-        ps = take(N * M * es); lds = M * es;
-      } else {
-        // C = A · Bᵀ with A the larger: pack Bᵀ (element (k, j) = B[j, k]).
-        Mc = M; Nc = N;
-        psa = pa; ars = lda; acs = es;
-        pbs = take(K * roundUp(N, NR) * es);
-        packPanels(pb, es, ldb, K, N, pbs);
-        ldbs = NR * es; pst = K * NR * es;
-      }
-      jobs.clear(); // packPanels used the table
-      for (let b = 0, n = split(Mc, Nc, K, tile.mr, NR); b < n; b++) {
-        const i0 = bounds[4 * b], i1 = bounds[4 * b + 1], j0 = bounds[4 * b + 2], j1 = bounds[4 * b + 3];
-        // Offsets of this block in the sums, the B side, and C / out / bias.
-        const cOff = trans ? i0 * es + j0 * ldc : i0 * ldc + j0 * es;
-        const oOff = trans ? i0 * es + j0 * ldo : i0 * ldo + j0 * es;
-        const bOff = trans ? j0 * es : i0 * es;
-        jobs.add(i1 - i0, j1 - j0, K,
-          psa + i0 * ars, ars, acs,
-          pbs + (j0 / NR) * pst, ldbs, pst,
-          ps + i0 * lds + j0 * es, lds,
-          trans, pc + cOff, ldc,
-          alpha, pbias ? pbias + bOff : 0, code, slope, pout ? pout + oOff : 0, ldo);
-      }
-      runJobs(fnId);
-      finish(C, pc, ep, code, pout, M, N);
+      // Each path is a function of its own: V8 optimizes a hot function as a
+      // whole, and compiling all three paths as one took tens of milliseconds and
+      // a few megabytes of compiler memory on top of the training's.
+      if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) rankProduct(M, N, K, pa, lda, pb, ldb, pc, ldc);
+      else if (!transA && transB && dotPath(M, K)) dotProduct(M, N, K, pa, lda, pb, ldb, pc, ldc);
+      else tiledProduct(transA, transB, M, N, K, pa, lda, pb, ldb, pc, ldc);
+      finish(C, pc, ep, code, epi.out, M, N);
     } finally {
       freeScratch();
     }
+  }
+
+  // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
+  // streams through row by row. A long K is summed in parts, each into a
+  // block of its own (rows padded to whole cache lines), and the threads
+  // claim parts: each reads whole rows of a contiguous stretch of B (X, the
+  // big operand), which the hardware prefetches best, far from the other
+  // threads' stretches (spreadOrder); the blocks are then added pairwise
+  // into C (sumr). Float32 W1·X on two threads ran at 1.7–1.8
+  // times one thread's speed this way, 1.4–1.5 with the column split below.
+  function rankProduct(M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number): void {
+    const { alpha, bias: pbias, code, slope, out: pout, ldo } = epi;
+    const parts = rankParts(K);
+    if (parts > 1) {
+      const lds = roundUp(N * es, 64), pst = M * lds;
+      const ps = take(parts * pst);
+      const parallel = M * N * K >= PARALLEL_MIN_MACS && rt.threads > 1;
+      spreadOrder(parts, parallel ? rt.threads : 1, order);
+      for (let q = 0; q < parts; q++) {
+        const p = order[q], k0 = rankPartStart(K, parts, p), k1 = rankPartStart(K, parts, p + 1);
+        jobs.add(M, N, k1 - k0, pa + k0 * es, lda, 0, pb + k0 * ldb, ldb, 0, ps + p * pst, lds,
+          0, ps + p * pst, lds, 1, 0, 0, 0, 0, 0);
+      }
+      runJobs(fnRank, parallel);
+      sumParts(M, N, parts, ps, lds, pst, pc, ldc, alpha, pbias, code, slope, pout, ldo);
+      return;
+    }
+    // A shorter K: threads take column blocks of C. The rank kernel rewrites
+    // every element of its C once per few k, so two threads writing the same
+    // rows would share a cache line at every block boundary and pass it back
+    // and forth: each thread sums into a block of its own, rows padded to
+    // whole cache lines, and copies it into C once at the end.
+    const n = splitColumns(M, N, K, rt.threads);
+    let ps = pc, lds = ldc;
+    if (n > 1) {
+      let bytes = 0;
+      for (let b = 0; b < n; b++) bytes += M * roundUp((bounds[2 * b + 1] - bounds[2 * b]) * es, 64);
+      ps = take(bytes);
+    }
+    for (let b = 0; b < n; b++) {
+      const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
+      if (n > 1) lds = roundUp((j1 - j0) * es, 64);
+      jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * es, ldb, 0, ps, lds,
+        0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
+      if (n > 1) ps += M * lds;
+    }
+    runJobs(fnRank);
+  }
+
+  // (8) dW = dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ
+  // in L1 while A_prev streams through; threads take column blocks of C
+  // (rows of A_prev).
+  function dotProduct(M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number): void {
+    const { alpha, bias: pbias, code, slope, out: pout, ldo } = epi;
+    for (let b = 0, n = splitColumns(M, N, K, chunksFor(M * N * K)); b < n; b++) {
+      const j0 = bounds[2 * b], j1 = bounds[2 * b + 1];
+      jobs.add(M, j1 - j0, K, pa, lda, 0, pb + j0 * ldb, ldb, 0, pc + j0 * es, ldc,
+        0, pc + j0 * es, ldc, alpha, pbias, code, slope, pout ? pout + j0 * es : 0, ldo);
+    }
+    runJobs(fnDot);
+  }
+
+  /** The other products: register tiles over packed or strided panels, threads taking blocks of tiles. */
+  function tiledProduct(transA: boolean, transB: boolean, M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number): void {
+    const { alpha, bias: pbias, code, slope, out: pout, ldo } = epi;
+    // The sums: S (Mc, Nc) = Σ_k As(i, k) · Bs(k, j), B side read as rows (or packed panels).
+    let Mc: number, Nc: number, psa: number, ars: number, acs: number, pbs: number, ldbs: number, pst: number;
+    let ps = pc, lds = ldc, trans = 0;
+    if (!transB) {
+      // C = op(A) · B: A by scalars (either orientation), B's rows as they are.
+      Mc = M; Nc = N;
+      psa = pa; ars = transA ? es : lda; acs = transA ? lda : es;
+      if (M >= PACK_MIN_ROWS) {
+        // Many row tiles read every panel of B: pack B once into contiguous NR-wide
+        // panels, so a panel's rows are not a row stride apart (a power-of-two stride,
+        // as m = 1024, puts them all in one cache set).
+        pbs = take(K * roundUp(N, NR) * es);
+        packPanels(pb, ldb, es, K, N, pbs);
+        ldbs = NR * es; pst = K * NR * es;
+      } else {
+        pbs = pb; ldbs = ldb; pst = NR * es;
+      }
+    } else if (transA || M <= N) {
+      // C = op(A) · Bᵀ computed as Cᵀ = B · op(A)ᵀ, so B (the larger) is read by scalars
+      // along its rows; op(A)ᵀ is A itself (transA) or A packed into panels.
+      Mc = N; Nc = M;
+      psa = pb; ars = ldb; acs = es;
+      if (transA) { pbs = pa; ldbs = lda; pst = NR * es; }
+      else {
+        pbs = take(K * roundUp(M, NR) * es);
+        packPanels(pa, es, lda, K, M, pbs); // panel element (k, i) = A[i, k]
+        ldbs = NR * es; pst = K * NR * es;
+      }
+      trans = 1;
+      ps = take(N * M * es); lds = M * es;
+    } else {
+      // C = A · Bᵀ with A the larger: pack Bᵀ (element (k, j) = B[j, k]).
+      Mc = M; Nc = N;
+      psa = pa; ars = lda; acs = es;
+      pbs = take(K * roundUp(N, NR) * es);
+      packPanels(pb, es, ldb, K, N, pbs);
+      ldbs = NR * es; pst = K * NR * es;
+    }
+    jobs.clear(); // packPanels used the table
+    for (let b = 0, n = split(Mc, Nc, K, tile.mr, NR); b < n; b++) {
+      const i0 = bounds[4 * b], i1 = bounds[4 * b + 1], j0 = bounds[4 * b + 2], j1 = bounds[4 * b + 3];
+      // Offsets of this block in the sums, the B side, and C / out / bias.
+      const cOff = trans ? i0 * es + j0 * ldc : i0 * ldc + j0 * es;
+      const oOff = trans ? i0 * es + j0 * ldo : i0 * ldo + j0 * es;
+      const bOff = trans ? j0 * es : i0 * es;
+      jobs.add(i1 - i0, j1 - j0, K,
+        psa + i0 * ars, ars, acs,
+        pbs + (j0 / NR) * pst, ldbs, pst,
+        ps + i0 * lds + j0 * es, lds,
+        trans, pc + cOff, ldc,
+        alpha, pbias ? pbias + bOff : 0, code, slope, pout ? pout + oOff : 0, ldo);
+    }
+    runJobs(fnId);
   }
 
   /** Copies results out of scratch for foreign matrices; activations the wasm epilogue does not have. */
