@@ -245,14 +245,16 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     }
   }
 
-  // (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
-  // streams through row by row. A long K is summed in parts, each into a
-  // block of its own (rows padded to whole cache lines), and the threads
-  // claim parts: each reads whole rows of a contiguous stretch of B (X, the
-  // big operand), which the hardware prefetches best, far from the other
-  // threads' stretches (spreadOrder); the blocks are then added pairwise
-  // into C (sumr). Float32 W1·X on two threads ran at 1.7–1.8
-  // times one thread's speed this way, 1.4–1.5 with the column split below.
+  /**
+   * (1) Z = W·X with few rows: rank updates of all of C, kept in L1, while B
+   * streams through row by row. A long K is summed in parts, each into a
+   * block of its own (rows padded to whole cache lines), and the threads
+   * claim parts: each reads whole rows of a contiguous stretch of B (X, the
+   * big operand), which the hardware prefetches best, far from the other
+   * threads' stretches (spreadOrder); the blocks are then added pairwise
+   * into C (sumr). Float32 W1·X on two threads ran at 1.7–1.8
+   * times one thread's speed this way, 1.4–1.5 with the column split below.
+   */
   function rankProduct(M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number): void {
     const { alpha, bias: pbias, code, slope, out: pout, ldo } = epi;
     const parts = rankParts(K);
@@ -292,9 +294,11 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
     runJobs(fnRank);
   }
 
-  // (8) dW = dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ
-  // in L1 while A_prev streams through; threads take column blocks of C
-  // (rows of A_prev).
+  /**
+   * (8) dW = dZ·A_prevᵀ with a small dZ: dot products of contiguous rows, dZ
+   * in L1 while A_prev streams through; threads take column blocks of C
+   * (rows of A_prev).
+   */
   function dotProduct(M: number, N: number, K: number, pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number): void {
     const { alpha, bias: pbias, code, slope, out: pout, ldo } = epi;
     for (let b = 0, n = splitColumns(M, N, K, chunksFor(M * N * K)); b < n; b++) {
