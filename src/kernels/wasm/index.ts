@@ -211,8 +211,10 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
   /** The current product's scale and epilogue (bias, activation and its output, by address), for its path function. */
   const epi = { alpha: 1, bias: 0, code: 0, slope: 0, out: 0, ldo: 0 };
 
+  /** Whether C (M, N) = A·B takes the rank path (1). */
+  const rankPath = (M: number, N: number, K: number) => M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64;
   /** Whether C (M, N) = A·B takes the rank path (1) over K in parts. */
-  const rankInParts = (M: number, N: number, K: number) => M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64 && rankParts(K) > 1;
+  const rankInParts = (M: number, N: number, K: number) => rankPath(M, N, K) && rankParts(K) > 1;
   /** Whether C (M, ·) = A·Bᵀ with A (M, K) takes the dot path (8). */
   const dotPath = (M: number, K: number) => M * K * es <= DOT_MAX_BYTES && K >= 16;
 
@@ -236,7 +238,7 @@ export function createWasmKernels(dtype: DType = 'float64', options: WasmKernelO
       // Each path is a function of its own: V8 optimizes a hot function as a
       // whole, and compiling all three paths as one took tens of milliseconds and
       // a few megabytes of compiler memory on top of the training's.
-      if (!transA && !transB && M <= RANK_MAX_ROWS && M * N * es <= RANK_MAX_BYTES && K >= 64) rankProduct(M, N, K, pa, lda, pb, ldb, pc, ldc);
+      if (!transA && !transB && rankPath(M, N, K)) rankProduct(M, N, K, pa, lda, pb, ldb, pc, ldc);
       else if (!transA && transB && dotPath(M, K)) dotProduct(M, N, K, pa, lda, pb, ldb, pc, ldc);
       else tiledProduct(transA, transB, M, N, K, pa, lda, pb, ldb, pc, ldc);
       finish(C, pc, ep, code, epi.out, M, N);
