@@ -183,6 +183,22 @@ def warm_up(f, ms):
         f()
 
 
+def openblas_kernel():
+    """The kernel family OpenBLAS chose (e.g. 'Haswell', 'SkylakeX'), read from
+    the library NumPy loaded; None when NumPy's BLAS is not an OpenBLAS found here."""
+    import ctypes
+    import glob
+    libs = os.path.join(os.path.dirname(np.__file__), os.pardir, 'numpy.libs')
+    for path in glob.glob(os.path.join(libs, '*openblas*.so*')):
+        lib = ctypes.CDLL(path)
+        for name in ('scipy_openblas_get_corename64_', 'scipy_openblas_get_corename', 'openblas_get_corename'):
+            f = getattr(lib, name, None)
+            if f is not None:
+                f.restype = ctypes.c_char_p
+                return f().decode()
+    return None
+
+
 def main():
     s = State()
     for line in sys.stdin:
@@ -233,6 +249,7 @@ def main():
             out['seconds'] = time.perf_counter() - t0
         elif cmd[0] == 'info':
             out['numpy'] = np.__version__
+            out['openblas'] = openblas_kernel()
             out['threads'] = os.environ.get('OPENBLAS_NUM_THREADS')
         print(json.dumps(out), flush=True)
 

@@ -13,7 +13,9 @@
  *        --no-append (print only), --no-tfjs, --no-numpy,
  *        --plain (keep plain SIMD: by default the benchmark restarts Node 20 with
  *        --experimental-wasm-relaxed-simd, so dnn uses fused multiply-add as a
- *        browser or a newer Node does; the table's header says which ran).
+ *        browser or a newer Node does; the table's header says which ran),
+ *        --openblas-env (keep OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for NumPy;
+ *        see OPENBLAS_KERNEL_SETTINGS).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -111,11 +113,36 @@ const pairedRatio = (a: number[], b: number[]) => median(a.map((t, r) => t / b[r
 // ---------------------------------------------------------------------------
 // NumPy: the tutorial's code in a persistent Python process per thread count.
 
+/**
+ * OpenBLAS settings that choose its kernels rather than its threads. Some
+ * machines set them for older OpenBLAS builds that miscompute on newer
+ * processors (this one has OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE=512,
+ * on a Zen 5 with AVX-512). A current NumPy then runs the AVX2 kernels, 1.2 to
+ * 1.9 times slower on the products timed here. NumPy's processes start without
+ * them (both together, as they were set together), so it is timed at its best;
+ * --openblas-env keeps them. The header names the kernel OpenBLAS ran.
+ */
+const OPENBLAS_KERNEL_SETTINGS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+const keepOpenblasEnv = args.has('--openblas-env');
+
+function numpyEnv(threads: number): NodeJS.ProcessEnv {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  if (!keepOpenblasEnv) for (const name of OPENBLAS_KERNEL_SETTINGS) delete env[name];
+  return env;
+}
+
+/** What the header says of the OpenBLAS settings above. */
+function openblasEnvNote(): string {
+  const set = OPENBLAS_KERNEL_SETTINGS.filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
+  if (!set.length) return '';
+  return keepOpenblasEnv ? ` (${set.join(', ')} kept: --openblas-env)` : ` (${set.join(', ')} in the environment, removed for NumPy)`;
+}
+
 class NumPy {
   private proc: ChildProcessWithoutNullStreams;
   private lines: AsyncIterableIterator<string>;
   constructor(readonly threads: number) {
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+    const env = numpyEnv(threads);
     this.proc = spawn('python3', [join(here, 'numpy_tutorial.py')], { env });
     this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
   }
@@ -412,7 +439,8 @@ async function main() {
     await peakRows(rt1.relaxed);
     await gemmRows(np, rt1, rtN);
     if (!catSkip) await trainingRows(np);
-    const numpyVersion = np[0] ? (await np[0].ask('info')).numpy : undefined;
+    const info = np[0] ? await np[0].ask('info') : undefined;
+    const numpyVersion = info ? `${info.numpy}, OpenBLAS ${info.openblas ?? '(kernel not found)'}${openblasEnvNote()}` : undefined;
     const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
       `WebAssembly ${rt1.relaxed ? 'relaxed SIMD (FMA)' : `SIMD (relaxed SIMD ${wasmRelaxedSupported() ? 'available' : 'off'})`}; NumPy ${numpyVersion ?? `(${npSkip})`}; ` +
       `load average (1, 5, 15 min) ${loadAtStart} at the start (${started.toISOString()}), ${loadAverage()} at the end`;
