@@ -126,7 +126,7 @@ const OPENBLAS_KERNEL_SETTINGS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
 const keepOpenblasEnv = args.has('--openblas-env');
 
 function numpyEnv(threads: number): NodeJS.ProcessEnv {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
   if (!keepOpenblasEnv) for (const name of OPENBLAS_KERNEL_SETTINGS) delete env[name];
   return env;
 }
