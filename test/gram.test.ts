@@ -29,15 +29,16 @@ function data(m = M, seed = 7): { X: Matrix; Y: Matrix } {
 }
 
 /** Kernels that count the products by the shape of their second operand. */
-function counting<T extends FloatArray>(k: Kernels<T>): { kernels: Kernels<T>; gram: () => number; direct: () => number } {
-  let gram = 0, direct = 0;
+function counting<T extends FloatArray>(k: Kernels<T>): { kernels: Kernels<T>; gram: () => number; direct: () => number; weights: () => number } {
+  let gram = 0, direct = 0, weights = 0;
   const kernels = Object.create(k) as Kernels<T>;
   kernels.gemm = (tA, tB, alpha, A, B, C, epilogue) => {
     if (!tA && !tB && B.rows === B.cols && B.rows === C.cols && C.rows === LAYERS[0].units) gram++; // dZ1 · G
     if (!tA && !tB && B.rows === N0) direct++; // W1 · X
+    if (!tA && tB && B.rows === N0 && C.cols === N0) weights++; // dW1 = dZ1·Xᵀ, or the held-back updates S·Xᵀ
     k.gemm(tA, tB, alpha, A, B, C, epilogue);
   };
-  return { kernels, gram: () => gram, direct: () => direct };
+  return { kernels, gram: () => gram, direct: () => direct, weights: () => weights };
 }
 
 function train<T extends FloatArray>(kernels: Kernels<T>, options: FitOptions, m = M) {
@@ -68,6 +69,9 @@ describe('the Gram form of full-batch training', () => {
         assert.equal(counted.gram(), ahead - resyncs, 'products with G');
         const momentum = typeof options.optimizer === 'object' && options.optimizer.type === 'momentum';
         assert.equal(counted.direct(), 1 + resyncs * (momentum ? 2 : 1), 'products W1·X: the first forward pass and the resynchronisations (and v1·X with momentum)');
+        // Plain gradient descent holds W1's updates back: one product over X at each resynchronisation, and two in the last update (the held updates, then its own dW1).
+        const held = !momentum && !options.l2;
+        assert.equal(counted.weights(), held ? resyncs + 2 : iterations, 'products over X for W1\'s updates');
         const plain = counting(kernels);
         const direct = train(plain.kernels, { ...options, gram: false });
         assert.equal(plain.gram(), 0, 'gram: false makes no product with G');
@@ -156,6 +160,55 @@ describe('the Gram form of full-batch training', () => {
     const gram = runs(true), direct = runs(false);
     assertNumber(gram.after, direct.after, 'the last cost', { abs: 1e-13, rel: 1e-12 });
     direct.parameters.forEach((v, i) => assertNumber(gram.parameters[i], v, `parameter ${i}`, { abs: 1e-13, rel: 1e-12 }));
+  });
+
+  it('gradient descent holds W1\'s updates back, and makes them whenever the model is read', () => {
+    for (const kernels of [refKernels, createWasmKernels('float64', { threads: 2 })] as Kernels<Float64Array>[]) {
+      const options: FitOptions = { iterations: 2 * RESYNC + 5, learningRate: 0.05 };
+      // A reference: W1 after every update, computed directly.
+      const direct: Float64Array[] = [];
+      const plain = new Model({ inputSize: N0, layers: LAYERS, seed: 3, kernels });
+      const { X, Y } = data();
+      plain.fit(X, Y, { ...options, gram: false, onIteration: () => { direct.push(Float64Array.from(plain.W(1).data)); } });
+      const c = counting(kernels);
+      const model = new Model({ inputSize: N0, layers: LAYERS, seed: 3, kernels: c.kernels });
+      const W1 = model.W(1); // a view taken before training
+      let read = 0, worst = 0;
+      model.fit(X, Y, {
+        ...options,
+        onIteration: ({ iteration }) => {
+          if (iteration % 3 !== 0) return; // the other updates stay held back
+          const before = c.weights();
+          const now = model.parameters.entries[0].data;
+          assert.equal(c.weights() - before, iteration % RESYNC === 0 || iteration === options.iterations! - 1 ? 0 : 1, `iteration ${iteration}: reading the model makes the held updates`);
+          assert.equal(model.parameters.entries[0].data, now, 'a second read makes nothing');
+          assert.equal(c.weights() - before, iteration % RESYNC === 0 || iteration === options.iterations! - 1 ? 0 : 1);
+          direct[iteration].forEach((v, i) => assertNumber(W1.data[i], v, `iteration ${iteration}, W1[${i}]`, { abs: 1e-13, rel: 1e-12 }));
+          for (let i = 0; i < now.length; i++) worst = Math.max(worst, Math.abs(now[i] - direct[iteration][i]));
+          read++;
+        },
+      });
+      assert.equal(read, Math.ceil(options.iterations! / 3));
+      assert.ok(c.gram() > 0, 'the Gram form was used');
+      // Stopped by a callback between resynchronisations: the fit ends with every update made.
+      const stopped = new Model({ inputSize: N0, layers: LAYERS, seed: 3, kernels });
+      stopped.fit(X, Y, { ...options, onIteration: ({ iteration }) => iteration === RESYNC + 9 && 'stop' });
+      direct[RESYNC + 9].forEach((v, i) => assertNumber(stopped.W(1).data[i], v, `stopped, W1[${i}]`, { abs: 1e-13, rel: 1e-12 }));
+      // A trainer's release makes them too, and a released model keeps none.
+      const t = new Model({ inputSize: N0, layers: LAYERS, seed: 3, kernels });
+      const trainer = t.trainer(X, Y, { learningRate: 0.05 });
+      for (let i = 0; i < 30; i++) trainer.update(100);
+      const view = t.W(1).data; // reading makes them; hold a few more back
+      for (let i = 0; i < 10; i++) trainer.update(100);
+      trainer.release();
+      direct[39].forEach((v, i) => assertNumber(view[i], v, `released, W1[${i}]`, { abs: 1e-13, rel: 1e-12 }));
+      const gone = new Model({ inputSize: N0, layers: LAYERS, seed: 3, kernels });
+      const t2 = gone.trainer(X, Y, { learningRate: 0.05 });
+      for (let i = 0; i < 10; i++) t2.update(100);
+      gone.release();
+      t2.release();
+      console.log(`# gram, W1 read between held updates (${kernels.name}): largest difference from the direct updates ${worst.toExponential(2)} (|W1| < 0.3)`);
+    }
   });
 
   it('gives its kernel memory back when the fit ends', () => {

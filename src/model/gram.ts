@@ -14,7 +14,17 @@
  *   momentum           V = β·V + (1 − β)·(dW·X);   P = P − α·V
  * dZ·G is n1·m² multiply-adds where W·X is n1·n0·m: with more features than
  * examples (the cat model's 12288 and 209) the first layer's work per update
- * is then dW alone, about half of it. The update of W itself is the usual one.
+ * is then dW alone, about half of it.
+ *
+ * Plain gradient descent without L2 need not make dW either. Its updates of
+ * W add up to
+ *   W = W₀ − Σ αₜ·a·dZₜ·Xᵀ = W₀ − S·Xᵀ,   S = Σ αₜ·a·dZₜ  (n1, m)
+ * and nothing in an update reads W but P: the update adds αₜ·a·dZₜ to S (n1·m
+ * additions) and leaves W as it is, pending. `settle` makes the one product
+ * S·Xᵀ and subtracts it from W: at every resynchronisation below, when the
+ * run of updates ends, and when anything else reads the model (the trainer
+ * hands the model `settle`, see Model.parameters). A run of k updates then
+ * reads X about k / RESYNC times instead of k.
  *
  * P is the same sum as W·X taken another way, so it differs from it by
  * rounding, which would accumulate: every `RESYNC` updates P (and V) are
@@ -35,6 +45,14 @@ export const RESYNC = 64;
  */
 export function hasGramForm(optimizer: OptimizerConfig, n0: number, m: number): boolean {
   return (optimizer.type === 'gd' || optimizer.type === 'momentum') && 2 * m <= n0;
+}
+
+/**
+ * Whether the Gram form also holds W's updates back (see above): plain
+ * gradient descent without L2, whose update of W is a sum of products over X.
+ */
+export function defersWeights(optimizer: OptimizerConfig, l2: number): boolean {
+  return optimizer.type === 'gd' && l2 === 0;
 }
 
 /**
@@ -88,6 +106,10 @@ export class GramFirstLayer<T extends FloatArray> {
   /** dW·X of the last update. */
   private readonly D: Matrix<T>;
   private readonly V?: Matrix<T>;
+  /** Σ αₜ·a·dZₜ of the updates held back from W (`defer` only). */
+  private readonly S?: Matrix<T>;
+  /** Whether S holds updates that W does not have yet. */
+  private held = false;
   /** Updates since P was last computed from W; -1 when P is not W·X (none yet, or W may have changed since). */
   private since = -1;
   /** Whether G is XᵀX of X as it is now: from `prepare` until `invalidate`. */
@@ -98,13 +120,20 @@ export class GramFirstLayer<T extends FloatArray> {
    * @param X - (n0, m) the inputs, read by `prepare` and every direct product
    * @param n1 - the first layer's units
    * @param momentum - whether V is kept
+   * @param defer - whether W's updates are held back (`defersWeights`; gradient descent only)
    */
-  constructor(private readonly k: Kernels<T>, private readonly X: Matrix<T>, n1: number, momentum: boolean) {
+  constructor(private readonly k: Kernels<T>, private readonly X: Matrix<T>, n1: number, momentum: boolean, readonly defer = false) {
     const m = X.cols;
     this.G = k.matrix(m, m);
     this.P = k.matrix(n1, m);
     this.D = k.matrix(n1, m);
     if (momentum) this.V = k.matrix(n1, m);
+    if (defer) this.S = k.matrix(n1, m);
+  }
+
+  /** Whether W lacks updates that `settle` would make. */
+  get pending(): boolean {
+    return this.held;
   }
 
   /** Whether G is ready for `advance`. */
@@ -152,6 +181,46 @@ export class GramFirstLayer<T extends FloatArray> {
     this.since++;
   }
 
+  /**
+   * `advance` for gradient descent without L2 when W's update is held back:
+   * S += α·a·dZ instead of W −= α·a·dZ·Xᵀ (the optimizer updated every other
+   * parameter), and the next sums from G; at a resynchronisation W is settled
+   * and P computed from it.
+   * @param alpha - a, the backward pass's 1/m
+   * @param dZ - (n1, m) the first layer's dZ of this update
+   * @param learningRate - α of this update
+   * @param W - (n1, n0) the weights, without the updates held back
+   * @param scratch - (n1, n0) memory `settle` may use (the trainer's dW, which this form does not make)
+   */
+  advanceDeferred(alpha: number, dZ: Matrix<T>, learningRate: number, W: Matrix<T>, scratch: Matrix<T>): void {
+    const k = this.k, P = this.P, D = this.D;
+    k.axpy(learningRate * alpha, dZ.data, this.S!.data);
+    this.held = true;
+    if (this.since < 0 || this.since + 1 >= RESYNC) {
+      this.settle(W, scratch);
+      k.gemm(false, false, 1, W, this.X, P);
+      this.since = 0;
+      return;
+    }
+    k.gemm(false, false, alpha, dZ, this.G, D);
+    k.axpy(-learningRate, D.data, P.data);
+    this.since++;
+  }
+
+  /**
+   * W −= S·Xᵀ: the updates held back, made (nothing when there are none).
+   * @param W - (n1, n0) the weights
+   * @param scratch - (n1, n0) memory for S·Xᵀ
+   */
+  settle(W: Matrix<T>, scratch: Matrix<T>): void {
+    if (!this.held) return;
+    const S = this.S!;
+    this.k.gemm(false, true, 1, S, this.X, scratch);
+    this.k.axpy(-1, scratch.data, W.data);
+    S.data.fill(0);
+    this.held = false;
+  }
+
   /** Z = P + bias with the epilogue: what gemm(false, false, 1, W, X, Z, epilogue) gives, to rounding. */
   forward(Z: Matrix<T>, epilogue?: Epilogue<T>): void {
     Z.data.set(this.P.data);
@@ -161,6 +230,6 @@ export class GramFirstLayer<T extends FloatArray> {
 
   /** Gives the kernel memory back; the object is not used afterwards. */
   release(): void {
-    for (const M of [this.G, this.P, this.D, this.V]) if (M) this.k.release(M);
+    for (const M of [this.G, this.P, this.D, this.V, this.S]) if (M) this.k.release(M);
   }
 }

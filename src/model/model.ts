@@ -92,8 +92,14 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
   readonly seed?: number;
   /** The loss of the output activation: sigmoid → binary cross-entropy, softmax → categorical, linear → mean squared error. */
   readonly loss: Loss;
-  /** W1, b1, ..., WL, bL as views of one array. */
-  readonly parameters: Arena<ArrayOf<D>>;
+  /** W1, b1, ..., WL, bL: `parameters` without making a pending update. */
+  private readonly arena: Arena<ArrayOf<D>>;
+  /**
+   * An update of the parameters that a trainer holds back (full-batch
+   * gradient descent's W1, gram.ts), made by the next read of `parameters`.
+   * @internal set and taken back by the trainer
+   */
+  pendingUpdate?: { settle(): void };
   /** Free-form training description and metrics, carried into `toSpec()`; `fit` updates them. */
   info: { training?: Record<string, unknown>; metrics?: Record<string, unknown> } = {};
   /** The inference workspace of the last predict/evaluate, reused when m repeats. */
@@ -122,8 +128,25 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
       this.seed = options.seed;
     }
     this.loss = lossFor(this.layers[this.layers.length - 1].activation);
-    this.parameters = new Arena(Arena.layerShapes(this.layerDims), this.kernels);
-    initializeArena(this.init, this.layerDims, this.parameters, this.seed === undefined ? random : new RandomState(this.seed));
+    this.arena = new Arena(Arena.layerShapes(this.layerDims), this.kernels);
+    initializeArena(this.init, this.layerDims, this.arena, this.seed === undefined ? random : new RandomState(this.seed));
+  }
+
+  /**
+   * W1, b1, ..., WL, bL as views of one array. Every read of the parameters
+   * (this, W(l), b(l), predict, saving...) sees every update made so far:
+   * full-batch gradient descent may hold the first layer's update back
+   * between its iterations, and reading the parameters makes it. Views taken
+   * before training are views of the same memory, but read them after reading
+   * the model (e.g. `model.parameters`) to see what fit's callbacks would.
+   */
+  get parameters(): Arena<ArrayOf<D>> {
+    const pending = this.pendingUpdate;
+    if (pending) {
+      this.pendingUpdate = undefined;
+      pending.settle();
+    }
+    return this.arena;
   }
 
   /**
@@ -139,7 +162,8 @@ export class Model<D extends DType = 'float64'> implements Network<ArrayOf<D>> {
     this.released = true;
     this.inference?.release(this.kernels);
     this.inference = undefined;
-    this.kernels.release(this.parameters.storage);
+    this.pendingUpdate = undefined;
+    this.kernels.release(this.arena.storage);
   }
 
   /** Whether `release()` was called. */

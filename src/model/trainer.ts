@@ -32,14 +32,17 @@
  * features than examples takes the Gram form (the `gram` option, gram.ts):
  * fit and `run` then compute each next Z1 from XᵀX, which `step()`, not
  * knowing that another update follows, does not; the two agree to rounding.
- * With `gram: false` they agree bit for bit.
+ * Plain gradient descent (without L2) in that form also holds W1's updates
+ * back as one product over X every `RESYNC` updates; the model makes them
+ * whenever it is read (`Model.parameters`), and the run's last update and
+ * `release()` make them in any case. With `gram: false` they agree bit for bit.
  */
 import { DivergenceError, OptionError } from '../errors.ts';
 import type { FirstLayerStep } from '../kernels/types.ts';
 import type { DType, FloatArray, Matrix } from '../matrix.ts';
 import type { Arena } from '../parameters.ts';
 import { RandomState } from '../random.ts';
-import { GramFirstLayer, gramPays, hasGramForm } from './gram.ts';
+import { defersWeights, GramFirstLayer, gramPays, hasGramForm } from './gram.ts';
 import { countLabels } from './losses.ts';
 import type { ArrayOf, Model } from './model.ts';
 import { backward, correct, cost, exampleRows, forward, gatherColumns, gatherRows, Workspace, type DropoutPlan } from './network.ts';
@@ -216,6 +219,8 @@ export class Trainer<D extends DType = 'float64'> {
   private gram?: GramFirstLayer<ArrayOf<D>> | null;
   /** The first layer's sums of the next forward pass, made by the last update for the one right after it. */
   private ahead?: Pick<FirstLayerStep<ArrayOf<D>>, 'forward'>;
+  /** What the model calls to make W1's updates that the Gram form holds back, when it is read between updates. */
+  private readonly settler = { settle: () => this.settleFirstLayer() };
 
   private t = 0;
   private e = 0;
@@ -327,6 +332,8 @@ export class Trainer<D extends DType = 'float64'> {
     if (this.released) throw new OptionError(`${this.fn}: this trainer was released and has no buffers left to train with; make a new one with model.trainer(X, Y, options)`);
     if (this.model.isReleased) throw new OptionError(`${this.fn}: the model was released and its parameters given back; this trainer cannot update them`);
     const p = this.plan, model = this.model, m = this.examples;
+    // W1 may lack updates held back (gram.ts); this update reads the parameters without making them unless it must.
+    if (model.pendingUpdate === this.settler) model.pendingUpdate = undefined;
     if (this.b === 0) this.startEpoch();
     const t = this.t, epoch = this.e, batch = this.b, lr = this.lr;
     const start = batch * p.batchSize;
@@ -342,10 +349,14 @@ export class Trainer<D extends DType = 'float64'> {
     }
     const first = this.ahead;
     this.ahead = undefined;
-    if (!first) this.gram?.invalidate();
+    if (!first) {
+      this.settleFirstLayer();
+      this.gram?.invalidate();
+    }
     forward(model, ws, A0, this.dropout, first);
     const J = cost(model, ws, Yb, p.l2);
     if (!Number.isFinite(J)) {
+      this.settleFirstLayer();
       // Before the first update the learning rate has done nothing yet: the data is too large for the network.
       const why = t === 0
         ? 'before any update: the data overflows the network (scale X, e.g. X / 255, and the labels of a linear output)'
@@ -356,8 +367,17 @@ export class Trainer<D extends DType = 'float64'> {
     const total = countLabels(model.loss, ws.output.rows, mb);
     const gram = following > 0 && !this.rows ? this.gramForm(following) : undefined;
     const fused = following > 0 && !this.rows && !gram ? this.firstLayerStep() : undefined;
-    backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout, fused !== undefined);
-    if (fused) {
+    // Gradient descent in the Gram form holds W1's update back and needs no dW1.
+    const deferred = gram?.defer === true;
+    if (!deferred) this.settleFirstLayer();
+    backward(model, ws, A0, Yb, this.grads, p.l2, this.dropout, fused !== undefined || deferred);
+    if (deferred) {
+      const W1 = model.parameters.entries[0];
+      this.optimizer.step(lr, this.grads, model.parameters, W1.data.length);
+      gram!.advanceDeferred(1 / mb, ws.dZ[0], lr, W1, this.grads.entries[0]);
+      this.ahead = gram;
+      model.pendingUpdate = this.settler;
+    } else if (fused) {
       // Every parameter but W1 as usual, then W1 with its gradient and the next Z1's sums.
       const W1 = model.parameters.entries[0];
       this.optimizer.step(lr, this.grads, model.parameters, W1.data.length);
@@ -411,10 +431,20 @@ export class Trainer<D extends DType = 'float64'> {
     if (this.gram === null) return undefined;
     if (!this.gram?.ready) {
       if (!gramPays(dims[0], dims[1], m, following)) return undefined;
-      this.gram ??= new GramFirstLayer(this.model.kernels, this.X!, dims[1], this.plan.optimizer.type === 'momentum');
+      this.gram ??= new GramFirstLayer(this.model.kernels, this.X!, dims[1], this.plan.optimizer.type === 'momentum', defersWeights(this.plan.optimizer, this.plan.l2));
       this.gram.prepare();
     }
     return this.gram;
+  }
+
+  /**
+   * W1 with every update made: the Gram form's updates held back, if any
+   * (nothing once the model is released).
+   */
+  private settleFirstLayer(): void {
+    const model = this.model;
+    if (model.pendingUpdate === this.settler) model.pendingUpdate = undefined;
+    if (this.gram?.pending && !model.isReleased) this.gram.settle(model.parameters.entries[0], this.grads.entries[0]);
   }
 
   /** The first layer's fused step, made once (undefined when these kernels or shapes have none). */
@@ -436,6 +466,7 @@ export class Trainer<D extends DType = 'float64'> {
    */
   release(): void {
     if (this.released) return;
+    this.settleFirstLayer();
     this.released = true;
     const k = this.model.kernels;
     this.full.release(k);
