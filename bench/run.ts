@@ -31,6 +31,7 @@ import { releaseIteration } from '../src/steps/model.ts';
 import { CHAINS, PEAK_FORMS, peakRunner } from './peak.ts';
 import { RELAXED_FLAG, restartWithRelaxedSimd } from './relaxed.ts';
 import { CAT_DIR } from '../test/helpers.ts';
+import { hasGramForm, RESYNC } from '../src/model/gram.ts';
 
 const args = new Set(process.argv.slice(2));
 restartWithRelaxedSimd();
@@ -200,11 +201,21 @@ function stepsSystem(name: string, k: Kernels<Float64Array>, X: Matrix, Y: Matri
 }
 
 /**
+ * Updates per timed sample of `Model.fit` where the Gram form applies: its
+ * updates are not all alike (one in RESYNC computes W1·X and makes the
+ * updates held back), so a sample is the mean of a whole period of them, and
+ * a median of single updates, which would leave that one out, cannot show.
+ */
+const FIT_BLOCK = RESYNC;
+
+/**
  * The Model's training step (fit, full batch, plain gradient descent):
  * per-iteration times from onIteration, which stops the fit after the warm-up
- * and n timed iterations.
+ * and n timed samples; each sample the mean of `FIT_BLOCK` consecutive
+ * updates in the Gram form, of one update otherwise.
  */
 function modelSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax', gram = true): System {
+  const block = gram && hasGramForm({ type: 'gd' }, dims[0], X.cols) ? FIT_BLOCK : 1;
   const layers = dims.slice(1).map((units, l) => ({ units, activation: (l < dims.length - 2 ? 'relu' : output) as 'relu' | 'sigmoid' | 'softmax' }));
   const model = new Model({ inputSize: dims[0], layers, seed: 1, dtype: k.dtype as 'float64', kernels: k as Kernels<Float64Array> });
   const Xd = k.dtype === 'float32' ? new Matrix<FloatArray>(X.rows, X.cols, Float32Array.from(X.data)) : X;
@@ -217,11 +228,11 @@ function modelSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix,
       const onIteration = () => {
         const now = performance.now();
         if (now - t0 >= warmMs || stamps.length) stamps.push(now);
-        return stamps.length > n ? 'stop' as const : undefined;
+        return stamps.length > n * block ? 'stop' as const : undefined;
       };
-      // Iterations take well over 0.1 ms: 10·warmMs is a bound on the warm-up's count (fit sizes its cost history by it).
-      model.fit(Xd, Yd, { iterations: n + 1 + Math.ceil(10 * warmMs), batchSize: X.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false, gram, onIteration });
-      return stamps.slice(1).map((t, i) => t - stamps[i]);
+      // Iterations take over 0.05 ms: 20·warmMs bounds the warm-up's count (fit sizes its cost history by it).
+      model.fit(Xd, Yd, { iterations: n * block + 1 + Math.ceil(20 * warmMs), batchSize: X.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false, gram, onIteration });
+      return Array.from({ length: n }, (_, i) => (stamps[(i + 1) * block] - stamps[i * block]) / block);
     },
   };
 }
@@ -444,7 +455,7 @@ async function main() {
     const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
       `WebAssembly ${rt1.relaxed ? 'relaxed SIMD (FMA)' : `SIMD (relaxed SIMD ${wasmRelaxedSupported() ? 'available' : 'off'})`}; NumPy ${numpyVersion ?? `(${npSkip})`}; ` +
       `load average (1, 5, 15 min) ${loadAtStart} at the start (${started.toISOString()}), ${loadAverage()} at the end`;
-    const header = `## ${new Date().toISOString()}${quick ? ' (--quick smoke run: few samples, not a result)' : ''}\n\n${machine}\n\nSamples: ${ROUNDS}×${BATCH} per system after ${WARMUP} warm-up, systems alternating; GEMM ${GEMM_ROUNDS}×${GEMM_BATCH} after ${GEMM_WARMUP} warm-up; ${SETTLE_MS} ms pause between systems, then ${WARM_MS} ms of untimed runs before each batch.${catSkip ? ` Cat rows skipped: ${catSkip}.` : ''}${npSkip ? ` NumPy ${npSkip}.` : ''}\n\n`;
+    const header = `## ${new Date().toISOString()}${quick ? ' (--quick smoke run: few samples, not a result)' : ''}\n\n${machine}\n\nSamples: ${ROUNDS}×${BATCH} per system after ${WARMUP} warm-up, systems alternating; GEMM ${GEMM_ROUNDS}×${GEMM_BATCH} after ${GEMM_WARMUP} warm-up; ${SETTLE_MS} ms pause between systems, then ${WARM_MS} ms of untimed runs before each batch; a sample of Model.fit in the Gram form (the cat rows but "gram: false") is the mean of ${FIT_BLOCK} consecutive updates, every other sample one iteration.${catSkip ? ` Cat rows skipped: ${catSkip}.` : ''}${npSkip ? ` NumPy ${npSkip}.` : ''}\n\n`;
     const text = header + table();
     console.log(text);
     if (!args.has('--no-append')) appendFileSync(join(here, 'RESULTS.md'), text + '\n');
