@@ -53,7 +53,9 @@ export interface FitSettings extends TrainerOptions {
    * `({ cost }) => cost < 0.1 && 'stop'` is a stopping rule. Callbacks may
    * read the model (predict, evaluate, save it) but not change its parameters
    * or the training data in place: full-batch training computes the next
-   * update's first product ahead of it.
+   * update's first product ahead of it. Reading the model's parameters makes
+   * any update of W1 that full-batch gradient descent holds back (gram.ts),
+   * one product over X; a callback that reads only its event costs nothing.
    */
   onIteration?: (event: IterationEvent) => CallbackResult;
   /** After every epoch (and its validation). Returning "stop" ends training; nothing, undefined or false goes on. As onIteration, it may read the model, not change it. */
