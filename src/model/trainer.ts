@@ -376,7 +376,7 @@ export class Trainer<D extends DType = 'float64'> {
       this.optimizer.step(lr, this.grads, model.parameters, W1.data.length);
       gram!.advanceDeferred(1 / mb, ws.dZ[0], lr, W1, this.grads.entries[0]);
       this.ahead = gram;
-      model.pendingUpdate = this.settler;
+      if (gram!.pending) model.pendingUpdate = this.settler;
     } else if (fused) {
       // Every parameter but W1 as usual, then W1 with its gradient and the next Z1's sums.
       const W1 = model.parameters.entries[0];
