@@ -24,7 +24,8 @@
  * S·Xᵀ and subtracts it from W: at every resynchronisation below, when the
  * run of updates ends, and when anything else reads the model (the trainer
  * hands the model `settle`, see Model.parameters). A run of k updates then
- * reads X about k / RESYNC times instead of k.
+ * reads X about 2k / RESYNC times (S·Xᵀ, then W·X at each resynchronisation)
+ * instead of k.
  *
  * P is the same sum as W·X taken another way, so it differs from it by
  * rounding, which would accumulate: every `RESYNC` updates P (and V) are
