@@ -28,5 +28,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`run-tests: ${files.length} test files: ${files.map((f) => relative(root, f)).join(' ')}`);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+// h5wasm before tsx: see load-h5wasm.mjs.
+const preload = new URL('load-h5wasm.mjs', import.meta.url).pathname;
+const result = spawnSync(process.execPath, ['--import', preload, '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
 process.exit(result.status ?? 1);
