@@ -4,7 +4,8 @@
  * Rows: one training iteration of the cat L-layer model ([12288, 20, 7, 5, 1],
  * m = 209) and of an MNIST-size model ([784, 256, 128, 10] softmax, m = 1024);
  * one core's WebAssembly SIMD peak (bench/peak.ts); GEMM GFLOP/s on the cat
- * products and 1024³; the full 2500-iteration cat
+ * products and 1024³, each group with a control in the same rounds (the
+ * peak loop on one core and on all); the full 2500-iteration cat
  * training; peak RSS and heap stability. Systems alternate round by round;
  * each batch of timed samples follows WARM_MS of untimed runs of the same
  * work; each figure is the median of the timed samples.
@@ -28,7 +29,7 @@ import {
   RandomState, updateParameters, useKernels, WasmRuntime, wasmRelaxedSupported, type FloatArray, type Kernels,
 } from '../src/index.ts';
 import { releaseIteration } from '../src/steps/model.ts';
-import { CHAINS, PEAK_FORMS, peakRunner } from './peak.ts';
+import { CHAINS, PEAK_FORMS, peakRunner, peakTeam, type PeakTeam } from './peak.ts';
 import { RELAXED_FLAG, restartWithRelaxedSimd } from './relaxed.ts';
 import { CAT_DIR } from '../test/helpers.ts';
 import { hasGramForm, RESYNC } from '../src/model/gram.ts';
@@ -278,7 +279,9 @@ async function loadTfjs(): Promise<typeof import('./tfjs-model.ts')> {
 
 interface Row { group: string; system: string; value: number; fastest?: number; unit: 'ms' | 'GFLOP/s' | 's' | 'MB' | 'text'; note?: string; text?: string;
   /** Milliseconds, the median of each round's batch (alternated systems only). */
-  rounds?: number[] }
+  rounds?: number[];
+  /** GFLOP/s rows: floating-point operations of one sample, where two rows of a pair differ in it (the control's). */
+  flops?: number }
 const rows: Row[] = [];
 
 async function iterationRows(group: string, X: Matrix, Y: Matrix, dims: number[], output: 'sigmoid' | 'softmax', np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
@@ -303,6 +306,16 @@ async function iterationRows(group: string, X: Matrix, Y: Matrix, dims: number[]
 }
 
 async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
+  const form = PEAK_FORMS.find((f) => f.type === 'f64x2' && f.fused === rt1.relaxed)!;
+  const teams = cores > 1 ? [await peakTeam(form, 1, CONTROL_TURNS), await peakTeam(form, cores, CONTROL_TURNS)] : [];
+  try {
+    await gemmShapes(np, rt1, rtN, teams);
+  } finally {
+    await Promise.all(teams.map((t) => t.stop()));
+  }
+}
+
+async function gemmShapes(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime, teams: PeakTeam[]) {
   const shapes: [string, number, number, number, boolean, boolean][] = [
     ['cat (1) W1·X 20x12288·12288x209', 20, 209, 12288, false, false],
     ['cat (8) dZ1·Xᵀ 20x209·209x12288', 20, 12288, 209, false, true],
@@ -324,10 +337,34 @@ async function gemmRows(np: NumPy[], rt1: WasmRuntime, rtN: WasmRuntime) {
     for (const p of np) for (const dtype of ['float64', 'float32']) {
       systems.push({ name: `NumPy ${dtype}, OpenBLAS ${p.threads} thread${p.threads > 1 ? 's' : ''}`, run: async (n, warmMs) => (await p.ask(`gemm ${M} ${N} ${K} ${+tA} ${+tB} ${dtype} ${n} ${warmMs}`)).times.map((s: number) => s * 1000) });
     }
+    // The control, in the same rounds: the register-only loop on one core and on all.
+    const teamFlops = new Map<string, number>();
+    for (const team of teams) {
+      const name = `register loop (control), ${team.threads} thread${team.threads > 1 ? 's' : ''}`;
+      teamFlops.set(name, team.flops);
+      systems.push({ name, run: async (n, warmMs) => timeEach(n, () => team.run(), warmMs) });
+    }
     const result = await alternate(systems, GEMM_WARMUP, GEMM_ROUNDS, GEMM_BATCH);
-    for (const [system, ms] of result) rows.push({ group: `GEMM ${label}`, system, value: flops / ms.median / 1e6, fastest: flops / ms.fastest / 1e6, unit: 'GFLOP/s', rounds: ms.rounds });
+    for (const [system, ms] of result) {
+      const f = teamFlops.get(system) ?? flops;
+      rows.push({
+        group: `GEMM ${label}`, system, value: f / ms.median / 1e6, fastest: f / ms.fastest / 1e6, unit: 'GFLOP/s', rounds: ms.rounds, flops: f,
+        note: teamFlops.has(system) ? CONTROL_NOTE : undefined,
+      });
+    }
   }
 }
+
+/**
+ * What the GEMM groups' control rows are: the peak probe's loop (registers
+ * only, no memory) on one core and on all at once, timed in the same rounds as
+ * the products. Its speed-up is what the machine's cores gave, in those
+ * rounds, to work that neither touches memory nor waits for another thread
+ * except at the end of a sample: where a product's speed-up falls short of
+ * 2× and the control's does not, the product is why.
+ */
+const CONTROL_NOTE = 'registers only, no memory: what the cores gave in these rounds';
+const CONTROL_TURNS = 2_500_000; // about 4 ms a sample on one core, as the cat products take
 
 /** One core's WebAssembly SIMD peak: register-only multiply-add loops, alternating the forms; medians. */
 async function peakRows(relaxed: boolean) {
@@ -406,7 +443,9 @@ function table(): string {
     const numpy = rs.filter((r) => r.system.startsWith('NumPy float64') && r.unit === 'ms').sort((a, b) => a.value - b.value)[0];
     const tfWasm = rs.find((r) => r.system.startsWith('TensorFlow.js wasm'));
     /** " (r× by rounds)": the same ratio taken round by round (see pairedRatio). */
-    const paired = (slow: Row, fast: Row, digits = 2) => slow.rounds && fast.rounds ? ` (${ratio(pairedRatio(slow.rounds, fast.rounds), digits)}× by rounds)` : '';
+    // Times of unequal work (the control's two rows) are compared per operation.
+    const paired = (slow: Row, fast: Row, digits = 2) => slow.rounds && fast.rounds
+      ? ` (${ratio(pairedRatio(slow.rounds, fast.rounds) * ((fast.flops ?? 1) / (slow.flops ?? 1)), digits)}× by rounds)` : '';
     lines.push(`| ${g} | median | fastest | | |`, '|---|---:|---:|---:|---|');
     for (const r of rs) {
       let against = '';

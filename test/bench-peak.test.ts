@@ -1,11 +1,12 @@
 /**
  * The benchmark's peak probe (bench/peak.ts): its modules assemble and
  * validate, each turn of the loop is CHAINS multiply-adds (what the GFLOP/s
- * figure counts), and a run reports a finite positive rate.
+ * figure counts), a run reports a finite positive rate, and the GEMM rows'
+ * control (peakTeam) runs the loop on every thread it names.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CHAINS, PEAK_FORMS, peakRunner, peakWat } from '../bench/peak.ts';
+import { CHAINS, PEAK_FORMS, peakRunner, peakTeam, peakWat } from '../bench/peak.ts';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { assemble } from '../scripts/wasm-source.mjs';
 import { wasmRelaxedSupported, wasmSimdSupported } from '../src/kernels/wasm/runtime.ts';
@@ -33,5 +34,38 @@ describe('benchmark peak probe', () => {
     const run = await peakRunner(PEAK_FORMS.find((f) => !f.fused)!);
     const rate = run();
     assert.ok(Number.isFinite(rate) && rate > 0, `rate ${rate}`);
+  });
+
+  it('a team runs the loop on every thread, each sample, and its workers end on stop', async (t) => {
+    if (!wasmSimdSupported()) return t.skip('this engine has no WebAssembly SIMD');
+    const form = PEAK_FORMS.find((f) => !f.fused)!;
+    const turns = 1000;
+    const team = await peakTeam(form, 3, turns);
+    try {
+      assert.equal(team.threads, 3);
+      assert.equal(team.flops, 3 * turns * CHAINS * 2 * 2, 'f64x2: 2 lanes, 2 operations per multiply-add');
+      assert.deepEqual(team.results(), [0, 0, 0], 'nothing has run before the first sample');
+      const ms = team.run();
+      assert.ok(Number.isFinite(ms) && ms > 0, `sample ${ms} ms`);
+      // Every thread's sum of the same loop: equal, and what the loop computes,
+      // CHAINS accumulators of turns products 1.0000001 · 0.9999999, lane 0.
+      const [own, ...workers] = team.results();
+      assert.ok(Math.abs(own - CHAINS * turns) < 1e-6 * CHAINS * turns, `the calling thread's sum ${own}`);
+      for (const [w, sum] of workers.entries()) assert.equal(sum, own, `worker ${w + 1} ran the loop`);
+      team.run();
+      assert.deepEqual(team.results(), [own, own, own], 'a second sample runs on every thread too');
+    } finally {
+      await team.stop();
+    }
+  });
+
+  it('a team of one thread starts no worker; a thread count that is not a positive integer is refused', async (t) => {
+    if (!wasmSimdSupported()) return t.skip('this engine has no WebAssembly SIMD');
+    const form = PEAK_FORMS.find((f) => !f.fused)!;
+    const team = await peakTeam(form, 1, 100);
+    team.run();
+    assert.equal(team.results().length, 1);
+    await team.stop();
+    for (const threads of [0, 1.5, -1]) await assert.rejects(peakTeam(form, threads, 100), /threads must be a positive integer, got/);
   });
 });
