@@ -76,7 +76,7 @@ export interface PeakTeam {
   stop(): Promise<void>;
 }
 
-/** The workers' side of peakTeam: control words 0 (generation), 1 (finished), 2 (stop); results after them. */
+/** The workers' side of peakTeam: control words 0 (generation), 1 (runs finished), 2 (stop), 3 (workers started); each thread's result after them. */
 const TEAM_WORKER = `
 'use strict';
 const { workerData } = require('node:worker_threads');
@@ -102,9 +102,9 @@ for (;;) {
  * each `turns` turns per sample, woken as the kernels' pool wakes its workers
  * (they spin briefly, then wait). A control for the GEMM rows' speed-up from
  * one thread to all cores: registers only, no memory and nothing shared, so
- * its speed-up at a given moment is what the machine's cores give any
- * program then. Another tenant's work on a core shows here as it does in a
- * product.
+ * its speed-up at a given moment is what the machine's cores give work that
+ * needs nothing else. Another tenant's work on a core shows here as it does
+ * in a product; contention for caches and memory does not.
  */
 export async function peakTeam(form: PeakForm, threads: number, turns: number): Promise<PeakTeam> {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`peakTeam: threads must be a positive integer, got ${threads}`);
@@ -131,7 +131,9 @@ export async function peakTeam(form: PeakForm, threads: number, turns: number): 
       Atomics.add(i32, 0, 1);
       Atomics.notify(i32, 0);
       results[0] = exports.run(turns);
-      while (Atomics.load(i32, 1) < threads - 1);
+      while (Atomics.load(i32, 1) < threads - 1) {
+        if (performance.now() - t0 > 10_000) throw new Error(`peakTeam: ${threads - 1 - Atomics.load(i32, 1)} worker(s) did not finish a run within 10 s`);
+      }
       return performance.now() - t0;
     },
     results: () => Array.from(results),
