@@ -49,17 +49,10 @@ export function peakWat({ type, fused }: PeakForm): string {
 `;
 }
 
-/** A timed run of one form: GFLOP/s (2 per multiply-add per lane). */
+/** A timed run of one form on this thread: GFLOP/s (2 per multiply-add per lane). */
 export async function peakRunner(form: PeakForm): Promise<() => number> {
-  const bytes = await assemble(peakWat(form), { shared: false });
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes)) as unknown as { exports: { run(n: number): number } };
-  exports.run(TURNS / 20); // compiled and warm
-  const lanes = form.type === 'f64x2' ? 2 : 4;
-  return () => {
-    const t0 = performance.now();
-    exports.run(TURNS);
-    return (TURNS * CHAINS * lanes * 2) / ((performance.now() - t0) * 1e6);
-  };
+  const team = await peakTeam(form, 1, TURNS); // one thread: no worker to stop
+  return () => team.flops / (team.run() * 1e6);
 }
 
 /** A team of threads running the loop at once (peakTeam). */
