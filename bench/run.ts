@@ -49,6 +49,13 @@ const TRAIN_ITERATIONS = quick ? 50 : 2500;
 const here = dirname(new URL(import.meta.url).pathname);
 const root = join(here, '..');
 const cores = os.availableParallelism();
+// The leanest way to run Node for memory: glibc's allocator keeps one arena
+// instead of one per thread that allocates (V8's background compilers are such
+// threads, and their arenas keep what they freed), and V8 compiles on the main
+// thread rather than on a pool of its own.
+const LEAN_ENV = { MALLOC_ARENA_MAX: '1' };
+const LEAN_FLAGS = ['--v8-pool-size=0'];
+const LEAN_NAME = 'MALLOC_ARENA_MAX=1 node --v8-pool-size=0';
 
 interface System {
   name: string;
@@ -385,10 +392,10 @@ async function bundleCatTrain(): Promise<string> {
 
 async function trainingRows(np: NumPy[]) {
   const bundle = await bundleCatTrain();
-  const child = (mode: 'model' | 'steps', threads?: number, iterations = TRAIN_ITERATIONS, heapIterations = quick ? 200 : 1000) => {
-    const flags = [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc'];
+  const child = (mode: 'model' | 'steps', threads?: number, iterations = TRAIN_ITERATIONS, heapIterations = quick ? 200 : 1000, lean = false) => {
+    const flags = [...(wasmRelaxedSupported() ? [RELAXED_FLAG] : []), '--expose-gc', ...(lean ? LEAN_FLAGS : [])];
     // Without NODE_OPTIONS: tsx passes its loader to child processes through it.
-    const env: NodeJS.ProcessEnv = { ...process.env, ...(threads ? { DNN_THREADS: String(threads) } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(threads ? { DNN_THREADS: String(threads) } : {}), ...(lean ? LEAN_ENV : {}) };
     delete env.NODE_OPTIONS;
     const r = spawnSync(process.execPath, [...flags, bundle, mode, String(iterations), String(heapIterations), CAT_DIR], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`bench/cat-train.ts ${mode} failed:\n${r.stderr}`);
@@ -410,8 +417,18 @@ async function trainingRows(np: NumPy[]) {
   // iterations, and the compiler's memory counts in the peak.
   await settle();
   const modelOneThread = child('model', 1, TRAIN_ITERATIONS, 0);
+  // The same training in the leanest set-up Node offers, on both thread counts.
+  await settle();
+  const leanOneThread = child('model', 1, TRAIN_ITERATIONS, 0, true);
+  await settle();
+  const leanAll = child('model', cores, TRAIN_ITERATIONS, 0, true);
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  for (const [name, r] of [['Model.fit', model], ['Model.fit', modelOneThread], ['lLayerModel, step functions', steps]] as const) {
+  const runs = [
+    ['Model.fit', model], ['Model.fit', modelOneThread],
+    [`Model.fit, ${LEAN_NAME}`, leanOneThread], [`Model.fit, ${LEAN_NAME}`, leanAll],
+    ['lLayerModel, step functions', steps],
+  ] as const;
+  for (const [name, r] of runs) {
     const above = r.peakRss - r.baselineRss;
     rows.push({
       group: 'memory', system: `dnn cat training peak RSS (${name}, ${r.threads} thread${r.threads > 1 ? 's' : ''})`, value: r.peakRss / 2 ** 20, unit: 'MB',
