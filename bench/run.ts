@@ -49,13 +49,13 @@ const TRAIN_ITERATIONS = quick ? 50 : 2500;
 const here = dirname(new URL(import.meta.url).pathname);
 const root = join(here, '..');
 const cores = os.availableParallelism();
-// The leanest way to run Node for memory: glibc's allocator keeps one arena
-// instead of one per thread that allocates (V8's background compilers are such
-// threads, and their arenas keep what they freed), and V8 compiles on the main
-// thread rather than on a pool of its own.
+// Node run for memory: glibc's allocator keeps one arena instead of one per
+// thread that allocates (V8's background compilers are such threads, and their
+// arenas keep what they freed), and V8 compiles on the main thread rather than
+// on a pool of its own.
 const LEAN_ENV = { MALLOC_ARENA_MAX: '1' };
 const LEAN_FLAGS = ['--v8-pool-size=0'];
-const LEAN_NAME = 'MALLOC_ARENA_MAX=1 node --v8-pool-size=0';
+const LEAN_NAME = [...Object.entries(LEAN_ENV).map(([name, value]) => `${name}=${value}`), 'node', ...LEAN_FLAGS].join(' ');
 
 interface System {
   name: string;
@@ -417,7 +417,7 @@ async function trainingRows(np: NumPy[]) {
   // iterations, and the compiler's memory counts in the peak.
   await settle();
   const modelOneThread = child('model', 1, TRAIN_ITERATIONS, 0);
-  // The same training in the leanest set-up Node offers, on both thread counts.
+  // The same training with Node run for memory, on both thread counts.
   await settle();
   const leanOneThread = child('model', 1, TRAIN_ITERATIONS, 0, true);
   await settle();
