@@ -239,7 +239,9 @@ function modelSystem(name: string, k: Kernels<FloatArray>, X: Matrix, Y: Matrix,
         return stamps.length > n * block ? 'stop' as const : undefined;
       };
       // Iterations take over 0.05 ms: 20·warmMs bounds the warm-up's count (fit sizes its cost history by it).
-      model.fit(Xd, Yd, { iterations: n * block + 1 + Math.ceil(20 * warmMs), batchSize: X.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false, gram, onIteration });
+      const iterations = n * block + 1 + Math.ceil(20 * warmMs);
+      model.fit(Xd, Yd, { iterations, batchSize: X.cols, optimizer: 'gd', learningRate: 0.0075, shuffle: false, gram, onIteration });
+      if (stamps.length <= n * block) throw new Error(`${name}: the fit's ${iterations} iterations ended after ${stamps.length} of the ${n * block + 1} timed ones; its updates took under 0.05 ms (the warm-up's bound)`);
       return Array.from({ length: n }, (_, i) => (stamps[(i + 1) * block] - stamps[i * block]) / block);
     },
   };
